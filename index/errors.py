@@ -1,0 +1,40 @@
+"""Domain errors of the index library. Every error the library raises on purpose derives from IndexLibraryError."""
+
+from __future__ import annotations
+
+
+class IndexLibraryError(Exception):
+    """Base class of every error this library raises deliberately."""
+
+
+class DocumentUnreadableError(IndexLibraryError):
+    """A source document could not be read or yielded no text; the message says why."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class UnsupportedFormatError(IndexLibraryError):
+    """No loader handles this file's extension."""
+
+
+class IndexNotFoundError(IndexLibraryError):
+    """The index folder does not exist or holds no index."""
+
+
+class IndexCorruptError(IndexLibraryError):
+    """The index folder exists but its files are missing, unreadable or inconsistent."""
+
+
+class IndexMismatchError(IndexLibraryError):
+    """The saved index was built with another format version, model, dimension or chunking."""
+
+
+class EmptyQuestionError(IndexLibraryError):
+    """The question has no searchable words."""
+
+
+class QuestionTooLongError(IndexLibraryError):
+    """The question is longer than the search accepts."""
