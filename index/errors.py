@@ -1,4 +1,4 @@
-"""Domain errors of the index library. Every error the library raises on purpose derives from IndexLibraryError."""
+"""Domain errors of the index library: every error it raises on purpose derives from IndexLibraryError."""
 
 from __future__ import annotations
 

@@ -1,0 +1,184 @@
+"""Command line: ``python -m index build|info|search`` — a thin layer over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from tqdm import tqdm
+
+from index.build import BuildSummary, build_index
+from index.embedding import Embedder, SentenceTransformerEmbedder
+from index.engine import Index
+from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongError
+from index.results import Hit, SearchResult
+from index.store import read_meta
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m index", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build or rebuild an index from a folder of documents")
+    build.add_argument("docs_dir", type=Path, metavar="DOCS_DIR")
+    build.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
+    build.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    info = commands.add_parser("info", help="what an index holds")
+    info.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
+    info.add_argument("--json", action="store_true", help="print as JSON")
+
+    search = commands.add_parser("search", help="answer a question (or one per line of stdin)")
+    search.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
+    search.add_argument("-k", type=int, default=5, help="hits per question (default 5)")
+    search.add_argument("--json", action="store_true", help="one JSON object per answer, one per line")
+    search.add_argument("question", nargs="?", metavar="QUESTION")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) -> int:
+    """Run the command line; returns the exit status. ``embedder`` replaces the bundled model (tests)."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        if args.command == "build":
+            return _build(args.docs_dir, args.index, args.json, embedder)
+        if args.command == "info":
+            return _info(args.index, args.json)
+        return _search(args.index, args.k, args.json, args.question, embedder)
+    except IndexLibraryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _build(docs_dir: Path, index_dir: Path, as_json: bool, embedder: Embedder | None) -> int:
+    files = tqdm(desc="reading", unit=" files", file=sys.stderr, disable=None)
+    encoding = tqdm(desc="encoding", unit=" texts", file=sys.stderr, disable=None)
+
+    def on_encode(done: int, total: int) -> None:
+        encoding.total = total
+        encoding.update(done - encoding.n)
+
+    try:
+        summary = build_index(
+            docs_dir,
+            index_dir,
+            embedder or SentenceTransformerEmbedder(),
+            on_file=lambda _source: files.update(1),
+            on_encode=on_encode,
+        )
+    finally:
+        files.close()
+        encoding.close()
+    _print_build_summary(summary, index_dir, as_json)
+    return EXIT_OK if summary.ok else EXIT_FAILED
+
+
+def _print_build_summary(summary: BuildSummary, index_dir: Path, as_json: bool) -> None:
+    report = summary.report
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "index": str(index_dir),
+                    "documents": summary.documents,
+                    "passages": summary.passages,
+                    "sentences": summary.sentences,
+                    "failures": [{"source": f.source, "reason": f.reason} for f in report.failures],
+                    "skipped": list(report.skipped),
+                    "duplicates": [{"source": d, "same_as": o} for d, o in report.duplicates],
+                    "seconds": round(summary.load_seconds + summary.index_seconds, 2),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    seconds = summary.load_seconds + summary.index_seconds
+    rate = summary.passages / summary.index_seconds if summary.index_seconds else 0.0
+    print(
+        f"Indexed {summary.documents} documents into {summary.passages} passages in {seconds:.1f}s "
+        f"({rate:.1f} passages/s) -> {index_dir}"
+    )
+    for doc in report.documents:
+        for warning in doc.warnings:
+            print(f"  warning: {doc.source}: {warning}")
+    for duplicate, original in report.duplicates:
+        print(f"  same bytes as {original}, indexed once: {duplicate}")
+    for source in report.skipped:
+        print(f"  skipped (unsupported type): {source}")
+    for failure in report.failures:
+        print(f"  FAILED {failure.source}: {failure.reason}")
+    if report.failures:
+        print(f"{len(report.failures)} document(s) could not be read; the others were indexed.")
+
+
+def _info(index_dir: Path, as_json: bool) -> int:
+    meta = read_meta(index_dir)
+    if as_json:
+        print(json.dumps(meta, ensure_ascii=False))
+        return EXIT_OK
+    print(f"index:      {index_dir}")
+    print(f"documents:  {len(meta['documents'])}")
+    print(f"passages:   {meta['passages']}")
+    print(f"model:      {meta['model']} ({meta['dimension']} dimensions)")
+    print(f"chunking:   {meta['chunking']}")
+    print(f"built at:   {meta['built_at']}")
+    for doc in meta["documents"]:
+        print(f"  {doc['source']}  ({doc['passages']} passages)  {doc['title'] or ''}")
+    return EXIT_OK
+
+
+def _search(index_dir: Path, k: int, as_json: bool, question: str | None, embedder: Embedder | None) -> int:
+    index = Index.load(index_dir, embedder)
+    questions: Iterable[str] = [question] if question is not None else _lines(sys.stdin)
+    status = EXIT_OK
+    for q in questions:
+        try:
+            result = index.search(q, k)
+        except (EmptyQuestionError, QuestionTooLongError) as exc:
+            status = EXIT_FAILED
+            if as_json:
+                print(json.dumps({"question": q, "answered": False, "hits": [], "error": str(exc)}), flush=True)
+            else:
+                print(f"Q: {q}\n   error: {exc}\n", flush=True)
+            continue
+        if as_json:
+            print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+        else:
+            _print_result(result, sys.stdout)
+    return status
+
+
+def _lines(stream: TextIO) -> Iterable[str]:
+    for line in stream:
+        yield line.rstrip("\r\n")
+
+
+def _citation(hit: Hit) -> str:
+    parts: list[Any] = [hit.title or hit.source, hit.publisher, hit.published]
+    if hit.page is not None:
+        parts.append(f"p. {hit.page}")
+    parts.append(hit.url)
+    return " · ".join(str(p) for p in parts if p)
+
+
+def _print_result(result: SearchResult, out: TextIO) -> None:
+    print(f"Q: {result.question}", file=out)
+    if not result.answered:
+        print("   Nothing relevant enough was found. Nearest passages:", file=out)
+    for rank, hit in enumerate(result.hits, 1):
+        print(f"{rank}. “{hit.quote}”", file=out)
+        print(f"   — {_citation(hit)}  [{hit.source}, confidence {hit.confidence:.2f}]", file=out)
+        if hit.also_in:
+            print(f"   also in: {', '.join(hit.also_in)}", file=out)
+    print(file=out, flush=True)

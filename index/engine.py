@@ -1,0 +1,400 @@
+"""The search index: passages of many documents, dense (FAISS) and lexical (BM25), and hybrid search."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+import numpy.typing as npt
+
+from index import store
+from index.chunking import Chunk, ChunkingParams, chunk_document
+from index.dedupe import sentence_key
+from index.document import Document
+from index.embedding import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
+from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
+from index.lexical import LexicalIndex, tokenize
+from index.quoting import choose_quote
+from index.results import Hit, SearchResult
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+CANDIDATES = 100  # passages taken from each ranking before fusion
+RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
+# Confidence the top hit needs for the question to count as answered; see benchmarks/calibrate.py.
+DEFAULT_THRESHOLD = 0.40
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Passages:
+    """Flat arrays describing every passage and sentence of the index."""
+
+    doc: npt.NDArray[np.int32]  # per passage: index into documents
+    first_sentence: npt.NDArray[np.int32]  # per passage: first sentence id
+    end_sentence: npt.NDArray[np.int32]  # per passage: one past its last sentence id
+    sentence_doc: npt.NDArray[np.int32]  # per sentence: index into documents
+    sentence_start: npt.NDArray[np.int32]  # per sentence: offsets in its document's text
+    sentence_end: npt.NDArray[np.int32]
+    sentence_key: npt.NDArray[np.int64]  # per sentence: fingerprint for finding it in other documents
+
+
+def indexed_text(doc: Document, start: int, end: int) -> str:
+    """What is embedded and BM25-indexed for a passage: its context line, heading and text."""
+    context = doc.context or " · ".join(x for x in (doc.meta.council, doc.meta.title) if x)
+    heading = doc.heading_at(start) or ""
+    return "\n".join(part for part in (context, heading, doc.text[start:end]) if part)
+
+
+class Index:
+    """Passages of a set of documents, searchable by meaning (FAISS) and by words (BM25)."""
+
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        passages: Passages,
+        dense: faiss.Index,
+        sentence_vectors: npt.NDArray[np.float16],
+        lexical: LexicalIndex,
+        embedder: Embedder,
+        chunking: ChunkingParams,
+        aliases: Mapping[str, Sequence[str]] | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        self.documents = tuple(documents)
+        self.passages = passages
+        self.dense = dense
+        self.sentence_vectors = sentence_vectors
+        self.lexical = lexical
+        self.embedder = embedder
+        self.chunking = chunking
+        self.aliases = {k: tuple(v) for k, v in (aliases or {}).items()}
+        self.threshold = threshold
+        self._docs_by_key: dict[int, set[int]] = defaultdict(set)
+        for doc_id, key in zip(passages.sentence_doc.tolist(), passages.sentence_key.tolist(), strict=True):
+            if key:
+                self._docs_by_key[key].add(doc_id)
+
+    # ----------------------------------------------------------------------------------------- building
+    @classmethod
+    def build(
+        cls,
+        documents: Sequence[Document],
+        embedder: Embedder,
+        chunking: ChunkingParams | None = None,
+        aliases: Mapping[str, Sequence[str]] | None = None,
+        progress: ProgressFn | None = None,
+    ) -> Index:
+        """Chunk, embed and index ``documents``; ``progress(done, total)`` follows the encoding."""
+        params = chunking or ChunkingParams()
+        chunks_per_doc: list[list[Chunk]] = [chunk_document(d, params) for d in documents]
+        p_doc: list[int] = []
+        p_first: list[int] = []
+        p_end: list[int] = []
+        s_doc: list[int] = []
+        s_start: list[int] = []
+        s_end: list[int] = []
+        s_key: list[int] = []
+        texts: list[str] = []
+        sentence_texts: list[str] = []
+        sentence_ids: dict[tuple[int, int, int], int] = {}
+        for doc_id, (doc, chunks) in enumerate(zip(documents, chunks_per_doc, strict=True)):
+            for chunk in chunks:
+                ids = []
+                for start, end in chunk.sentences:
+                    sid = sentence_ids.get((doc_id, start, end))
+                    if sid is None:
+                        sid = len(s_doc)
+                        sentence_ids[(doc_id, start, end)] = sid
+                        s_doc.append(doc_id)
+                        s_start.append(start)
+                        s_end.append(end)
+                        sentence_texts.append(doc.text[start:end])
+                        s_key.append(sentence_key(doc.text[start:end]))
+                    ids.append(sid)
+                # Overlapping passages share sentences, and a passage's sentences are consecutive ids.
+                p_doc.append(doc_id)
+                p_first.append(min(ids))
+                p_end.append(max(ids) + 1)
+                texts.append(indexed_text(doc, chunk.start, chunk.end))
+        passages = Passages(
+            doc=np.array(p_doc, dtype=np.int32),
+            first_sentence=np.array(p_first, dtype=np.int32),
+            end_sentence=np.array(p_end, dtype=np.int32),
+            sentence_doc=np.array(s_doc, dtype=np.int32),
+            sentence_start=np.array(s_start, dtype=np.int32),
+            sentence_end=np.array(s_end, dtype=np.int32),
+            sentence_key=np.array(s_key, dtype=np.int64),
+        )
+        total = len(texts) + len(sentence_texts)
+        passage_vectors = _encode_with_progress(embedder, texts, progress, 0, total)
+        sentence_vectors = _encode_with_progress(embedder, sentence_texts, progress, len(texts), total)
+        dense = faiss.IndexFlatIP(embedder.dimension)
+        if len(passage_vectors):
+            dense.add(passage_vectors)
+        lexical = LexicalIndex.build(texts) if texts else LexicalIndex.build(["\u2205"])
+        return cls(
+            documents,
+            passages,
+            dense,
+            sentence_vectors.astype(np.float16),
+            lexical,
+            embedder,
+            params,
+            aliases,
+        )
+
+    # ------------------------------------------------------------------------------------- persistence
+    def save(self, folder: Path) -> None:
+        """Write the index to ``folder`` atomically: readers see the old index or the new, never a mix."""
+        with store.new_generation(Path(folder)) as gen:
+            store.write_json(gen / "documents.json", [store.document_to_json(d) for d in self.documents])
+            np.savez(
+                gen / "passages.npz",
+                **{name: getattr(self.passages, name) for name in Passages.__dataclass_fields__},
+            )
+            np.save(gen / "sentence_vectors.npy", self.sentence_vectors)
+            faiss.write_index(self.dense, str(gen / "dense.faiss"))
+            self.lexical.save(gen / "bm25")
+            store.write_json(gen / store.META, self.meta())
+
+    def meta(self) -> dict[str, Any]:
+        """What ``meta.json`` records: format, model, chunking, documents and their content hashes."""
+        counts = np.bincount(self.passages.doc, minlength=len(self.documents)).tolist()
+        return {
+            "format_version": store.FORMAT_VERSION,
+            "model": self.embedder.name,
+            "dimension": self.embedder.dimension,
+            "chunking": self.chunking.as_dict(),
+            "threshold": self.threshold,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "passages": self.passage_count,
+            "sentences": len(self.passages.sentence_doc),
+            "documents": [
+                {
+                    "source": d.source,
+                    "content_hash": d.content_hash,
+                    "passages": int(n),
+                    "title": d.meta.title,
+                }
+                for d, n in zip(self.documents, counts, strict=True)
+            ],
+            "aliases": {k: list(v) for k, v in self.aliases.items()},
+        }
+
+    @classmethod
+    def load(
+        cls, folder: Path, embedder: Embedder | None = None, chunking: ChunkingParams | None = None
+    ) -> Index:
+        """Open a saved index. Without ``embedder`` the bundled model is loaded.
+
+        Raises IndexNotFoundError, IndexCorruptError, or IndexMismatchError when the index was built with
+        another format version, model, dimension or (if ``chunking`` is given) chunking parameters.
+        """
+        folder = Path(folder)
+        meta = store.read_meta(folder)
+        if embedder is None:
+            if meta.get("model") != DEFAULT_MODEL:
+                raise IndexMismatchError(
+                    f"index was built with model {meta.get('model')!r}, not {DEFAULT_MODEL!r}"
+                )
+            embedder = SentenceTransformerEmbedder()
+        store.check_compatible(
+            meta, embedder.name, embedder.dimension, chunking.as_dict() if chunking else None
+        )
+        gen = store.current_generation(folder)
+        try:
+            documents = [store.document_from_json(d) for d in store.read_json(gen / "documents.json")]
+            with np.load(gen / "passages.npz") as arrays:
+                passages = Passages(**{name: arrays[name] for name in Passages.__dataclass_fields__})
+            sentence_vectors = np.load(gen / "sentence_vectors.npy", mmap_mode="r")
+            dense = faiss.read_index(str(gen / "dense.faiss"))
+            lexical = LexicalIndex.load(gen / "bm25")
+        except (OSError, KeyError, ValueError, RuntimeError) as exc:
+            raise IndexCorruptError(f"cannot read the index in {gen}: {exc}") from exc
+        if dense.ntotal != len(passages.doc) or len(sentence_vectors) != len(passages.sentence_doc):
+            raise IndexCorruptError(
+                f"the index in {gen} is inconsistent: vectors and passages differ in number"
+            )
+        params = ChunkingParams(**meta["chunking"])
+        return cls(
+            documents,
+            passages,
+            dense,
+            sentence_vectors,
+            lexical,
+            embedder,
+            params,
+            meta.get("aliases", {}),
+            float(meta.get("threshold", DEFAULT_THRESHOLD)),
+        )
+
+    # ---------------------------------------------------------------------------------------- searching
+    @property
+    def passage_count(self) -> int:
+        """Number of passages."""
+        return len(self.passages.doc)
+
+    def passage_span(self, pid: int) -> tuple[int, int]:
+        """Offsets of passage ``pid`` in its document's text."""
+        first = int(self.passages.first_sentence[pid])
+        last = int(self.passages.end_sentence[pid]) - 1
+        return int(self.passages.sentence_start[first]), int(self.passages.sentence_end[last])
+
+    def search(self, question: str, k: int = 5) -> SearchResult:
+        """The ``k`` best passages for ``question``, each with a verbatim quote, best first."""
+        query = " ".join(question.split())
+        if len(query) > MAX_QUESTION_CHARS:
+            raise QuestionTooLongError(
+                f"the question has {len(query)} characters; at most {MAX_QUESTION_CHARS} are searched"
+            )
+        if not tokenize(query) and not any(ch.isalnum() for ch in query):
+            raise EmptyQuestionError("the question has no words to search for")
+        if self.passage_count == 0 or k <= 0:
+            return SearchResult(question, False, (), self.threshold)
+        qvec = self.embedder.encode([query])[0]
+        hits = self._rank(query, qvec, k)
+        answered = bool(hits) and hits[0].confidence >= self.threshold
+        return SearchResult(question, answered, tuple(hits), self.threshold)
+
+    def _candidates(self, query: str, qvec: npt.NDArray[np.float32]) -> list[tuple[int, float]]:
+        """Passage ids with their fused score, best first, from dense and lexical rankings."""
+        n = self.passage_count
+        depth = min(CANDIDATES, n)
+        _, dense_ids = self.dense.search(qvec.reshape(1, -1), depth)
+        lexical_scores = self.lexical.scores(query)
+        lexical_ids = np.argsort(-lexical_scores)[:depth]
+        fused: dict[int, float] = defaultdict(float)
+        for rank, pid in enumerate(dense_ids[0].tolist()):
+            if pid >= 0:
+                fused[pid] += 1.0 / (RRF_K + rank + 1)
+        for rank, pid in enumerate(lexical_ids.tolist()):
+            if lexical_scores[pid] > 0:
+                fused[pid] += 1.0 / (RRF_K + rank + 1)
+        # Third ranking: the best single sentence of each candidate passage.
+        best_sentence = {pid: float(self._sentence_cosines(pid, qvec).max()) for pid in fused}
+        for rank, pid in enumerate(sorted(best_sentence, key=lambda p: -best_sentence[p])):
+            fused[pid] += 1.0 / (RRF_K + rank + 1)
+        return sorted(fused.items(), key=lambda item: -item[1])
+
+    def _sentence_cosines(self, pid: int, qvec: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])
+        vectors = self.sentence_vectors[first:end].astype(np.float32)
+        return np.asarray(vectors @ qvec, dtype=np.float32)
+
+    def _rank(self, query: str, qvec: npt.NDArray[np.float32], k: int) -> list[Hit]:
+        terms = set(tokenize(query))
+        hits: list[Hit] = []
+        quoted: list[tuple[int, set[int], set[int]]] = []  # (hit index, sentence ids, sentence keys)
+        for pid, fused_score in self._candidates(query, qvec):
+            doc_id = int(self.passages.doc[pid])
+            doc = self.documents[doc_id]
+            first = int(self.passages.first_sentence[pid])
+            end = int(self.passages.end_sentence[pid])
+            sentences = [
+                doc.text[int(self.passages.sentence_start[s]) : int(self.passages.sentence_end[s])]
+                for s in range(first, end)
+            ]
+            choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms)
+            ids = set(range(first + choice.first, first + choice.last + 1))
+            keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
+            if self._merge_into_earlier(hits, quoted, doc_id, ids, keys):
+                continue
+            hits.append(
+                self._make_hit(
+                    pid, doc_id, first + choice.first, first + choice.last, fused_score, choice.cosine, keys
+                )
+            )
+            quoted.append((len(hits) - 1, ids, keys))
+            if len(hits) >= k:
+                break
+        return hits
+
+    def _merge_into_earlier(
+        self,
+        hits: list[Hit],
+        quoted: list[tuple[int, set[int], set[int]]],
+        doc_id: int,
+        ids: set[int],
+        keys: set[int],
+    ) -> bool:
+        """True when this quote repeats an earlier hit's (same sentences, or the same words elsewhere)."""
+        source = self.documents[doc_id].source
+        for hit_index, earlier_ids, earlier_keys in quoted:
+            if ids & earlier_ids or (keys and keys & earlier_keys):
+                earlier = hits[hit_index]
+                if source != earlier.source and source not in earlier.also_in and keys <= earlier_keys:
+                    hits[hit_index] = _with_also_in(earlier, (*earlier.also_in, source))
+                return True
+        return False
+
+    def _make_hit(
+        self, pid: int, doc_id: int, first: int, last: int, score: float, confidence: float, keys: set[int]
+    ) -> Hit:
+        doc = self.documents[doc_id]
+        q_start, q_end = int(self.passages.sentence_start[first]), int(self.passages.sentence_end[last])
+        p_start, p_end = self.passage_span(pid)
+        also = [self.documents[d].source for d in self._docs_with_all(keys) if d != doc_id]
+        also.extend(self.aliases.get(doc.source, ()))
+        return Hit(
+            source=doc.source,
+            quote=doc.text[q_start:q_end],
+            passage=doc.text[p_start:p_end],
+            score=score,
+            confidence=confidence,
+            title=doc.meta.title,
+            publisher=doc.meta.publisher,
+            published=doc.meta.published,
+            url=doc.meta.url,
+            council=doc.meta.council,
+            page=doc.page_at(q_start),
+            heading=doc.heading_at(p_start),
+            inspection_dates=doc.meta.inspection_dates,
+            inspection_type=doc.meta.inspection_type,
+            also_in=tuple(dict.fromkeys(also)),
+            quote_start=q_start,
+            quote_end=q_end,
+            passage_start=p_start,
+            passage_end=p_end,
+        )
+
+    def _docs_with_all(self, keys: set[int]) -> list[int]:
+        """Documents that contain every one of the sentence fingerprints ``keys``."""
+        if not keys:
+            return []
+        common = set.intersection(*(self._docs_by_key.get(key, set()) for key in keys))
+        return sorted(common)
+
+
+def _with_also_in(hit: Hit, also_in: tuple[str, ...]) -> Hit:
+    from dataclasses import replace
+
+    return replace(hit, also_in=also_in)
+
+
+def _encode_with_progress(
+    embedder: Embedder,
+    texts: Sequence[str],
+    progress: ProgressFn | None,
+    done: int,
+    total: int,
+    batch: int = 256,
+) -> npt.NDArray[np.float32]:
+    """Encode in slices so that a progress bar can follow."""
+    parts = []
+    for i in range(0, len(texts), batch):
+        parts.append(embedder.encode(texts[i : i + batch]))
+        if progress:
+            progress(done + min(i + batch, len(texts)), total)
+    if not parts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    return np.vstack(parts).astype(np.float32)

@@ -1,0 +1,150 @@
+"""Lexical retrieval: BM25 (bm25s) over stemmed words, and the tokenizer that feeds it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import numpy.typing as npt
+import Stemmer
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+# Function words that carry no topic; small on purpose ("care", "help", "need" must stay).
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "being",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "it's",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "up",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "about",
+        "any",
+        "all",
+        "also",
+        "am",
+        "should",
+        "shall",
+        "just",
+        "very",
+        "much",
+        "more",
+        "most",
+        "such",
+        "only",
+        "own",
+        "same",
+        "too",
+        "s",
+        "t",
+        "don't",
+        "isn't",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed content words of ``text``."""
+    words = [w.replace("'", "") for w in _WORD.findall(text.lower().replace("’", "'")) if w not in STOPWORDS]
+    return list(_stemmer().stemWords(words))
+
+
+class LexicalIndex:
+    """BM25 over passages; scores are comparable within one query only."""
+
+    def __init__(self, retriever: bm25s.BM25) -> None:
+        self._retriever = retriever
+        self._vocab: dict[str, int] = dict(retriever.vocab_dict)
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        """Index ``texts`` (one per passage, in passage order)."""
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index([tokenize(t) or ["\u2205"] for t in texts], show_progress=False)
+        return cls(retriever)
+
+    def save(self, folder: Path) -> None:
+        """Write the index into ``folder``."""
+        self._retriever.save(str(folder))
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """Read an index written by :meth:`save`."""
+        return cls(bm25s.BM25.load(str(folder), mmap=False))
+
+    def scores(self, query: str) -> npt.NDArray[np.float32]:
+        """BM25 score of every passage for ``query`` (zeros when no query word is indexed)."""
+        tokens = [t for t in tokenize(query) if t in self._vocab]
+        size = int(self._retriever.scores["num_docs"])
+        if not tokens:
+            return np.zeros(size, dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)

@@ -1,0 +1,73 @@
+"""What a search returns: ranked hits, each with a verbatim quote and its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage that answers the question, with the sentence(s) quoted from it."""
+
+    source: str  # path of the document relative to the documents folder
+    quote: str  # verbatim sentence(s) of the cleaned source text that answer
+    passage: str  # the whole retrieved passage, verbatim
+    score: float  # fused ranking score: higher is better, comparable within one search
+    confidence: float  # cosine similarity of the question and the quote's best sentence (0 to 1)
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
+    council: str | None = None
+    page: int | None = None  # page of the quote's first character, for paged documents
+    heading: str | None = None  # section heading of the passage, where the document has one
+    inspection_dates: str | None = None
+    inspection_type: str | None = None
+    also_in: tuple[str, ...] = ()  # other sources carrying the same sentence(s)
+    quote_start: int = 0  # offsets of the quote in the source's cleaned text
+    quote_end: int = 0
+    passage_start: int = 0
+    passage_end: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The hit in the ``search --json`` shape (documented fields first, extensions after)."""
+        return {
+            "source": self.source,
+            "title": self.title,
+            "publisher": self.publisher,
+            "published": self.published,
+            "url": self.url,
+            "council": self.council,
+            "page": self.page,
+            "quote": self.quote,
+            "passage": self.passage,
+            "also_in": list(self.also_in),
+            "score": round(self.score, 6),
+            "confidence": round(self.confidence, 4),
+            "heading": self.heading,
+            "inspection_dates": self.inspection_dates,
+            "inspection_type": self.inspection_type,
+            "quote_start": self.quote_start,
+            "quote_end": self.quote_end,
+            "passage_start": self.passage_start,
+            "passage_end": self.passage_end,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to one question: ``answered`` is False when nothing is relevant enough."""
+
+    question: str
+    answered: bool
+    hits: tuple[Hit, ...] = field(default=())
+    threshold: float = 0.0  # the confidence the top hit needed
+
+    def as_json(self) -> dict[str, Any]:
+        """The result in the ``search --json`` shape."""
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "hits": [h.as_json() for h in self.hits],
+        }

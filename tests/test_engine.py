@@ -1,0 +1,187 @@
+"""The index with the fake embedder: verbatim quotes, duplicate merging, persistence and its errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from index.chunking import ChunkingParams
+from index.document import Document
+from index.embedding import HashingEmbedder
+from index.engine import MAX_QUESTION_CHARS, Index
+from index.errors import (
+    EmptyQuestionError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    QuestionTooLongError,
+)
+from index.store import CURRENT
+from tests.conftest import make_doc
+
+SHARED = (
+    "The report says the service requires improvement in three of its four areas. "
+    "Inspectors concluded that children's safeguarding in Westhaven is strong."
+)
+NEWS_A = "Westhaven children's services rated requires improvement\n" + SHARED + " Cllr Ada Brown said the council accepted the findings."
+NEWS_B = "Ofsted verdict on Westhaven\nA new Ofsted report was published today. " + SHARED.replace("'", "’") + " The council has a plan."
+
+
+@pytest.fixture
+def docs(eastmarch_report: Document) -> list[Document]:
+    return [
+        eastmarch_report,
+        make_doc("news/a.txt", NEWS_A, title="Westhaven children's services rated requires improvement"),
+        make_doc("news/b.txt", NEWS_B, title="Ofsted verdict on Westhaven"),
+    ]
+
+
+@pytest.fixture
+def index(docs: list[Document], embedder: HashingEmbedder) -> Index:
+    return Index.build(docs, embedder)
+
+
+def assert_verbatim(index: Index, question: str) -> None:
+    by_source = {d.source: d for d in index.documents}
+    for hit in index.search(question, k=10).hits:
+        text = by_source[hit.source].text
+        assert text[hit.quote_start : hit.quote_end] == hit.quote
+        assert text[hit.passage_start : hit.passage_end] == hit.passage
+        assert hit.quote in hit.passage
+
+
+def test_quotes_are_verbatim(index: Index) -> None:
+    for question in ["care leavers entitlements", "homeless 16 and 17", "foster carers", "is safeguarding strong",
+                     "council plan", "what needs to improve"]:
+        assert_verbatim(index, question)
+
+
+def test_finds_the_answering_sentence(index: Index) -> None:
+    result = index.search("support for care leavers aged over 21", k=3)
+    top = result.hits[0]
+    assert top.source == "ofsted/eastmarch-2024.pdf"
+    assert "over 21" in top.quote
+    assert top.council == "Eastmarch County Council"
+    assert top.publisher == "Ofsted"
+    assert top.heading == "The experiences and progress of care leavers: requires improvement to be good"
+
+
+def test_same_paragraph_in_two_outlets_is_one_hit(index: Index) -> None:
+    result = index.search("children's safeguarding is strong in Westhaven", k=5)
+    shared = [h for h in result.hits if "safeguarding in Westhaven is strong" in h.quote]
+    assert len(shared) == 1
+    hit = shared[0]
+    assert {hit.source, *hit.also_in} == {"news/a.txt", "news/b.txt"}
+    others = [h for h in result.hits if h is not hit]
+    assert all("safeguarding in Westhaven is strong" not in h.quote for h in others)
+
+
+def test_aliases_are_cited(docs: list[Document], embedder: HashingEmbedder) -> None:
+    index = Index.build(docs, embedder, aliases={"news/a.txt": ["copies/a-copy.txt"]})
+    hit = next(h for h in index.search("Cllr Ada Brown accepted", k=5).hits if h.source == "news/a.txt")
+    assert "copies/a-copy.txt" in hit.also_in
+
+
+def test_hits_do_not_repeat_overlapping_quotes(embedder: HashingEmbedder) -> None:
+    text = " ".join(f"Sentence {i} is about Westhaven fostering and adoption support." for i in range(40))
+    index = Index.build([make_doc("w.txt", text)], embedder, ChunkingParams(target_words=30, max_words=60, min_words=10))
+    hits = index.search("fostering and adoption", k=10).hits
+    spans = [(h.quote_start, h.quote_end) for h in hits]
+    for i, (s1, e1) in enumerate(spans):
+        for s2, e2 in spans[i + 1 :]:
+            assert e1 <= s2 or e2 <= s1
+
+
+def test_bad_questions(index: Index) -> None:
+    with pytest.raises(EmptyQuestionError):
+        index.search("   ")
+    with pytest.raises(EmptyQuestionError):
+        index.search("?!")
+    with pytest.raises(QuestionTooLongError):
+        index.search("care " * (MAX_QUESTION_CHARS // 4))
+
+
+def test_unrelated_question_is_not_answered(index: Index) -> None:
+    result = index.search("zebra quantum volcano", k=3)
+    assert not result.answered
+
+
+def test_save_load_roundtrip(index: Index, tmp_path: Path, embedder: HashingEmbedder) -> None:
+    index.save(tmp_path / "idx")
+    loaded = Index.load(tmp_path / "idx", embedder)
+    for q in ["care leavers entitlements", "safeguarding strong", "homeless"]:
+        assert loaded.search(q).as_json() == index.search(q).as_json()
+    meta = json.loads((tmp_path / "idx" / CURRENT / "meta.json").read_text())
+    assert meta["format_version"] == 1
+    assert meta["model"] == embedder.name
+    assert meta["dimension"] == embedder.dimension
+    assert meta["chunking"] == ChunkingParams().as_dict()
+    assert {d["source"] for d in meta["documents"]} == {d.source for d in index.documents}
+    assert all(len(d["content_hash"]) == 64 for d in meta["documents"])
+
+
+def test_load_refuses_other_model_dimension_and_chunking(index: Index, tmp_path: Path) -> None:
+    index.save(tmp_path / "idx")
+    with pytest.raises(IndexMismatchError, match="model"):
+        Index.load(tmp_path / "idx", HashingEmbedder(name="another-model"))
+    with pytest.raises(IndexMismatchError, match="dimension"):
+        Index.load(tmp_path / "idx", HashingEmbedder(dimension=32))
+    with pytest.raises(IndexMismatchError, match="chunk"):
+        Index.load(tmp_path / "idx", HashingEmbedder(), ChunkingParams(target_words=99))
+
+
+def test_load_refuses_other_format_version(index: Index, tmp_path: Path, embedder: HashingEmbedder) -> None:
+    index.save(tmp_path / "idx")
+    meta_path = tmp_path / "idx" / CURRENT / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["format_version"] = 99
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(IndexMismatchError, match="format version 99"):
+        Index.load(tmp_path / "idx", embedder)
+
+
+def test_missing_and_corrupt_index(index: Index, tmp_path: Path, embedder: HashingEmbedder) -> None:
+    with pytest.raises(IndexNotFoundError):
+        Index.load(tmp_path / "nothing", embedder)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(IndexNotFoundError):
+        Index.load(tmp_path / "empty", embedder)
+    index.save(tmp_path / "idx")
+    (tmp_path / "idx" / CURRENT / "dense.faiss").write_bytes(b"garbage")
+    with pytest.raises(IndexCorruptError):
+        Index.load(tmp_path / "idx", embedder)
+
+
+def test_failed_save_leaves_previous_index(
+    index: Index, docs: list[Document], tmp_path: Path, embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "idx"
+    Index.build(docs[:1], embedder).save(target)
+    before = sorted(p.name for p in target.iterdir())
+
+    def crash(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(faiss, "write_index", crash)
+    with pytest.raises(OSError, match="disk full"):
+        index.save(target)
+    assert sorted(p.name for p in target.iterdir()) == before  # the half-written generation is gone
+    loaded = Index.load(target, embedder)
+    assert [d.source for d in loaded.documents] == [docs[0].source]
+
+
+def test_save_keeps_only_current_and_previous(index: Index, tmp_path: Path, embedder: HashingEmbedder) -> None:
+    for _ in range(4):
+        index.save(tmp_path / "idx")
+    generations = [p for p in (tmp_path / "idx").iterdir() if p.name.startswith("gen-")]
+    assert len(generations) == 2
+    Index.load(tmp_path / "idx", embedder)
+
+
+def test_sentence_vectors_are_unit_length(index: Index) -> None:
+    norms = np.linalg.norm(index.sentence_vectors.astype(np.float32), axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-2)
