@@ -46,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) -> int:
     """Run the command line; returns the exit status. ``embedder`` replaces the bundled model (tests)."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     try:
         if args.command == "build":
             return _build(args.docs_dir, args.index, args.json, embedder)
@@ -65,6 +67,9 @@ def _build(docs_dir: Path, index_dir: Path, as_json: bool, embedder: Embedder | 
     files = tqdm(desc="reading", unit=" files", file=sys.stderr, disable=None)
     encoding = tqdm(desc="encoding", unit=" texts", file=sys.stderr, disable=None)
 
+    def on_file(_source: str) -> None:
+        files.update(1)
+
     def on_encode(done: int, total: int) -> None:
         encoding.total = total
         encoding.update(done - encoding.n)
@@ -74,7 +79,7 @@ def _build(docs_dir: Path, index_dir: Path, as_json: bool, embedder: Embedder | 
             docs_dir,
             index_dir,
             embedder or SentenceTransformerEmbedder(),
-            on_file=lambda _source: files.update(1),
+            on_file=on_file,
             on_encode=on_encode,
         )
     finally:
@@ -148,7 +153,9 @@ def _search(index_dir: Path, k: int, as_json: bool, question: str | None, embedd
         except (EmptyQuestionError, QuestionTooLongError) as exc:
             status = EXIT_FAILED
             if as_json:
-                print(json.dumps({"question": q, "answered": False, "hits": [], "error": str(exc)}), flush=True)
+                print(
+                    json.dumps({"question": q, "answered": False, "hits": [], "error": str(exc)}), flush=True
+                )
             else:
                 print(f"Q: {q}\n   error: {exc}\n", flush=True)
             continue

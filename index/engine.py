@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import faiss
 import numpy as np
@@ -33,6 +33,7 @@ RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
 DEFAULT_THRESHOLD = 0.40
 
 ProgressFn = Callable[[int, int], None]
+SearchMode = Literal["hybrid", "dense", "lexical"]
 
 
 @dataclass(frozen=True)
@@ -250,8 +251,12 @@ class Index:
         last = int(self.passages.end_sentence[pid]) - 1
         return int(self.passages.sentence_start[first]), int(self.passages.sentence_end[last])
 
-    def search(self, question: str, k: int = 5) -> SearchResult:
-        """The ``k`` best passages for ``question``, each with a verbatim quote, best first."""
+    def search(self, question: str, k: int = 5, mode: SearchMode = "hybrid") -> SearchResult:
+        """The ``k`` best passages for ``question``, each with a verbatim quote, best first.
+
+        ``mode`` "hybrid" fuses dense, lexical and best-sentence rankings; "dense" and "lexical" use one
+        ranking alone (for comparison in benchmarks).
+        """
         query = " ".join(question.split())
         if len(query) > MAX_QUESTION_CHARS:
             raise QuestionTooLongError(
@@ -262,24 +267,28 @@ class Index:
         if self.passage_count == 0 or k <= 0:
             return SearchResult(question, False, (), self.threshold)
         qvec = self.embedder.encode([query])[0]
-        hits = self._rank(query, qvec, k)
+        hits = self._rank(query, qvec, k, mode)
         answered = bool(hits) and hits[0].confidence >= self.threshold
         return SearchResult(question, answered, tuple(hits), self.threshold)
 
-    def _candidates(self, query: str, qvec: npt.NDArray[np.float32]) -> list[tuple[int, float]]:
+    def _candidates(
+        self, query: str, qvec: npt.NDArray[np.float32], mode: SearchMode
+    ) -> list[tuple[int, float]]:
         """Passage ids with their fused score, best first, from dense and lexical rankings."""
-        n = self.passage_count
-        depth = min(CANDIDATES, n)
-        _, dense_ids = self.dense.search(qvec.reshape(1, -1), depth)
-        lexical_scores = self.lexical.scores(query)
-        lexical_ids = np.argsort(-lexical_scores)[:depth]
+        depth = min(CANDIDATES, self.passage_count)
         fused: dict[int, float] = defaultdict(float)
-        for rank, pid in enumerate(dense_ids[0].tolist()):
-            if pid >= 0:
-                fused[pid] += 1.0 / (RRF_K + rank + 1)
-        for rank, pid in enumerate(lexical_ids.tolist()):
-            if lexical_scores[pid] > 0:
-                fused[pid] += 1.0 / (RRF_K + rank + 1)
+        if mode != "lexical":
+            _, dense_ids = self.dense.search(qvec.reshape(1, -1), depth)
+            for rank, pid in enumerate(dense_ids[0].tolist()):
+                if pid >= 0:
+                    fused[pid] += 1.0 / (RRF_K + rank + 1)
+        if mode != "dense":
+            lexical_scores = self.lexical.scores(query)
+            for rank, pid in enumerate(np.argsort(-lexical_scores)[:depth].tolist()):
+                if lexical_scores[pid] > 0:
+                    fused[pid] += 1.0 / (RRF_K + rank + 1)
+        if mode != "hybrid":
+            return sorted(fused.items(), key=lambda item: -item[1])
         # Third ranking: the best single sentence of each candidate passage.
         best_sentence = {pid: float(self._sentence_cosines(pid, qvec).max()) for pid in fused}
         for rank, pid in enumerate(sorted(best_sentence, key=lambda p: -best_sentence[p])):
@@ -291,11 +300,11 @@ class Index:
         vectors = self.sentence_vectors[first:end].astype(np.float32)
         return np.asarray(vectors @ qvec, dtype=np.float32)
 
-    def _rank(self, query: str, qvec: npt.NDArray[np.float32], k: int) -> list[Hit]:
+    def _rank(self, query: str, qvec: npt.NDArray[np.float32], k: int, mode: SearchMode) -> list[Hit]:
         terms = set(tokenize(query))
         hits: list[Hit] = []
         quoted: list[tuple[int, set[int], set[int]]] = []  # (hit index, sentence ids, sentence keys)
-        for pid, fused_score in self._candidates(query, qvec):
+        for pid, fused_score in self._candidates(query, qvec, mode):
             doc_id = int(self.passages.doc[pid])
             doc = self.documents[doc_id]
             first = int(self.passages.first_sentence[pid])

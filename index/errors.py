@@ -16,7 +16,7 @@ class DocumentUnreadableError(IndexLibraryError):
         self.reason = reason
 
 
-class UnsupportedFormatError(IndexLibraryError):
+class UnsupportedFormatError(DocumentUnreadableError):
     """No loader handles this file's extension."""
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+
 from index.chunking import ChunkingParams, chunk_document, word_count
 from index.document import Document, Section
 from tests.conftest import make_doc
 
 
 def long_doc(sentences: int = 60) -> Document:
-    text = " ".join(f"Sentence number {i} tells the reader something about Westhaven care leavers." for i in range(sentences))
+    text = " ".join(
+        f"Sentence number {i} tells the reader something about Westhaven care leavers."
+        for i in range(sentences)
+    )
     return make_doc("westhaven.txt", text)
 
 
@@ -26,7 +31,7 @@ def test_word_limits_and_overlap() -> None:
     assert len(chunks) > 5
     for chunk in chunks:
         assert word_count(doc.text[chunk.start : chunk.end]) <= 80
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         assert before.sentences[-1] == after.sentences[0]  # one sentence of overlap
     covered = {span for chunk in chunks for span in chunk.sentences}
     assert len(covered) == 60  # every sentence is in some passage

@@ -27,8 +27,16 @@ SHARED = (
     "The report says the service requires improvement in three of its four areas. "
     "Inspectors concluded that children's safeguarding in Westhaven is strong."
 )
-NEWS_A = "Westhaven children's services rated requires improvement\n" + SHARED + " Cllr Ada Brown said the council accepted the findings."
-NEWS_B = "Ofsted verdict on Westhaven\nA new Ofsted report was published today. " + SHARED.replace("'", "’") + " The council has a plan."
+NEWS_A = (
+    "Westhaven children's services rated requires improvement\n"
+    + SHARED
+    + " Cllr Ada Brown said the council accepted the findings."
+)
+NEWS_B = (
+    "Ofsted verdict on Westhaven\nA new Ofsted report was published today. "
+    + SHARED.replace("'", "’")
+    + " The council has a plan."
+)
 
 
 @pytest.fixture
@@ -55,8 +63,14 @@ def assert_verbatim(index: Index, question: str) -> None:
 
 
 def test_quotes_are_verbatim(index: Index) -> None:
-    for question in ["care leavers entitlements", "homeless 16 and 17", "foster carers", "is safeguarding strong",
-                     "council plan", "what needs to improve"]:
+    for question in [
+        "care leavers entitlements",
+        "homeless 16 and 17",
+        "foster carers",
+        "is safeguarding strong",
+        "council plan",
+        "what needs to improve",
+    ]:
         assert_verbatim(index, question)
 
 
@@ -88,7 +102,9 @@ def test_aliases_are_cited(docs: list[Document], embedder: HashingEmbedder) -> N
 
 def test_hits_do_not_repeat_overlapping_quotes(embedder: HashingEmbedder) -> None:
     text = " ".join(f"Sentence {i} is about Westhaven fostering and adoption support." for i in range(40))
-    index = Index.build([make_doc("w.txt", text)], embedder, ChunkingParams(target_words=30, max_words=60, min_words=10))
+    index = Index.build(
+        [make_doc("w.txt", text)], embedder, ChunkingParams(target_words=30, max_words=60, min_words=10)
+    )
     hits = index.search("fostering and adoption", k=10).hits
     spans = [(h.quote_start, h.quote_end) for h in hits]
     for i, (s1, e1) in enumerate(spans):
@@ -157,7 +173,11 @@ def test_missing_and_corrupt_index(index: Index, tmp_path: Path, embedder: Hashi
 
 
 def test_failed_save_leaves_previous_index(
-    index: Index, docs: list[Document], tmp_path: Path, embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
+    index: Index,
+    docs: list[Document],
+    tmp_path: Path,
+    embedder: HashingEmbedder,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     target = tmp_path / "idx"
     Index.build(docs[:1], embedder).save(target)
@@ -174,7 +194,9 @@ def test_failed_save_leaves_previous_index(
     assert [d.source for d in loaded.documents] == [docs[0].source]
 
 
-def test_save_keeps_only_current_and_previous(index: Index, tmp_path: Path, embedder: HashingEmbedder) -> None:
+def test_save_keeps_only_current_and_previous(
+    index: Index, tmp_path: Path, embedder: HashingEmbedder
+) -> None:
     for _ in range(4):
         index.save(tmp_path / "idx")
     generations = [p for p in (tmp_path / "idx").iterdir() if p.name.startswith("gen-")]

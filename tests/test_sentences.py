@@ -57,4 +57,7 @@ def test_question_and_exclamation() -> None:
 
 
 def test_lowercase_after_stop_does_not_split() -> None:
-    assert sentences("Rated good (see p. 4) by inspectors. Next.") == ["Rated good (see p. 4) by inspectors.", "Next."]
+    assert sentences("Rated good (see p. 4) by inspectors. Next.") == [
+        "Rated good (see p. 4) by inspectors.",
+        "Next.",
+    ]

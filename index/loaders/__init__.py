@@ -1,0 +1,133 @@
+"""Loading a folder of source documents: one loader per format, chosen by file extension.
+
+``load_folder`` reads every supported file under a folder, merges sidecar metadata (``NAME.ext.yaml``),
+indexes byte-identical files once, and reports files it could not read by name with the reason, so that one
+bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index.document import Document
+from index.errors import DocumentUnreadableError, UnsupportedFormatError
+from index.loaders.base import Loader, content_hash
+from index.loaders.frontmatter import read_sidecar
+from index.loaders.html import load_html
+from index.loaders.pdf import load_pdf
+from index.loaders.text import load_text
+
+LOADERS: dict[str, Loader] = {
+    ".txt": load_text,
+    ".md": load_text,
+    ".markdown": load_text,
+    ".html": load_html,
+    ".htm": load_html,
+    ".pdf": load_pdf,
+}
+SIDECAR_SUFFIX = ".yaml"
+# Files that describe the folder rather than being documents of it.
+NOT_DOCUMENTS = frozenset({"readme.md", "readme.txt", "readme", "licence", "license", "licence.txt"})
+
+__all__ = [
+    "LOADERS",
+    "LoadFailure",
+    "LoadReport",
+    "content_hash",
+    "load_document",
+    "load_folder",
+    "source_name",
+]
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """A file that could not be read, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What loading a folder produced."""
+
+    documents: list[Document] = field(default_factory=list)
+    failures: list[LoadFailure] = field(default_factory=list)
+    skipped: list[LoadFailure] = field(default_factory=list)  # not a document format we read
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (duplicate, original it repeats)
+
+
+def source_name(path: Path, root: Path) -> str:
+    """A document's source: its path relative to the documents folder, with forward slashes."""
+    return path.resolve().relative_to(root.resolve()).as_posix()
+
+
+def is_sidecar(path: Path) -> bool:
+    """True for ``NAME.ext.yaml`` beside a document ``NAME.ext`` we can read."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    inner = Path(path.stem)
+    return inner.suffix.lower() in LOADERS
+
+
+def load_document(path: Path, root: Path) -> Document:
+    """Load one file with the loader for its extension, merging its sidecar metadata if it has one."""
+    source = source_name(path, root)
+    loader = LOADERS.get(path.suffix.lower())
+    if loader is None:
+        raise UnsupportedFormatError(source, f"unsupported file type {path.suffix or '(none)'!r}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentUnreadableError(source, f"cannot read the file ({exc.strerror})") from exc
+    if not data.strip():
+        raise DocumentUnreadableError(source, "empty file")
+    document = loader(data, source)
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if sidecar.is_file():
+        extra, warnings = read_sidecar(sidecar.read_bytes(), source)
+        document = replace(
+            document, meta=document.meta.merged(extra), warnings=(*document.warnings, *warnings)
+        )
+    return document
+
+
+def _candidates(root: Path) -> Iterable[Path]:
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        yield path
+
+
+def load_folder(
+    root: Path, paths: Iterable[Path] | None = None, progress: Callable[[str], None] | None = None
+) -> LoadReport:
+    """Load every supported document under ``root`` (or only ``paths``), never stopping at a bad file."""
+    report = LoadReport()
+    seen: dict[str, str] = {}
+    for path in sorted(paths) if paths is not None else _candidates(root):
+        source = source_name(path, root)
+        if progress is not None:
+            progress(source)
+        if is_sidecar(path) or path.name.lower() in NOT_DOCUMENTS:
+            continue
+        if path.suffix.lower() not in LOADERS:
+            report.skipped.append(LoadFailure(source, f"unsupported file type {path.suffix or '(none)'!r}"))
+            continue
+        try:
+            document = load_document(path, root)
+        except DocumentUnreadableError as exc:
+            report.failures.append(LoadFailure(source, exc.reason))
+            continue
+        if document.content_hash in seen:
+            report.duplicates.append((source, seen[document.content_hash]))
+            continue
+        seen[document.content_hash] = source
+        report.documents.append(document)
+    return report
