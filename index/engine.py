@@ -20,6 +20,7 @@ from index.dedupe import sentence_key
 from index.document import Document
 from index.embedding import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
 from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
+from index.intent import council_key, document_prior, newest_by_council, read_intent
 from index.lexical import LexicalIndex, tokenize
 from index.quoting import choose_quote
 from index.results import Hit, SearchResult
@@ -80,6 +81,8 @@ class Index:
         self.chunking = chunking
         self.aliases = {k: tuple(v) for k, v in (aliases or {}).items()}
         self.threshold = threshold
+        self._council_keys = {council_key(d.meta.council) for d in self.documents if d.meta.council}
+        self._newest = newest_by_council(self.documents)
         self._docs_by_key: dict[int, set[int]] = defaultdict(set)
         for doc_id, key in zip(passages.sentence_doc.tolist(), passages.sentence_key.tolist(), strict=True):
             if key:
@@ -302,9 +305,16 @@ class Index:
 
     def _rank(self, query: str, qvec: npt.NDArray[np.float32], k: int, mode: SearchMode) -> list[Hit]:
         terms = set(tokenize(query))
+        intent = read_intent(query, self._council_keys)
+        priors = [document_prior(d, i in self._newest, intent) for i, d in enumerate(self.documents)]
+        candidates = [
+            (pid, score * priors[int(self.passages.doc[pid])])
+            for pid, score in self._candidates(query, qvec, mode)
+        ]
+        candidates.sort(key=lambda item: -item[1])
         hits: list[Hit] = []
         quoted: list[tuple[int, set[int], set[int]]] = []  # (hit index, sentence ids, sentence keys)
-        for pid, fused_score in self._candidates(query, qvec, mode):
+        for pid, fused_score in candidates:
             doc_id = int(self.passages.doc[pid])
             doc = self.documents[doc_id]
             first = int(self.passages.first_sentence[pid])

@@ -11,6 +11,7 @@ from index.errors import DocumentUnreadableError
 from index.loaders.base import content_hash
 from index.loaders.text import clean_text, decode_text
 
+_MIN_WORDS = 5
 _ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -39,7 +40,7 @@ def load_html(data: bytes, source: str) -> Document:
         deduplicate=True,
         with_metadata=False,
     )
-    if not extracted or not extracted.strip():
+    if not extracted or len(extracted.split()) < _MIN_WORDS:
         raise DocumentUnreadableError(source, "no article text found in the page")
     text = clean_text(extracted)
     found = trafilatura.extract_metadata(html)

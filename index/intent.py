@@ -1,0 +1,137 @@
+"""What a question says about *which* documents it wants: a council, a year, "now".
+
+Many councils share Ofsted's wording and a council has several reports over the years, so the words of a
+passage alone cannot tell Bolton 2019 from Bury 2019 or Bolton 2023. The search reads the question's council
+names and years here and turns them into a prior over documents (:func:`document_prior`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from index.document import Document
+
+# Words that do not tell councils apart ("Suffolk County Council" and "Suffolk" are the same council).
+_GENERIC = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "city",
+        "county",
+        "council",
+        "borough",
+        "metropolitan",
+        "district",
+        "london",
+        "royal",
+        "unitary",
+        "authority",
+        "local",
+        "children's",
+        "childrens",
+        "services",
+        "trust",
+        "corporation",
+    ]
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_YEAR = re.compile(r"\b(20[0-4]\d|19[89]\d)\b")
+_LATEST = re.compile(
+    r"\b(now|today|currently|current|latest|most recent|newest|recent|these days|at the moment|still)\b",
+    re.IGNORECASE,
+)
+
+# Multipliers on a passage's fused score. They are deliberately mild: a strong passage from another
+# document can still win, but between comparable passages the one from the asked-for council/year wins.
+COUNCIL_MATCH = 1.5
+COUNCIL_OTHER = 0.5
+COUNCIL_UNKNOWN = 0.8
+YEAR_MATCH = 1.4
+YEAR_OTHER = 0.7
+NEWEST = 1.1  # the newest document of its council, when the question names no year
+NEWEST_ASKED = 1.3  # ... when the question asks about now / the latest
+OLDER_ASKED = 0.8
+PRIMARY_SOURCE = 1.1  # the inspection report itself, over news and minutes quoting it
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold().replace("’", "'").replace("'s", ""))
+
+
+def council_key(name: str) -> tuple[str, ...]:
+    """The distinctive words of a council's name: "Suffolk County Council" -> ("suffolk",)."""
+    return tuple(w for w in _words(name) if w not in _GENERIC)
+
+
+@dataclass(frozen=True)
+class QueryIntent:
+    """The councils (as keys) and years a question names, and whether it asks about the present."""
+
+    councils: frozenset[tuple[str, ...]]
+    years: frozenset[int]
+    latest: bool
+
+
+def read_intent(question: str, council_keys: Iterable[tuple[str, ...]]) -> QueryIntent:
+    """Find the indexed councils and the years a question names."""
+    words = _words(question)
+    text = " " + " ".join(words) + " "
+    found = set()
+    for key in council_keys:
+        if key and (" " + " ".join(key) + " ") in text:
+            found.add(key)
+    # "Barking and Dagenham" also contains a council called "Dagenham"? keep only the longest matches.
+    found = {k for k in found if not any(k != o and set(k) < set(o) for o in found)}
+    years = frozenset(int(y) for y in _YEAR.findall(question))
+    return QueryIntent(frozenset(found), years, bool(_LATEST.search(question)))
+
+
+def document_years(doc: Document) -> set[int]:
+    """Years a document is about: its publication year and the years of its inspection dates."""
+    years = set()
+    if doc.meta.published:
+        years.add(int(doc.meta.published[:4]))
+    if doc.meta.inspection_dates:
+        years.update(int(y) for y in _YEAR.findall(doc.meta.inspection_dates))
+    return years
+
+
+def newest_by_council(documents: Sequence[Document]) -> set[int]:
+    """Indices of the most recently published documents of each council (ties all count)."""
+    latest: dict[tuple[str, ...], str] = {}
+    for doc in documents:
+        if doc.meta.council and doc.meta.published:
+            key = council_key(doc.meta.council)
+            latest[key] = max(latest.get(key, ""), doc.meta.published)
+    return {
+        i
+        for i, doc in enumerate(documents)
+        if doc.meta.council and doc.meta.published == latest.get(council_key(doc.meta.council))
+    }
+
+
+def is_primary(doc: Document) -> bool:
+    """An inspection report itself (as opposed to news or minutes about it)."""
+    return doc.meta.inspection_type is not None or (doc.meta.publisher or "").casefold() == "ofsted"
+
+
+def document_prior(doc: Document, newest: bool, intent: QueryIntent) -> float:
+    """How much the question's council, year and tense favour this document (1.0 = neutral)."""
+    prior = PRIMARY_SOURCE if is_primary(doc) else 1.0
+    if intent.councils:
+        if doc.meta.council is None:
+            prior *= COUNCIL_UNKNOWN
+        elif council_key(doc.meta.council) in intent.councils:
+            prior *= COUNCIL_MATCH
+        else:
+            prior *= COUNCIL_OTHER
+    if intent.years:
+        prior *= YEAR_MATCH if document_years(doc) & intent.years else YEAR_OTHER
+    elif intent.latest and doc.meta.published:
+        prior *= NEWEST_ASKED if newest else OLDER_ASKED
+    elif newest:
+        prior *= NEWEST
+    return prior
