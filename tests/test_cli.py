@@ -13,7 +13,7 @@ from index.embedding import HashingEmbedder
 from tests.conftest import EASTMARCH_REPORT
 from tests.pdf_factory import make_pdf
 
-CONTRACT_HIT_FIELDS = {
+CONTRACT_HIT_FIELDS: dict[str, type | tuple[type, ...]] = {
     "source": str,
     "title": (str, type(None)),
     "publisher": (str, type(None)),
@@ -39,13 +39,12 @@ def docs_dir(tmp_path: Path) -> Path:
         + EASTMARCH_REPORT,
         encoding="utf-8",
     )
+    header = "Inspection of Westhaven Borough Council local authority children's services"
     (docs / "reports/westhaven.pdf").write_bytes(
         make_pdf(
             [
-                ["Inspection of Westhaven Borough Council local authority children's services"]
-                + ["Inspection dates: 1 to 5 May 2023", "Children in Westhaven get help quickly."],
-                ["Inspection of Westhaven Borough Council local authority children's services"]
-                + ["1 to 5 May 2023 2", "Care leavers in Westhaven have good personal advisers."],
+                [header, "Inspection dates: 1 to 5 May 2023", "Children in Westhaven get help quickly."],
+                [header, "1 to 5 May 2023 2", "Care leavers in Westhaven have good personal advisers."],
             ]
         )
     )
