@@ -20,7 +20,7 @@ from index.dedupe import sentence_key
 from index.document import Document
 from index.embedding import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
 from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
-from index.intent import council_key, document_prior, newest_by_council, read_intent
+from index.intent import QueryIntent, council_key, document_prior, newest_by_council, read_intent
 from index.lexical import LexicalIndex, tokenize
 from index.quoting import choose_quote
 from index.results import Hit, SearchResult
@@ -270,8 +270,12 @@ class Index:
         if self.passage_count == 0 or k <= 0:
             return SearchResult(question, False, (), self.threshold)
         qvec = self.embedder.encode([query])[0]
-        hits = self._rank(query, qvec, k, mode)
-        answered = bool(hits) and hits[0].confidence >= self.threshold
+        intent = read_intent(query, self._council_keys)
+        hits = self._rank(query, qvec, k, mode, intent)
+        # A question only about councils this index does not hold has no answer here, however close the
+        # wording of another council's report.
+        about_elsewhere = bool(intent.elsewhere) and not intent.councils
+        answered = bool(hits) and hits[0].confidence >= self.threshold and not about_elsewhere
         return SearchResult(question, answered, tuple(hits), self.threshold)
 
     def _candidates(
@@ -303,9 +307,10 @@ class Index:
         vectors = self.sentence_vectors[first:end].astype(np.float32)
         return np.asarray(vectors @ qvec, dtype=np.float32)
 
-    def _rank(self, query: str, qvec: npt.NDArray[np.float32], k: int, mode: SearchMode) -> list[Hit]:
+    def _rank(
+        self, query: str, qvec: npt.NDArray[np.float32], k: int, mode: SearchMode, intent: QueryIntent
+    ) -> list[Hit]:
         terms = set(tokenize(query))
-        intent = read_intent(query, self._council_keys)
         priors = [document_prior(d, i in self._newest, intent) for i, d in enumerate(self.documents)]
         candidates = [
             (pid, score * priors[int(self.passages.doc[pid])])

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from index.document import Document
 
@@ -66,27 +68,55 @@ def council_key(name: str) -> tuple[str, ...]:
     return tuple(w for w in _words(name) if w not in _GENERIC)
 
 
+# Council names that are also everyday words count only when written with a capital letter.
+_NEEDS_CAPITAL = frozenset({("bury",), ("reading",), ("kent",), ("sutton",)})
+
+
+@lru_cache(maxsize=1)
+def english_councils() -> frozenset[tuple[str, ...]]:
+    """Keys of every English council with children's services (shipped list, see data/english_councils.txt)."""
+    text = resources.files("index").joinpath("data/english_councils.txt").read_text(encoding="utf-8")
+    names = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return frozenset(council_key(name) for name in names)
+
+
 @dataclass(frozen=True)
 class QueryIntent:
-    """The councils (as keys) and years a question names, and whether it asks about the present."""
+    """The councils (as keys) and years a question names, and whether it asks about the present.
+
+    ``councils`` are councils the index holds; ``elsewhere`` are English councils it names that the index
+    does not hold (a question only about those cannot be answered from this index).
+    """
 
     councils: frozenset[tuple[str, ...]]
     years: frozenset[int]
     latest: bool
+    elsewhere: frozenset[tuple[str, ...]] = frozenset()
+
+
+def _named(question: str, keys: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    text = " " + " ".join(_words(question)) + " "
+    found = set()
+    for key in keys:
+        if key and (" " + " ".join(key) + " ") in text:
+            if key in _NEEDS_CAPITAL and not re.search(rf"\b{key[0].capitalize()}\b", question):
+                continue
+            found.add(key)
+    # "North Somerset" also contains "Somerset": keep only the longest matches.
+    return {k for k in found if not any(k != o and set(k) < set(o) for o in found)}
 
 
 def read_intent(question: str, council_keys: Iterable[tuple[str, ...]]) -> QueryIntent:
-    """Find the indexed councils and the years a question names."""
-    words = _words(question)
-    text = " " + " ".join(words) + " "
-    found = set()
-    for key in council_keys:
-        if key and (" " + " ".join(key) + " ") in text:
-            found.add(key)
-    # "Barking and Dagenham" also contains a council called "Dagenham"? keep only the longest matches.
-    found = {k for k in found if not any(k != o and set(k) < set(o) for o in found)}
+    """Find the councils (indexed or not) and the years a question names."""
+    indexed = set(council_keys)
+    named = _named(question, indexed | english_councils())
     years = frozenset(int(y) for y in _YEAR.findall(question))
-    return QueryIntent(frozenset(found), years, bool(_LATEST.search(question)))
+    return QueryIntent(
+        councils=frozenset(named & indexed),
+        years=years,
+        latest=bool(_LATEST.search(question)),
+        elsewhere=frozenset(named - indexed),
+    )
 
 
 def document_years(doc: Document) -> set[int]:

@@ -1,0 +1,74 @@
+"""Reading council, year and tense from a question, and the search preferring the documents it asks about."""
+
+from __future__ import annotations
+
+from index.embedding import HashingEmbedder
+from index.engine import Index
+from index.intent import council_key, read_intent
+from tests.conftest import make_doc
+
+INDEXED = [council_key("Eastmarch County Council"), council_key("Westhaven Borough Council")]
+SAME_WORDS = "Care leavers do not always understand their entitlements and the local offer for them."
+
+
+def test_council_key_drops_generic_words() -> None:
+    assert council_key("Suffolk County Council") == ("suffolk",)
+    assert council_key("London Borough of Barking and Dagenham") == ("barking", "dagenham")
+    assert council_key("Suffolk's") == ("suffolk",)
+
+
+def test_reads_councils_years_and_tense() -> None:
+    intent = read_intent("What did Ofsted say about Eastmarch's care leavers in 2019?", INDEXED)
+    assert intent.councils == {("eastmarch",)}
+    assert intent.years == {2019}
+    assert not intent.latest and not intent.elsewhere
+    assert read_intent("is westhaven any good now?", INDEXED).latest
+
+
+def test_a_real_council_that_is_not_indexed_is_noticed() -> None:
+    intent = read_intent("how did Ofsted rate Bolton?", INDEXED)
+    assert intent.elsewhere == {("bolton",)} and not intent.councils
+    # Everyday words that are also council names need a capital letter.
+    assert not read_intent("reading the report on care leavers", INDEXED).elsewhere
+    # The longest name wins: North Somerset is not Somerset.
+    assert read_intent("North Somerset children in care", INDEXED).elsewhere == {("north", "somerset")}
+
+
+def _index() -> Index:
+    docs = [
+        make_doc(
+            "e2019.txt",
+            SAME_WORDS,
+            council="Eastmarch County Council",
+            published="2019-05-01",
+            publisher="Ofsted",
+        ),
+        make_doc(
+            "e2024.txt",
+            SAME_WORDS + " ",
+            council="Eastmarch County Council",
+            published="2024-05-01",
+            publisher="Ofsted",
+        ),
+        make_doc(
+            "w2019.txt",
+            SAME_WORDS + "  ",
+            council="Westhaven Borough Council",
+            published="2019-06-01",
+            publisher="Ofsted",
+        ),
+    ]
+    return Index.build(docs, HashingEmbedder())
+
+
+def test_council_and_year_decide_between_identical_wording() -> None:
+    index = _index()
+    assert index.search("Westhaven care leavers entitlements", 1).hits[0].source == "w2019.txt"
+    assert index.search("Eastmarch care leavers entitlements in 2019", 1).hits[0].source == "e2019.txt"
+    assert index.search("Eastmarch care leavers entitlements now", 1).hits[0].source == "e2024.txt"
+
+
+def test_question_only_about_an_unindexed_council_is_not_answered() -> None:
+    result = _index().search("Bolton care leavers entitlements local offer", 3)
+    assert result.answered is False
+    assert result.hits  # the nearest passages are still listed, marked unanswered
