@@ -74,7 +74,7 @@ _NEEDS_CAPITAL = frozenset({("bury",), ("reading",), ("kent",), ("sutton",)})
 
 @lru_cache(maxsize=1)
 def english_councils() -> frozenset[tuple[str, ...]]:
-    """Keys of every English council with children's services (shipped list, see data/english_councils.txt)."""
+    """Keys of every English council with children's services (from data/english_councils.txt)."""
     text = resources.files("index").joinpath("data/english_councils.txt").read_text(encoding="utf-8")
     names = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return frozenset(council_key(name) for name in names)
