@@ -1,4 +1,4 @@
-"""Command line: ``python -m index build|info|search`` — a thin layer over the library."""
+"""Command line: ``python -m index build|info|search|eval`` — a thin layer over the library."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from index.build import BuildSummary, build_index
 from index.embedding import Embedder, SentenceTransformerEmbedder
 from index.engine import Index
 from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongError
+from index.evaluation import evaluate, read_questions, summary_lines
 from index.results import Hit, SearchResult
 from index.store import read_meta
 
@@ -40,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("-k", type=int, default=5, help="hits per question (default 5)")
     search.add_argument("--json", action="store_true", help="one JSON object per answer, one per line")
     search.add_argument("question", nargs="?", metavar="QUESTION")
+
+    ev = commands.add_parser("eval", help="score an index against a JSONL question file")
+    ev.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
+    ev.add_argument("--questions", required=True, type=Path, metavar="FILE.jsonl")
+    ev.add_argument("-k", type=int, default=10, help="hits per question (default 10)")
+    ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
     return parser
 
 
@@ -54,6 +61,8 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
             return _build(args.docs_dir, args.index, args.json, embedder)
         if args.command == "info":
             return _info(args.index, args.json)
+        if args.command == "eval":
+            return _eval(args.index, args.questions, args.k, args.json, embedder)
         return _search(args.index, args.k, args.json, args.question, embedder)
     except IndexLibraryError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -164,6 +173,17 @@ def _search(index_dir: Path, k: int, as_json: bool, question: str | None, embedd
         else:
             _print_result(result, sys.stdout)
     return status
+
+
+def _eval(index_dir: Path, questions_file: Path, k: int, as_json: bool, embedder: Embedder | None) -> int:
+    index = Index.load(index_dir, embedder)
+    questions = read_questions(questions_file, {d.source: d.text for d in index.documents})
+    report = evaluate(index, questions, k)
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print("\n".join(summary_lines(report)))
+    return EXIT_OK
 
 
 def _lines(stream: TextIO) -> Iterable[str]:

@@ -30,8 +30,9 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 CANDIDATES = 100  # passages taken from each ranking before fusion
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
-# Confidence the top hit needs for the question to count as answered; see benchmarks/calibrate.py.
-DEFAULT_THRESHOLD = 0.40
+# Confidence the top hit needs for the question to count as answered: calibrated by benchmarks/calibrate.py
+# on benchmarks/questions/documents.jsonl (results in benchmarks/RESULTS.md).
+DEFAULT_THRESHOLD = 0.43
 
 ProgressFn = Callable[[int, int], None]
 SearchMode = Literal["hybrid", "dense", "lexical"]
