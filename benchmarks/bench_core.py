@@ -89,15 +89,15 @@ def main() -> None:
     print("question once (quotes are chosen by cosine), so 'query encoding alone' is the floor:")
     print("| mode | p50 | p95 | mean | p50 ÷ BM25-only p50 |")
     print("|---|---|---|---|---|")
-    for mode in ("encode", *MODES):
-        values = np.array(timings[mode])
+    for name in ("encode", *MODES):
+        values = np.array(timings[name])
         p50, p95 = np.percentile(values, 50), np.percentile(values, 95)
         label = {
             "encode": "query encoding alone",
             "lexical": "BM25-only",
             "dense": "dense-only",
             "hybrid": "hybrid",
-        }[mode]
+        }[name]
         print(f"| {label} | {p50:.1f} | {p95:.1f} | {values.mean():.1f} | {p50 / base:.2f} |")
 
 
