@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,7 @@ def build_index(
     chunking: ChunkingParams | None = None,
     on_file: Callable[[str], None] | None = None,
     on_encode: ProgressFn | None = None,
+    include: Sequence[str] = (),
 ) -> BuildSummary:
     """Load every document under ``docs_dir``, index them and save the index to ``index_dir`` atomically.
 
@@ -52,7 +53,7 @@ def build_index(
     if not docs_dir.is_dir():
         raise NoDocumentsError(f"documents folder {docs_dir} does not exist")
     started = time.perf_counter()
-    report = load_folder(docs_dir, progress=on_file)
+    report = load_folder(docs_dir, progress=on_file, include=include)
     loaded = time.perf_counter()
     if not report.documents:
         reasons = "; ".join(f"{f.source}: {f.reason}" for f in report.failures) or "no supported files"

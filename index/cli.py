@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("docs_dir", type=Path, metavar="DOCS_DIR")
     build.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
+    build.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="index only sources matching GLOB (relative to DOCS_DIR, e.g. 'bolton/*'); repeatable",
+    )
 
     info = commands.add_parser("info", help="what an index holds")
     info.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
@@ -58,7 +65,7 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
     )
     try:
         if args.command == "build":
-            return _build(args.docs_dir, args.index, args.json, embedder)
+            return _build(args.docs_dir, args.index, args.json, embedder, args.include)
         if args.command == "info":
             return _info(args.index, args.json)
         if args.command == "eval":
@@ -70,9 +77,14 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        sys.stderr.close()
+        return EXIT_OK
 
 
-def _build(docs_dir: Path, index_dir: Path, as_json: bool, embedder: Embedder | None) -> int:
+def _build(
+    docs_dir: Path, index_dir: Path, as_json: bool, embedder: Embedder | None, include: Sequence[str] = ()
+) -> int:
     files = tqdm(desc="reading", unit=" files", file=sys.stderr, disable=None)
     encoding = tqdm(desc="encoding", unit=" texts", file=sys.stderr, disable=None)
 
@@ -90,6 +102,7 @@ def _build(docs_dir: Path, index_dir: Path, as_json: bool, embedder: Embedder | 
             embedder or SentenceTransformerEmbedder(),
             on_file=on_file,
             on_encode=on_encode,
+            include=include,
         )
     finally:
         files.close()

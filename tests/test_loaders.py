@@ -320,3 +320,23 @@ def test_default_corpus_loads_cleanly() -> None:
             assert doc.meta.url and doc.meta.url.startswith("https://files.ofsted.gov.uk/")
             assert doc.meta.publisher == "Ofsted"
             assert doc.meta.council == "Suffolk County Council"
+
+
+def test_manifest_supplies_metadata_and_include_filters(tmp_path: Path, eastmarch_pdf: bytes) -> None:
+    (tmp_path / "eastmarch").mkdir()
+    (tmp_path / "westhaven").mkdir()
+    (tmp_path / "eastmarch/2025-05-01_report.pdf").write_bytes(eastmarch_pdf)
+    (tmp_path / "westhaven/2024-01-01_notes.txt").write_text("Westhaven notes\nAll fine.\n", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(
+        "path,local_authority,publication_date,overall_effectiveness_grade,inspection_link\n"
+        "eastmarch/2025-05-01_report.pdf,eastmarch,01/05/25,good,https://files.ofsted.gov.uk/v1/file/1\n",
+        encoding="utf-8",
+    )
+    report = load_folder(tmp_path, include=["eastmarch/*"])
+    assert [d.source for d in report.documents] == ["eastmarch/2025-05-01_report.pdf"]
+    meta = report.documents[0].meta
+    assert meta.published == "2025-05-01"
+    assert meta.url == "https://files.ofsted.gov.uk/v1/file/1"
+    assert meta.publisher == "Ofsted"
+    assert meta.council == "Eastmarch County Council"  # from the report itself, not the manifest's slug
+    assert not report.skipped  # the manifest is not a document

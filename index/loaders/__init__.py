@@ -7,15 +7,17 @@ bad file never stops the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import fnmatch
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.document import Document
+from index.document import Document, DocumentMeta
 from index.errors import DocumentUnreadableError, UnsupportedFormatError
 from index.loaders.base import Loader, content_hash
 from index.loaders.frontmatter import read_sidecar
 from index.loaders.html import load_html
+from index.loaders.manifest import MANIFEST_NAME, read_manifest
 from index.loaders.pdf import load_pdf
 from index.loaders.text import load_text
 
@@ -29,7 +31,9 @@ LOADERS: dict[str, Loader] = {
 }
 SIDECAR_SUFFIX = ".yaml"
 # Files that describe the folder rather than being documents of it.
-NOT_DOCUMENTS = frozenset({"readme.md", "readme.txt", "readme", "licence", "license", "licence.txt"})
+NOT_DOCUMENTS = frozenset(
+    {"readme.md", "readme.txt", "readme", "licence", "license", "licence.txt", MANIFEST_NAME}
+)
 
 __all__ = [
     "LOADERS",
@@ -73,8 +77,8 @@ def is_sidecar(path: Path) -> bool:
     return inner.suffix.lower() in LOADERS
 
 
-def load_document(path: Path, root: Path) -> Document:
-    """Load one file with the loader for its extension, merging its sidecar metadata if it has one."""
+def load_document(path: Path, root: Path, manifest: Mapping[str, DocumentMeta] | None = None) -> Document:
+    """Load one file with the loader for its extension, merging manifest and sidecar metadata."""
     source = source_name(path, root)
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
@@ -86,6 +90,9 @@ def load_document(path: Path, root: Path) -> Document:
     if not data.strip():
         raise DocumentUnreadableError(source, "empty file")
     document = loader(data, source)
+    listed = (read_manifest(root) if manifest is None else manifest).get(source)
+    if listed is not None:
+        document = replace(document, meta=document.meta.merged(listed))
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
     if sidecar.is_file():
         extra, warnings = read_sidecar(sidecar.read_bytes(), source)
@@ -106,13 +113,22 @@ def _candidates(root: Path) -> Iterable[Path]:
 
 
 def load_folder(
-    root: Path, paths: Iterable[Path] | None = None, progress: Callable[[str], None] | None = None
+    root: Path,
+    paths: Iterable[Path] | None = None,
+    progress: Callable[[str], None] | None = None,
+    include: Sequence[str] = (),
 ) -> LoadReport:
-    """Load every supported document under ``root`` (or only ``paths``), never stopping at a bad file."""
+    """Load every supported document under ``root`` (or only ``paths``), never stopping at a bad file.
+
+    ``include`` (glob patterns on the source, e.g. ``"bolton/*"``) keeps only the files that match one.
+    """
     report = LoadReport()
     seen: dict[str, str] = {}
+    manifest = read_manifest(root)
     for path in sorted(paths) if paths is not None else _candidates(root):
         source = source_name(path, root)
+        if include and not any(fnmatch.fnmatch(source, pattern) for pattern in include):
+            continue
         if progress is not None:
             progress(source)
         if is_sidecar(path) or path.name.lower() in NOT_DOCUMENTS:
@@ -121,7 +137,7 @@ def load_folder(
             report.skipped.append(LoadFailure(source, f"unsupported file type {path.suffix or '(none)'!r}"))
             continue
         try:
-            document = load_document(path, root)
+            document = load_document(path, root, manifest)
         except DocumentUnreadableError as exc:
             report.failures.append(LoadFailure(source, exc.reason))
             continue
