@@ -49,7 +49,11 @@ def word_count(text: str) -> int:
 
 
 def _section_bounds(doc: Document) -> list[tuple[int, int, str | None]]:
-    """``(start, end, heading)`` for each section; the heading's own line is left out of the body."""
+    """``(start, end, heading)`` for each section.
+
+    The heading's own line stays in the body, as the first sentence of the section's first passage: graded
+    headings ("The experiences and progress of care leavers: good") are findings worth quoting.
+    """
     if not doc.sections:
         return [(0, len(doc.text), None)]
     bounds: list[tuple[int, int, str | None]] = []
@@ -58,10 +62,7 @@ def _section_bounds(doc: Document) -> list[tuple[int, int, str | None]]:
         bounds.append((0, first, None))
     for i, section in enumerate(doc.sections):
         end = doc.sections[i + 1].start if i + 1 < len(doc.sections) else len(doc.text)
-        body = section.start
-        if doc.text.startswith(section.heading, section.start):
-            body = section.start + len(section.heading)
-        bounds.append((body, end, section.heading))
+        bounds.append((section.start, end, section.heading))
     return bounds
 
 

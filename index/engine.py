@@ -20,7 +20,15 @@ from index.dedupe import sentence_key
 from index.document import Document
 from index.embedding import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
 from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
-from index.intent import QueryIntent, council_key, document_prior, newest_by_council, read_intent
+from index.intent import (
+    JUDGEMENT_SENTENCE,
+    QueryIntent,
+    council_key,
+    document_prior,
+    newest_by_council,
+    passage_prior,
+    read_intent,
+)
 from index.lexical import LexicalIndex, tokenize
 from index.quoting import choose_quote
 from index.results import Hit, SearchResult
@@ -30,6 +38,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 CANDIDATES = 100  # passages taken from each ranking before fusion
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
+JUDGEMENT_BONUS = 0.2  # added to a sentence's quote score when it states a grade and the question asks one
 # Confidence the top hit needs for the question to count as answered: calibrated by benchmarks/calibrate.py
 # on benchmarks/questions/documents.jsonl (results in benchmarks/RESULTS.md).
 DEFAULT_THRESHOLD = 0.43
@@ -314,7 +323,7 @@ class Index:
         terms = set(tokenize(query))
         priors = [document_prior(d, i in self._newest, intent) for i, d in enumerate(self.documents)]
         candidates = [
-            (pid, score * priors[int(self.passages.doc[pid])])
+            (pid, score * priors[int(self.passages.doc[pid])] * self._passage_prior(pid, intent))
             for pid, score in self._candidates(query, qvec, mode)
         ]
         candidates.sort(key=lambda item: -item[1])
@@ -329,7 +338,13 @@ class Index:
                 doc.text[int(self.passages.sentence_start[s]) : int(self.passages.sentence_end[s])]
                 for s in range(first, end)
             ]
-            choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms)
+            bonus = None
+            if intent.asks_rating:  # a question about a grade is answered by the sentence stating it
+                bonus = [
+                    JUDGEMENT_BONUS if len(s.split()) <= 30 and JUDGEMENT_SENTENCE.search(s) else 0.0
+                    for s in sentences
+                ]
+            choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus)
             ids = set(range(first + choice.first, first + choice.last + 1))
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
             if self._merge_into_earlier(hits, quoted, doc_id, ids, keys):
@@ -343,6 +358,15 @@ class Index:
             if len(hits) >= k:
                 break
         return hits
+
+    def _passage_prior(self, pid: int, intent: QueryIntent) -> float:
+        if not (intent.asks_improvement or intent.asks_rating):
+            return 1.0
+        doc = self.documents[int(self.passages.doc[pid])]
+        start, _ = self.passage_span(pid)
+        heading = doc.heading_at(start)
+        opens = heading is not None and doc.text.startswith(heading, start)
+        return passage_prior(intent, heading, opens, doc.page_at(start) == 1)
 
     def _merge_into_earlier(
         self,

@@ -80,6 +80,34 @@ def english_councils() -> frozenset[tuple[str, ...]]:
     return frozenset(council_key(name) for name in names)
 
 
+_ASKS_IMPROVEMENT = re.compile(
+    r"\b(improve|improvements?|improving|recommend\w*|needs? to|must|should|areas? for|weakness\w*|"
+    r"fix|actions?|priorit\w*)\b",
+    re.IGNORECASE,
+)
+_ASKS_RATING = re.compile(
+    r"\b(rated?|ratings?|grades?|graded|judged?|judgements?|judgments?|verdict|score[ds]?|outstanding|"
+    r"inadequate|requires improvement|how good|any good|overall effectiveness)\b",
+    re.IGNORECASE,
+)
+IMPROVEMENT_HEADING = re.compile(
+    r"^(What needs to improve|What needs improving|Recommendations|"
+    r"Areas for (?:improvement|priority action))",
+    re.IGNORECASE,
+)
+GRADED = re.compile(
+    r"\b(outstanding|good|adequate|inadequate|requires improvement(?: to be good)?)\s*$", re.IGNORECASE
+)
+# A judgement as stated: a short line ending in a grade, or "… are good." / "… is inadequate."
+JUDGEMENT_SENTENCE = re.compile(
+    r"(\b(outstanding|good|adequate|inadequate|requires improvement(?: to be good)?)\.?\s*$)|"
+    r"\b(is|are|was|were|judged( to be)?|rated( as)?)\s+['‘]?(outstanding|good|adequate|inadequate|"
+    r"requires improvement)",
+    re.IGNORECASE,
+)
+SECTION_FOCUS = 1.3  # a passage of the kind of section the question asks for (improvements, judgements)
+
+
 @dataclass(frozen=True)
 class QueryIntent:
     """The councils (as keys) and years a question names, and whether it asks about the present.
@@ -92,6 +120,8 @@ class QueryIntent:
     years: frozenset[int]
     latest: bool
     elsewhere: frozenset[tuple[str, ...]] = frozenset()
+    asks_improvement: bool = False
+    asks_rating: bool = False
 
 
 def _named(question: str, keys: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
@@ -116,7 +146,19 @@ def read_intent(question: str, council_keys: Iterable[tuple[str, ...]]) -> Query
         years=years,
         latest=bool(_LATEST.search(question)),
         elsewhere=frozenset(named - indexed),
+        asks_improvement=bool(_ASKS_IMPROVEMENT.search(question)),
+        asks_rating=bool(_ASKS_RATING.search(question)),
     )
+
+
+def passage_prior(intent: QueryIntent, heading: str | None, opens_section: bool, first_page: bool) -> float:
+    """How much the question's kind favours a passage: "what needs to improve" sections, judgements."""
+    prior = 1.0
+    if intent.asks_improvement and heading and IMPROVEMENT_HEADING.match(heading):
+        prior *= SECTION_FOCUS
+    if intent.asks_rating and ((opens_section and heading and GRADED.search(heading)) or first_page):
+        prior *= SECTION_FOCUS
+    return prior
 
 
 def document_years(doc: Document) -> set[int]:

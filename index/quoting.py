@@ -27,7 +27,7 @@ class QuoteChoice:
 
     first: int
     last: int
-    cosine: float  # best sentence's cosine similarity to the question
+    cosine: float  # the passage's best sentence cosine similarity to the question
 
 
 def lexical_overlap(query_terms: set[str], sentence: str) -> float:
@@ -38,13 +38,16 @@ def lexical_overlap(query_terms: set[str], sentence: str) -> float:
 
 
 def choose_quote(
-    sentences: list[str], cosines: npt.NDArray[np.float32], query_terms: set[str]
+    sentences: list[str],
+    cosines: npt.NDArray[np.float32],
+    query_terms: set[str],
+    bonus: list[float] | None = None,
 ) -> QuoteChoice:
-    """Pick the best sentence by cosine plus word overlap, then widen to at most three sentences."""
+    """Pick the best sentence by cosine plus word overlap (plus ``bonus``), then widen to at most three."""
     scores = np.array(
         [
-            float(c) + LEXICAL_WEIGHT * lexical_overlap(query_terms, s)
-            for c, s in zip(cosines, sentences, strict=True)
+            float(c) + LEXICAL_WEIGHT * lexical_overlap(query_terms, s) + (bonus[i] if bonus else 0.0)
+            for i, (c, s) in enumerate(zip(cosines, sentences, strict=True))
         ]
     )
     best = int(np.argmax(scores))
@@ -59,4 +62,4 @@ def choose_quote(
             last = best + 1
     if last - first < 2 and last + 1 < len(sentences) and scores[last + 1] >= NEIGHBOUR_RATIO * scores[best]:
         last += 1
-    return QuoteChoice(first, last, float(cosines[best]))
+    return QuoteChoice(first, last, float(np.max(cosines)))

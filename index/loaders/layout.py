@@ -166,6 +166,8 @@ def reflow(pages: Sequence[tuple[int, Sequence[str]]]) -> Flowed:
                 heading_here = True
             elif prev is not None and line[:1].isupper() and len(prev) < 0.6 * width:
                 starts_block = True  # a short line ends a paragraph or a table cell
+            elif prev is not None and line[:1].isupper() and _GRADE_END.search(prev):
+                starts_block = True  # a judgement table row ends with its grade
             if prev is None:
                 joiner = ""
             elif text.endswith(SOFT_HYPHEN):
@@ -205,6 +207,7 @@ def _line_width(lines: Sequence[str]) -> int:
     return max(40, lengths[int(0.9 * (len(lengths) - 1))])
 
 
+_GRADE_END = re.compile(r"(?:Outstanding|Good|Adequate|Inadequate|Requires improvement(?: to be good)?)\s*$")
 _CONJUNCTION = re.compile(r"(and|or|to)\b")
 
 
