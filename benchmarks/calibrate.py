@@ -1,12 +1,16 @@
-"""Calibrate the confidence threshold below which the search says it found nothing relevant.
+"""Fit the confidence model and calibrate the threshold below which the search says it found nothing.
 
-Run: ``.venv/bin/python benchmarks/calibrate.py [--index var/index] [--questions FILE.jsonl]``.
+Run: ``.venv/bin/python benchmarks/calibrate.py --set var/index:benchmarks/questions/documents.jsonl
+[--set INDEX:QUESTIONS ...]``.
 
-Every question of the file is asked once; the top hit's confidence (cosine of the question and the quote's
-best sentence) is recorded with whether the question is answerable and whether a correct passage is in the
-top 3 (what the bot shows). For each threshold t the decision "answer when confidence >= t" is right when
-it answers a question whose answer is in the top 3, or abstains on an unanswerable one (or on one it cannot
-find). The threshold with the most right decisions wins (ties: the lowest, so that answers are not lost).
+Every question is asked once with no threshold. For the top hit we record two features — the cosine of the
+question and the passage's best sentence, and the share of the question's words (weighted by IDF, council
+names left out) that the passage holds — and a label: 1 when the question is answerable and a correct passage
+is in the top 3 (what the bot shows), else 0. A logistic regression on the two features gives the confidence
+(``index/engine.py`` ``CONFIDENCE_*``). Then for each threshold t, "answer when confidence >= t" is right when
+it answers a question found in the top 3, or abstains on an unanswerable or unfound one; the threshold with
+the most right decisions wins (ties: the lowest). The same sweep on the cosine alone is printed for
+comparison, and a 2-fold split shows how much the fit flatters itself.
 """
 
 from __future__ import annotations
@@ -15,49 +19,131 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe
 from index.engine import Index
-from index.evaluation import evaluate, read_questions
+from index.evaluation import hit_is_correct, read_questions
 
 ROOT = Path(__file__).resolve().parent.parent
+Rows = list[tuple[float, float, int, bool, bool]]  # cosine, coverage, label, answerable, refused by rule
+
+
+def collect(index_dir: Path, questions_file: Path) -> Rows:
+    """Ask every question; return the top hit's features and labels."""
+    index = Index.load(index_dir)
+    index.threshold = 0.0
+    questions = read_questions(questions_file, {d.source: d.text for d in index.documents})
+    rows: Rows = []
+    for q in questions:
+        result = index.search(q.question, 10)
+        top = result.hits[0] if result.hits else None
+        found = any(hit_is_correct(h, q) for h in result.hits[:3])
+        rows.append(
+            (
+                top.cosine if top else 0.0,
+                top.coverage if top else 0.0,
+                int(q.answerable and found),
+                q.answerable,
+                not result.answered,
+            )
+        )
+    return rows
+
+
+def fit(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], l2: float = 1e-2) -> npt.NDArray[np.float64]:
+    """Logistic regression by Newton's method; returns (bias, weights...)."""
+    xb = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(xb.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        grad = xb.T @ (p - y) + l2 * np.r_[0, w[1:]]
+        hess = xb.T @ (xb * (p * (1 - p))[:, None]) + l2 * np.diag(np.r_[0, np.ones(len(w) - 1)])
+        w -= np.linalg.solve(hess, grad)
+    return w
+
+
+WRONG_ANSWER_COST = 2.0  # a wrong passage shown as an answer costs twice a good answer withheld
+
+
+def sweep(
+    scores: npt.NDArray[np.float64], rows: Rows, grid: npt.NDArray[np.float64]
+) -> list[tuple[float, float]]:
+    """Cost of the decisions for each threshold in ``grid`` (lower is better)."""
+    out = []
+    for t in grid:
+        cost = 0.0
+        for s, (_, _, label, _, refused) in zip(scores, rows, strict=True):
+            answered = s >= t and not refused
+            if answered and not label:
+                cost += WRONG_ANSWER_COST
+            elif label and not answered:
+                cost += 1.0
+        out.append((float(t), cost))
+    return out
+
+
+def best(results: list[tuple[float, float]]) -> tuple[float, float]:
+    low = min(c for _, c in results)
+    return next((t, c) for t, c in results if c == low)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--index", type=Path, default=ROOT / "var/index")
-    parser.add_argument("--questions", type=Path, default=ROOT / "benchmarks/questions/documents.jsonl")
+    parser.add_argument("--set", action="append", required=True, metavar="INDEX:QUESTIONS")
     args = parser.parse_args()
     print(f"machine: {describe()}")
-    index = Index.load(args.index)
-    questions = read_questions(args.questions, {d.source: d.text for d in index.documents})
-    index.threshold = 0.0  # record confidences without abstaining
-    report = evaluate(index, questions, k=10)
-    rows = report.details
-    found = [r for r in rows if r["answerable"] and r["rank"] is not None and r["rank"] <= 3]
-    missed = [r for r in rows if r["answerable"] and (r["rank"] is None or r["rank"] > 3)]
-    unanswerable = [r for r in rows if not r["answerable"]]
-    print(
-        f"{len(rows)} questions: {len(found)} answerable and found in the top 3, {len(missed)} answerable "
-        f"but not found, {len(unanswerable)} unanswerable"
-    )
-    best: tuple[int, float] = (-1, 0.0)
-    print(" t     right  answers-kept  unanswerable-refused  not-found-refused")
-    for step in range(20, 71):
-        t = step / 100
-        kept = sum(r["confidence"] >= t for r in found)
-        refused_u = sum(r["confidence"] < t for r in unanswerable)
-        refused_m = sum(r["confidence"] < t for r in missed)
-        right = kept + refused_u + refused_m
-        if right > best[0]:
-            best = (right, t)
-        if step % 2 == 0 or right == best[0]:
-            print(
-                f"{t:.2f}  {right:5d}  {kept:4d}/{len(found):<4d}      {refused_u:4d}/{len(unanswerable):<4d}"
-                f"            {refused_m:4d}/{len(missed):<4d}"
-            )
-    print(f"best threshold: {best[1]:.2f} ({best[0]} of {len(rows)} decisions right)")
+    rows: Rows = []
+    for spec in args.set:
+        index_dir, questions = spec.split(":", 1)
+        part = collect(Path(index_dir), Path(questions))
+        print(
+            f"{questions}: {len(part)} questions, {sum(r[2] for r in part)} answerable and found in the top 3"
+        )
+        rows += part
+    x = np.array([[r[0], r[1]] for r in rows])
+    y = np.array([r[2] for r in rows], dtype=float)
+    w = fit(x, y)
+    print(f"fitted: bias {w[0]:.3f}, cosine {w[1]:.3f}, coverage {w[2]:.3f}")
+    prob = 1 / (1 + np.exp(-(np.hstack([np.ones((len(x), 1)), x]) @ w)))
+    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    model = sweep(prob, rows, grid)
+    cosine_only = sweep(x[:, 0], rows, np.round(np.arange(0.20, 0.80, 0.01), 2))
+    answerable = [r for r in rows if r[3]]
+    unanswerable = [r for r in rows if not r[3]]
+    print(f"\ncost = {WRONG_ANSWER_COST} x wrong answers + good answers withheld")
+    unfound = sum(1 for r in rows if r[3] and not r[2])
+    for name, scores, results in (("model", prob, model), ("cosine alone", x[:, 0], cosine_only)):
+        print(f"[{name}] threshold   cost  found-answered  unanswerable-refused  unfound-refused")
+        for t, cost in results:
+            if round(t * 100) % 5 == 0 or (t, cost) == best(results):
+                pairs = list(zip(scores, rows, strict=True))
+                ans = sum(p >= t and not r[4] for p, r in pairs if r[2])
+                ref = sum(p < t or r[4] for p, r in pairs if not r[3])
+                ref_m = sum(p < t or r[4] for p, r in pairs if r[3] and not r[2])
+                print(
+                    f"  {t:.2f}    {cost:5.0f}   {ans:4d}/{int(y.sum())}         {ref:3d}/{len(unanswerable)}"
+                    f"              {ref_m:3d}/{unfound}"
+                )
+    t_model, c_model = best(model)
+    t_cos, c_cos = best(cosine_only)
+    print(f"\nmodel: best threshold {t_model:.2f}, cost {c_model:.0f} over {len(rows)} questions")
+    print(f"cosine alone: best threshold {t_cos:.2f}, cost {c_cos:.0f}")
+    print(f"({len(answerable)} answerable, {len(unanswerable)} unanswerable questions)")
+    # Honesty check: fit on half, judge on the other half.
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(rows))
+    halves = [order[: len(rows) // 2], order[len(rows) // 2 :]]
+    for a, b in (halves, halves[::-1]):
+        wa = fit(x[a], y[a])
+        pa = 1 / (1 + np.exp(-(np.hstack([np.ones((len(a), 1)), x[a]]) @ wa)))
+        ta, _ = best(sweep(pa, [rows[i] for i in a], grid))
+        pb = 1 / (1 + np.exp(-(np.hstack([np.ones((len(b), 1)), x[b]]) @ wa)))
+        cost = sweep(pb, [rows[i] for i in b], np.array([ta]))[0][1]
+        print(f"2-fold: fitted on {len(a)}, threshold {ta:.2f}; cost on the other {len(b)}: {cost:.0f}")
 
 
 if __name__ == "__main__":

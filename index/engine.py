@@ -39,9 +39,14 @@ MAX_QUESTION_CHARS = 1000
 CANDIDATES = 100  # passages taken from each ranking before fusion
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
 JUDGEMENT_BONUS = 0.2  # added to a sentence's quote score when it states a grade and the question asks one
+# The confidence model: logistic regression on (best-sentence cosine, weighted word coverage), fitted by
+# benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md).
+CONFIDENCE_BIAS = -2.403
+CONFIDENCE_COSINE = 4.826
+CONFIDENCE_COVERAGE = 1.449
 # Confidence the top hit needs for the question to count as answered: calibrated by benchmarks/calibrate.py
 # on benchmarks/questions/documents.jsonl (results in benchmarks/RESULTS.md).
-DEFAULT_THRESHOLD = 0.43
+DEFAULT_THRESHOLD = 0.58
 
 ProgressFn = Callable[[int, int], None]
 SearchMode = Literal["hybrid", "dense", "lexical"]
@@ -249,7 +254,7 @@ class Index:
             embedder,
             params,
             meta.get("aliases", {}),
-            float(meta.get("threshold", DEFAULT_THRESHOLD)),
+            DEFAULT_THRESHOLD,  # belongs to this code's confidence model, not to the saved index
         )
 
     # ---------------------------------------------------------------------------------------- searching
@@ -321,6 +326,8 @@ class Index:
         self, query: str, qvec: npt.NDArray[np.float32], k: int, mode: SearchMode, intent: QueryIntent
     ) -> list[Hit]:
         terms = set(tokenize(query))
+        named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
+        query_weights = {t: self.lexical.weight(t) for t in terms - named}
         priors = [document_prior(d, i in self._newest, intent) for i, d in enumerate(self.documents)]
         candidates = [
             (pid, score * priors[int(self.passages.doc[pid])] * self._passage_prior(pid, intent))
@@ -349,15 +356,31 @@ class Index:
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
             if self._merge_into_earlier(hits, quoted, doc_id, ids, keys):
                 continue
+            coverage = self._coverage(query_weights, pid)
             hits.append(
                 self._make_hit(
-                    pid, doc_id, first + choice.first, first + choice.last, fused_score, choice.cosine, keys
+                    pid,
+                    doc_id,
+                    first + choice.first,
+                    first + choice.last,
+                    fused_score,
+                    (choice.cosine, coverage),
+                    keys,
                 )
             )
             quoted.append((len(hits) - 1, ids, keys))
             if len(hits) >= k:
                 break
         return hits
+
+    def _coverage(self, query_weights: Mapping[str, float], pid: int) -> float:
+        """Share of the question's words, weighted by how telling they are, that the passage holds."""
+        total = sum(query_weights.values())
+        if total <= 0:
+            return 0.0
+        start, end = self.passage_span(pid)
+        have = set(tokenize(indexed_text(self.documents[int(self.passages.doc[pid])], start, end)))
+        return sum(w for t, w in query_weights.items() if t in have) / total
 
     def _passage_prior(self, pid: int, intent: QueryIntent) -> float:
         if not (intent.asks_improvement or intent.asks_rating):
@@ -387,7 +410,14 @@ class Index:
         return False
 
     def _make_hit(
-        self, pid: int, doc_id: int, first: int, last: int, score: float, confidence: float, keys: set[int]
+        self,
+        pid: int,
+        doc_id: int,
+        first: int,
+        last: int,
+        score: float,
+        features: tuple[float, float],
+        keys: set[int],
     ) -> Hit:
         doc = self.documents[doc_id]
         q_start, q_end = int(self.passages.sentence_start[first]), int(self.passages.sentence_end[last])
@@ -399,7 +429,9 @@ class Index:
             quote=doc.text[q_start:q_end],
             passage=doc.text[p_start:p_end],
             score=score,
-            confidence=confidence,
+            confidence=confidence(*features),
+            cosine=features[0],
+            coverage=features[1],
             title=doc.meta.title,
             publisher=doc.meta.publisher,
             published=doc.meta.published,
@@ -422,6 +454,13 @@ class Index:
             return []
         common = set.intersection(*(self._docs_by_key.get(key, set()) for key in keys))
         return sorted(common)
+
+
+def confidence(cosine: float, coverage: float) -> float:
+    """Estimated probability that a passage answers the question, from its best sentence's cosine and the
+    weighted share of the question's words it holds (logistic model fitted by benchmarks/calibrate.py)."""
+    z = CONFIDENCE_BIAS + CONFIDENCE_COSINE * cosine + CONFIDENCE_COVERAGE * coverage
+    return float(1.0 / (1.0 + np.exp(-z)))
 
 
 def _with_also_in(hit: Hit, also_in: tuple[str, ...]) -> Hit:

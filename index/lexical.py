@@ -145,6 +145,14 @@ class LexicalIndex:
         """Read an index written by :meth:`save`."""
         return cls(bm25s.BM25.load(str(folder), mmap=False))
 
+    def weight(self, token: str) -> float:
+        """How telling a word is: its inverse document frequency; a word no passage has weighs the most."""
+        size = int(self._retriever.scores["num_docs"])
+        tid = self._vocab.get(token)
+        indptr = self._retriever.scores["indptr"]
+        df = 0 if tid is None else int(indptr[tid + 1] - indptr[tid])
+        return float(np.log(1.0 + (size - df + 0.5) / (df + 0.5)))
+
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         """BM25 score of every passage for ``query`` (zeros when no query word is indexed)."""
         tokens = [t for t in tokenize(query) if t in self._vocab]

@@ -14,7 +14,7 @@ class Hit:
     quote: str  # verbatim sentence(s) of the cleaned source text that answer
     passage: str  # the whole retrieved passage, verbatim
     score: float  # fused ranking score: higher is better, comparable within one search
-    confidence: float  # cosine similarity of the question and the quote's best sentence (0 to 1)
+    confidence: float  # estimated probability (0 to 1) that the passage answers the question
     title: str | None = None
     publisher: str | None = None
     published: str | None = None
@@ -29,6 +29,8 @@ class Hit:
     quote_end: int = 0
     passage_start: int = 0
     passage_end: int = 0
+    cosine: float = 0.0  # the passage's best sentence's cosine similarity to the question
+    coverage: float = 0.0  # weighted share of the question's words found in the passage
 
     def as_json(self) -> dict[str, Any]:
         """The hit in the ``search --json`` shape (documented fields first, extensions after)."""
@@ -52,6 +54,8 @@ class Hit:
             "quote_end": self.quote_end,
             "passage_start": self.passage_start,
             "passage_end": self.passage_end,
+            "cosine": round(self.cosine, 4),
+            "coverage": round(self.coverage, 4),
         }
 
 
