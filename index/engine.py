@@ -351,7 +351,7 @@ class Index:
                     JUDGEMENT_BONUS if len(s.split()) <= 30 and JUDGEMENT_SENTENCE.search(s) else 0.0
                     for s in sentences
                 ]
-            choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus)
+            choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus, query_weights)
             ids = set(range(first + choice.first, first + choice.last + 1))
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
             if self._merge_into_earlier(hits, quoted, doc_id, ids, keys):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.engine import Index
+from index.engine import Index, SearchMode
 from index.errors import IndexLibraryError
 from index.results import Hit, SearchResult
 
@@ -182,13 +182,13 @@ class Report:
         }
 
 
-def evaluate(index: Index, questions: Iterable[Question], k: int = 10) -> Report:
-    """Ask every question and score the answers."""
+def evaluate(index: Index, questions: Iterable[Question], k: int = 10, mode: SearchMode = "hybrid") -> Report:
+    """Ask every question and score the answers (``mode`` as in :meth:`Index.search`)."""
     texts = {doc.source: doc.text for doc in index.documents}
     report = Report()
     for q in questions:
         started = time.perf_counter()
-        result = index.search(q.question, k)
+        result = index.search(q.question, k, mode)
         report.latencies_ms.append((time.perf_counter() - started) * 1000)
         report.overall.add(q, result)
         report.by_kind[q.kind].add(q, result)

@@ -41,6 +41,8 @@ _GENERIC = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _YEAR = re.compile(r"\b(20[0-4]\d|19[89]\d)\b")
+# "since 2021", "since it was rated inadequate in 2021": the answer is in what came after that year.
+_SINCE_YEAR = re.compile(r"\bsince\b(?:\W+\w+){0,8}?\W+(20[0-4]\d|19[89]\d)\b", re.IGNORECASE)
 _LATEST = re.compile(
     r"\b(now|today|currently|current|latest|most recent|newest|recent|these days|at the moment|still)\b",
     re.IGNORECASE,
@@ -122,6 +124,7 @@ class QueryIntent:
     elsewhere: frozenset[tuple[str, ...]] = frozenset()
     asks_improvement: bool = False
     asks_rating: bool = False
+    since: frozenset[int] = frozenset()  # years the question measures change from ("since 2021")
 
 
 def _named(question: str, keys: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
@@ -140,7 +143,8 @@ def read_intent(question: str, council_keys: Iterable[tuple[str, ...]]) -> Query
     """Find the councils (indexed or not) and the years a question names."""
     indexed = set(council_keys)
     named = _named(question, indexed | english_councils())
-    years = frozenset(int(y) for y in _YEAR.findall(question))
+    since = frozenset(int(m.group(1)) for m in _SINCE_YEAR.finditer(question))
+    years = frozenset(int(y) for y in _YEAR.findall(question)) - since
     return QueryIntent(
         councils=frozenset(named & indexed),
         years=years,
@@ -148,6 +152,7 @@ def read_intent(question: str, council_keys: Iterable[tuple[str, ...]]) -> Query
         elsewhere=frozenset(named - indexed),
         asks_improvement=bool(_ASKS_IMPROVEMENT.search(question)),
         asks_rating=bool(_ASKS_RATING.search(question)),
+        since=since,
     )
 
 
@@ -200,9 +205,14 @@ def document_prior(doc: Document, newest: bool, intent: QueryIntent) -> float:
             prior *= COUNCIL_MATCH
         else:
             prior *= COUNCIL_OTHER
+    wants_latest = intent.latest or bool(intent.since)
+    years = document_years(doc)
     if intent.years:
-        prior *= YEAR_MATCH if document_years(doc) & intent.years else YEAR_OTHER
-    elif intent.latest and doc.meta.published:
+        if years & intent.years or (newest and wants_latest):
+            prior *= YEAR_MATCH
+        else:
+            prior *= YEAR_OTHER
+    elif wants_latest and doc.meta.published:
         prior *= NEWEST_ASKED if newest else OLDER_ASKED
     elif newest:
         prior *= NEWEST

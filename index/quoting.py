@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,8 +31,14 @@ class QuoteChoice:
     cosine: float  # the passage's best sentence cosine similarity to the question
 
 
-def lexical_overlap(query_terms: set[str], sentence: str) -> float:
-    """Share of the question's content words found in ``sentence`` (0 to 1)."""
+def lexical_overlap(
+    query_terms: set[str], sentence: str, weights: Mapping[str, float] | None = None
+) -> float:
+    """Share of the question's content words found in ``sentence`` (0 to 1), optionally IDF-weighted."""
+    if weights:
+        total = sum(weights.values())
+        have = set(tokenize(sentence))
+        return sum(w for t, w in weights.items() if t in have) / total if total > 0 else 0.0
     if not query_terms:
         return 0.0
     return len(query_terms & set(tokenize(sentence))) / len(query_terms)
@@ -42,11 +49,14 @@ def choose_quote(
     cosines: npt.NDArray[np.float32],
     query_terms: set[str],
     bonus: list[float] | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> QuoteChoice:
     """Pick the best sentence by cosine plus word overlap (plus ``bonus``), then widen to at most three."""
     scores = np.array(
         [
-            float(c) + LEXICAL_WEIGHT * lexical_overlap(query_terms, s) + (bonus[i] if bonus else 0.0)
+            float(c)
+            + LEXICAL_WEIGHT * lexical_overlap(query_terms, s, weights)
+            + (bonus[i] if bonus else 0.0)
             for i, (c, s) in enumerate(zip(cosines, sentences, strict=True))
         ]
     )

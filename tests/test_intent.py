@@ -72,3 +72,10 @@ def test_question_only_about_an_unindexed_council_is_not_answered() -> None:
     result = _index().search("Bolton care leavers entitlements local offer", 3)
     assert result.answered is False
     assert result.hits  # the nearest passages are still listed, marked unanswered
+
+
+def test_since_a_year_means_what_came_after() -> None:
+    intent = read_intent("Has Eastmarch improved since it was rated inadequate in 2019?", INDEXED)
+    assert intent.since == {2019} and not intent.years
+    index = _index()
+    assert index.search("Eastmarch care leavers entitlements since 2019", 1).hits[0].source == "e2024.txt"
