@@ -1,0 +1,59 @@
+"""``python -m bot``: the Telegram bot when BOT_TOKEN is set, else a console chat on stdin/stdout."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from bot.answers import AnswerService
+from bot.console import run_console
+from bot.index_setup import ensure_index
+from bot.settings import Settings
+from index.errors import IndexLibraryError
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "BOT_" + str(error["loc"][0]).upper() if error["loc"] else "settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        print(f"bad setting {name}: {message}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def main() -> int:
+    """Start the bot or the console chat; returns the exit status."""
+    settings = _settings()
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Bot API call is noise
+    feedback = settings.index_dir.parent / "feedback.jsonl"
+
+    def make_service() -> AnswerService:
+        return AnswerService(ensure_index(settings.docs_dir, settings.index_dir), feedback)
+
+    try:
+        if settings.token is None:
+            logging.getLogger(__name__).info("no BOT_TOKEN set: console chat")
+            run_console(make_service(), sys.stdin, sys.stdout, sys.stdin.isatty())
+            return 0
+        from bot.telegram_bot import build_application
+
+        build_application(settings, make_service).run_polling()
+    except IndexLibraryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The bot's memory of recent answers and its access to the index, shared by every front end.
+
+Searching runs in a worker thread, so the event loop keeps serving other users while one question is being
+encoded. Answers are kept (a bounded number, newest last) so that "More" and "Full passage" buttons can page
+through them; feedback is appended to a JSON-lines file beside the index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from pathlib import Path
+
+from index.engine import Index
+from index.results import SearchResult
+
+log = logging.getLogger(__name__)
+
+KEEP_ANSWERS = 2000
+HITS_PER_QUESTION = 12
+
+
+class AnswerService:
+    """Answers questions from an index and remembers recent answers by a short id."""
+
+    def __init__(self, index: Index, feedback_file: Path | None = None) -> None:
+        self.index = index
+        self.feedback_file = feedback_file
+        self._answers: OrderedDict[str, SearchResult] = OrderedDict()
+        self._lock = threading.Lock()
+        self.titles = {d.source: d.meta.title or d.source for d in index.documents}
+
+    async def ask(self, question: str) -> tuple[str, SearchResult]:
+        """Search off the event loop; return the answer's id and the result.
+
+        Raises EmptyQuestionError or QuestionTooLongError for questions the index refuses.
+        """
+        result = await asyncio.to_thread(self.index.search, question, HITS_PER_QUESTION)
+        answer_id = secrets.token_urlsafe(6)
+        with self._lock:
+            self._answers[answer_id] = result
+            while len(self._answers) > KEEP_ANSWERS:
+                self._answers.popitem(last=False)
+        return answer_id, result
+
+    def answer(self, answer_id: str) -> SearchResult | None:
+        """A remembered answer, or None when it has expired."""
+        with self._lock:
+            return self._answers.get(answer_id)
+
+    def sources(self) -> list[tuple[str, str | None, str | None, str | None]]:
+        """Indexed documents, newest first: (source, title, published, url)."""
+        docs = sorted(self.index.documents, key=lambda d: (d.meta.published or "", d.source), reverse=True)
+        return [(d.source, d.meta.title, d.meta.published, d.meta.url) for d in docs]
+
+    async def record_feedback(self, answer_id: str, vote: str, user_hash: str) -> None:
+        """Append a 👍/👎 to the feedback file; a write failure is logged, never raised to the user."""
+        result = self.answer(answer_id)
+        row = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "answer": answer_id,
+            "vote": vote,
+            "user": user_hash,
+            "question": result.question if result else None,
+            "sources": [h.source for h in result.hits[:3]] if result else [],
+        }
+        if self.feedback_file is None:
+            return
+        try:
+            await asyncio.to_thread(self._append, row)
+        except OSError:
+            log.warning("could not record feedback in %s", self.feedback_file, exc_info=True)
+
+    def _append(self, row: Mapping[str, object]) -> None:
+        assert self.feedback_file is not None
+        self.feedback_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.feedback_file.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")

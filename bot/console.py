@@ -1,0 +1,39 @@
+"""The console chat: the bot's answers as plain text on stdin/stdout, for use without a Telegram token."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TextIO
+
+from bot import render
+from bot.answers import AnswerService
+from index.errors import EmptyQuestionError, QuestionTooLongError
+
+
+async def answer_line(service: AnswerService, line: str) -> str:
+    """The console's reply to one line."""
+    question = line.strip()
+    if not question:
+        return ""
+    try:
+        _, result = await service.ask(question)
+    except EmptyQuestionError:
+        return render.EMPTY_QUESTION.replace("/ask ", "")
+    except QuestionTooLongError:
+        return render.TOO_LONG
+    return render.render_plain(result, service.titles)
+
+
+def run_console(service: AnswerService, stdin: TextIO, stdout: TextIO, interactive: bool) -> None:
+    """Answer each line of ``stdin`` until it ends (Ctrl-D) — with a prompt when a person is typing."""
+    if interactive:
+        print("Ask about English councils' children's services (Ctrl-D to quit).", file=stdout)
+    while True:
+        if interactive:
+            print("> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            break
+        reply = asyncio.run(answer_line(service, line))
+        if reply:
+            print(f"Q: {line.strip()}\n{reply}\n", file=stdout, flush=True)

@@ -1,0 +1,215 @@
+"""Turning a search result into what the user sees: HTML for Telegram, plain text for the console.
+
+Pure functions, tested without Telegram. Everything quoted is HTML-escaped; the only words that are not a
+verbatim quote or a citation are the fixed phrases in this module.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from index.results import Hit, SearchResult
+
+MAX_MESSAGE = 4096  # Telegram's limit on a message's text, after entity parsing
+PER_PAGE = 3  # quotes per message; "More" shows the next ones
+
+NOTHING_FOUND = (
+    "I found nothing on that in the reports I have. Try naming the council or the topic in other words "
+    "(for example “care leavers in Suffolk”), or see /sources for what I can search."
+)
+NOT_TEXT = (
+    "I can only read text questions. Type your question, for example: what did Ofsted find about "
+    "care leavers?"
+)
+EMPTY_QUESTION = (
+    "Please type a question after /ask, for example: /ask what did Ofsted say about care leavers?"
+)
+TOO_LONG = (
+    "That message is too long for me to search. Please ask a shorter question (under 1,000 characters)."
+)
+NO_MORE = "That is everything I found."
+EXPIRED = "That answer has expired. Please ask the question again."
+THANKS_UP = "Thanks, noted: 👍"
+THANKS_DOWN = "Thanks, noted: 👎. The maintainers will look at it."
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: a callback (``data``, under 64 bytes) or a link (``url``)."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message's HTML text and its inline keyboard (rows of buttons)."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+def relevant_hits(result: SearchResult) -> list[Hit]:
+    """The hits worth showing: none when unanswered, else those at or above the threshold (the top always)."""
+    if not result.answered or not result.hits:
+        return []
+    return [h for i, h in enumerate(result.hits) if i == 0 or h.confidence >= result.threshold]
+
+
+def pretty_date(iso: str | None) -> str | None:
+    """ "2024-08-21" -> "21 Aug 2024" (as it is when not an ISO date)."""
+    if not iso:
+        return None
+    try:
+        return date.fromisoformat(iso).strftime("%-d %b %Y")
+    except ValueError:
+        return iso
+
+
+def citation_parts(hit: Hit) -> list[str]:
+    """Publisher, date and page of a hit, in that order, skipping what is unknown."""
+    parts = [hit.publisher, pretty_date(hit.published)]
+    if hit.page is not None:
+        parts.append(f"p. {hit.page}")
+    return [p for p in parts if p]
+
+
+def _title(hit: Hit) -> str:
+    return hit.title or hit.source.rsplit("/", 1)[-1]
+
+
+def render_hit_html(number: int | None, hit: Hit, titles: Mapping[str, str] | None = None) -> str:
+    """One quote with its citation line, as Telegram HTML."""
+    head = f"{number}. " if number is not None else ""
+    lines = [f"{head}<b>{html.escape(_title(hit))}</b>"]
+    cite = " · ".join(html.escape(p) for p in citation_parts(hit))
+    if hit.url:
+        link = f'<a href="{html.escape(hit.url, quote=True)}">read it</a>'
+        cite = f"{cite} · {link}" if cite else link
+    if cite:
+        lines.append(cite)
+    lines.append(f"<blockquote>{html.escape(hit.quote)}</blockquote>")
+    if hit.also_in:
+        named = [html.escape((titles or {}).get(s, s)) for s in hit.also_in]
+        lines.append("Also in: " + "; ".join(named))
+    return "\n".join(lines)
+
+
+def render_answer(
+    result: SearchResult,
+    answer_id: str,
+    page: int = 0,
+    titles: Mapping[str, str] | None = None,
+) -> Rendered:
+    """The message for page ``page`` of an answer, with its buttons (full passage, feedback, more)."""
+    hits = relevant_hits(result)
+    if not hits:
+        return Rendered(html.escape(NOTHING_FOUND), ((Button("📚 Sources", data="src:0"),),))
+    start = page * PER_PAGE
+    shown = hits[start : start + PER_PAGE]
+    if not shown:
+        return Rendered(html.escape(NO_MORE))
+    blocks = [render_hit_html(start + i + 1, hit, titles) for i, hit in enumerate(shown)]
+    passages = tuple(
+        Button(f"📄 {start + i + 1}", data=f"p:{answer_id}:{start + i}") for i in range(len(shown))
+    )
+    controls = [Button("👍", data=f"v:{answer_id}:u"), Button("👎", data=f"v:{answer_id}:d")]
+    if start + PER_PAGE < len(hits):
+        controls.append(Button("More ▸", data=f"m:{answer_id}:{page + 1}"))
+    return Rendered("\n\n".join(blocks), (passages, tuple(controls)))
+
+
+def render_passage(hit: Hit, titles: Mapping[str, str] | None = None) -> Rendered:
+    """The whole passage around a quote, the quote in bold."""
+    before, _, after = hit.passage.partition(hit.quote)
+    body = html.escape(before) + "<b>" + html.escape(hit.quote) + "</b>" + html.escape(after)
+    head = render_hit_html(None, hit, titles).split("\n<blockquote>", 1)[0]
+    heading = f"\n<i>{html.escape(hit.heading)}</i>" if hit.heading else ""
+    return Rendered(f"{head}{heading}\n<blockquote>{body}</blockquote>")
+
+
+def render_plain(result: SearchResult, titles: Mapping[str, str] | None = None) -> str:
+    """The same answer as plain text, for the console chat."""
+    hits = relevant_hits(result)
+    if not hits:
+        return NOTHING_FOUND
+    out = []
+    for i, hit in enumerate(hits[:PER_PAGE], 1):
+        cite = " · ".join(citation_parts(hit))
+        lines = [f"{i}. {_title(hit)}", f"   {cite}" if cite else None, f"   “{hit.quote}”"]
+        if hit.url:
+            lines.append(f"   {hit.url}")
+        if hit.also_in:
+            lines.append("   Also in: " + "; ".join((titles or {}).get(s, s) for s in hit.also_in))
+        out.append("\n".join(x for x in lines if x))
+    return "\n\n".join(out)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split HTML into messages under ``limit`` characters, only between blocks (never inside a tag).
+
+    Blocks are separated by blank lines; a single block longer than the limit is sent as escaped plain text
+    cut at word boundaries, so that no tag is ever left open.
+    """
+    parts: list[str] = []
+    current = ""
+    for block in text.split("\n\n"):
+        if len(block) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.extend(_hard_split(html.escape(html.unescape(_TAG.sub("", block))), limit))
+            continue
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) > limit:
+            parts.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _hard_split(text: str, limit: int) -> list[str]:
+    out: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        while "&" in text[max(0, cut - 8) : cut] and ";" not in text[text.rfind("&", 0, cut) : cut]:
+            cut -= 1  # never cut an HTML entity in half
+        out.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        out.append(text)
+    return out
+
+
+def render_sources(
+    documents: Sequence[tuple[str, str | None, str | None, str | None]], page: int
+) -> Rendered:
+    """A page of the indexed documents (source, title, published, url) with previous/next buttons."""
+    per_page = 8
+    total_pages = max(1, (len(documents) + per_page - 1) // per_page)
+    page = min(max(page, 0), total_pages - 1)
+    lines = [f"<b>What I can search</b> ({len(documents)} documents, page {page + 1} of {total_pages})"]
+    for source, title, published, url in documents[page * per_page : (page + 1) * per_page]:
+        name = html.escape(title or source)
+        when = f" · {html.escape(pretty_date(published) or '')}" if published else ""
+        link = f' · <a href="{html.escape(url, quote=True)}">link</a>' if url else ""
+        lines.append(f"• {name}{when}{link}")
+    nav = []
+    if page > 0:
+        nav.append(Button("◂ Previous", data=f"src:{page - 1}"))
+    if page + 1 < total_pages:
+        nav.append(Button("Next ▸", data=f"src:{page + 1}"))
+    return Rendered("\n".join(lines), (tuple(nav),) if nav else ())

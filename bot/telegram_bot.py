@@ -1,0 +1,322 @@
+"""The Telegram front end: thin async handlers over :class:`bot.answers.AnswerService`.
+
+Private chats: any text is a question. Groups (privacy mode on): ``/ask question``, ``/ask@bot question``, a
+mention of the bot, or a reply to one of its messages. Inline mode: ``@bot question``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.answers import AnswerService
+from bot.settings import Settings
+from index.errors import EmptyQuestionError, QuestionTooLongError
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = (
+    "what did Ofsted find about 16-17 homeless?",
+    "is Suffolk's children's care any good now?",
+    "how are care leavers supported in Suffolk?",
+)
+SEND_ATTEMPTS = 4
+NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
+T = TypeVar("T")
+
+
+def keyboard(buttons: tuple[tuple[render.Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    """Telegram's inline keyboard for rendered buttons (None when there are none)."""
+    rows = [
+        [InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
+        for row in buttons
+        if row
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
+    """Retry a Bot API call on network errors and 5xx answers (429s are handled by the rate limiter)."""
+    delay = 0.5
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            if attempt == SEND_ATTEMPTS:
+                raise
+            wait = exc.retry_after
+            await asyncio.sleep(wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait))
+        except (TimedOut, NetworkError) as exc:
+            if isinstance(exc, BadRequest) or attempt == SEND_ATTEMPTS:
+                raise
+            log.warning("Bot API call failed (%s), retrying in %.1fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def service_of(context: ContextTypes.DEFAULT_TYPE) -> AnswerService:
+    """The answer service stored in the application's bot_data."""
+    service: AnswerService = context.application.bot_data["service"]
+    return service
+
+
+def user_hash(update: Update) -> str:
+    """A salted hash of the user id: feedback is kept without storing who gave it."""
+    user = update.effective_user
+    salt = "ofsted-quotes"
+    return hashlib.sha256(f"{salt}:{user.id if user else 0}".encode()).hexdigest()[:16]
+
+
+async def send_answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Search, then reply with the rendered answer (split under 4096 characters, buttons on the last part)."""
+    service = service_of(context)
+    await with_retries(lambda: message.chat.send_action(ChatAction.TYPING))
+    try:
+        answer_id, result = await service.ask(question)
+    except EmptyQuestionError:
+        await with_retries(lambda: message.reply_text(render.EMPTY_QUESTION, parse_mode=None))
+        return
+    except QuestionTooLongError:
+        await with_retries(lambda: message.reply_text(render.TOO_LONG, parse_mode=None))
+        return
+    rendered = render.render_answer(result, answer_id, 0, service.titles)
+    parts = render.split_message(rendered.text)
+    for i, part in enumerate(parts):
+        markup = keyboard(rendered.buttons) if i == len(parts) - 1 else None
+        await with_retries(lambda p=part, m=markup: message.reply_text(p, reply_markup=m))  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------------- handlers
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what the bot knows and how to ask, with example questions as buttons."""
+    if update.effective_message is None:
+        return
+    count = len(service_of(context).index.documents)
+    text = (
+        "I quote, word for word, what Ofsted inspection reports, council papers and local news say about "
+        f"English councils' children's services ({count} documents).\n\n"
+        "Ask in your own words, e.g. <i>what did Ofsted find about 16-17 homeless?</i> In groups use "
+        "/ask followed by your question. /sources lists what I can search."
+    )
+    buttons = [[InlineKeyboardButton(q, callback_data=f"ex:{i}")] for i, q in enumerate(EXAMPLES)]
+    await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(buttons))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain how to ask and what the answers mean."""
+    if update.effective_message is None:
+        return
+    await update.effective_message.reply_text(
+        "Send a question about a council's children's services, e.g. <i>how are care leavers supported in "
+        "Suffolk?</i>\n\nEvery answer is a verbatim quote with its source, date, page and a link. 📄 shows "
+        "the whole passage, More shows further quotes, 👍/👎 tell the maintainers whether it helped.\n\n"
+        "In groups: /ask your question, or mention me. Anywhere: type @ and my name, then a question.\n"
+        "/sources lists the documents I can search."
+    )
+
+
+async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the indexed documents, a page at a time."""
+    if update.effective_message is None:
+        return
+    rendered = render.render_sources(service_of(context).sources(), 0)
+    await update.effective_message.reply_text(rendered.text, reply_markup=keyboard(rendered.buttons))
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer `/ask question` (groups and private chats)."""
+    if update.effective_message is None:
+        return
+    question = " ".join(context.args or [])
+    if not question.strip():
+        await update.effective_message.reply_text(render.EMPTY_QUESTION, parse_mode=None)
+        return
+    await send_answer(update.effective_message, question, context)
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer any text sent in a private chat."""
+    if update.effective_message and update.effective_message.text:
+        await send_answer(update.effective_message, update.effective_message.text, context)
+
+
+async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a group message that mentions the bot or replies to it."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    username = f"@{context.bot.username}".lower()
+    replied = (
+        message.reply_to_message is not None
+        and message.reply_to_message.from_user is not None
+        and (message.reply_to_message.from_user.id == context.bot.id)
+    )
+    mentions = [
+        text
+        for entity, text in message.parse_entities([MessageEntity.MENTION]).items()
+        if text.lower() == username and entity
+    ]
+    if not replied and not mentions:
+        return
+    question = message.text
+    for mention in mentions:
+        question = question.replace(mention, " ")
+    await send_answer(message, " ".join(question.split()), context)
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reply politely to stickers, photos, voice and other non-text messages."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(render.NOT_TEXT, parse_mode=None)
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the top quotes as inline results."""
+    query = update.inline_query
+    if query is None or not query.query.strip():
+        return
+    service = service_of(context)
+    try:
+        _, result = await service.ask(query.query)
+    except (EmptyQuestionError, QuestionTooLongError):
+        await query.answer([], cache_time=10)
+        return
+    results = [
+        InlineQueryResultArticle(
+            id=str(i),
+            title=hit.title or hit.source,
+            description=hit.quote[:120],
+            input_message_content=InputTextMessageContent(
+                render.render_hit_html(None, hit, service.titles), parse_mode=ParseMode.HTML
+            ),
+        )
+        for i, hit in enumerate(render.relevant_hits(result)[:5])
+    ]
+    await query.answer(results, cache_time=300)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle the inline buttons: more, full passage, feedback, sources pages and example questions."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    service = service_of(context)
+    kind, _, rest = query.data.partition(":")
+    message = query.message if isinstance(query.message, Message) else None
+    if kind == "ex" and message is not None:
+        await query.answer()
+        await send_answer(message, EXAMPLES[int(rest) % len(EXAMPLES)], context)
+        return
+    if kind == "src" and message is not None:
+        await query.answer()
+        rendered = render.render_sources(service.sources(), int(rest or 0))
+        if message.text and message.text.startswith("What I can search"):
+            await with_retries(
+                lambda: message.edit_text(rendered.text, reply_markup=keyboard(rendered.buttons))
+            )
+        else:
+            await with_retries(
+                lambda: message.reply_text(rendered.text, reply_markup=keyboard(rendered.buttons))
+            )
+        return
+    answer_id, _, arg = rest.partition(":")
+    result = service.answer(answer_id)
+    if result is None:
+        await query.answer(render.EXPIRED, show_alert=True)
+        return
+    if kind == "v":
+        await service.record_feedback(answer_id, "up" if arg == "u" else "down", user_hash(update))
+        await query.answer(render.THANKS_UP if arg == "u" else render.THANKS_DOWN)
+    elif kind == "m" and message is not None:
+        await query.answer()
+        rendered = render.render_answer(result, answer_id, int(arg), service.titles)
+        text = render.split_message(rendered.text)[0]
+        await with_retries(lambda: message.edit_text(text, reply_markup=keyboard(rendered.buttons)))
+    elif kind == "p" and message is not None:
+        await query.answer()
+        hits = render.relevant_hits(result)
+        index = int(arg)
+        if index < len(hits):
+            rendered = render.render_passage(hits[index], service.titles)
+            for part in render.split_message(rendered.text):
+                await with_retries(lambda p=part: message.reply_text(p))  # type: ignore[misc]
+    else:
+        await query.answer()
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error with its traceback and apologise to the user."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        try:
+            await update.effective_message.reply_text(render.SORRY, parse_mode=None)
+        except TelegramError:
+            log.warning("could not send the apology", exc_info=True)
+
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(settings: Settings, service_factory: Callable[[], AnswerService]) -> AnyApplication:
+    """The configured Application; the index is loaded once in post_init."""
+    assert settings.token is not None
+
+    async def post_init(application: AnyApplication) -> None:
+        application.bot_data["service"] = await asyncio.to_thread(service_factory)
+        log.info("ready: %d documents", len(application.bot_data["service"].index.documents))
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.token.get_secret_value())
+        .base_url(settings.base_url)
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .build()
+    )
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("sources", sources))
+    application.add_handler(CommandHandler("ask", ask_command))
+    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text))
+    application.add_handler(MessageHandler(groups & filters.TEXT & ~filters.COMMAND, group_text))
+    application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, not_text))
+    application.add_handler(InlineQueryHandler(inline_query))
+    application.add_handler(CallbackQueryHandler(button))
+    application.add_error_handler(error_handler)
+    return application
