@@ -1,6 +1,8 @@
-# Two commands: `make run` (set up, index documents/, answer) and `make test` (lint, types, tests).
+# Two commands: `make run` (set up, index documents/, run the bot) and `make test` (lint, types, tests).
 # Both reuse what is already installed and built: the venv is rebuilt only when pyproject.toml changes,
-# the index only when a file under documents/ changes.
+# the index only when a file under documents/ is newer than it (the bot checks at start).
+# `make run` runs the Telegram bot when BOT_TOKEN is set (environment or .env); without a token it asks the
+# console chat QUESTION. `make chat` is the interactive console chat.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,7 +12,7 @@ DOCS := documents
 QUESTION ?= what did Ofsted find about 16-17 homeless?
 DOC_FILES := $(shell find $(DOCS) -type f 2>/dev/null)
 
-.PHONY: run test setup index bench clean
+.PHONY: run chat test setup index bench clean
 
 setup: $(STAMP)
 
@@ -26,8 +28,11 @@ index: $(INDEX)/current
 $(INDEX)/current: $(STAMP) $(DOC_FILES)
 	-$(PY) -m index build $(DOCS) --index $(INDEX)
 
-run: $(STAMP) $(INDEX)/current
-	echo "$(QUESTION)" | $(PY) -m index search --index $(INDEX) -k 3
+run: $(STAMP)
+	echo "$(QUESTION)" | BOT_DOCS_DIR=$(DOCS) BOT_INDEX_DIR=$(INDEX) $(PY) -m bot
+
+chat: $(STAMP)
+	BOT_DOCS_DIR=$(DOCS) BOT_INDEX_DIR=$(INDEX) $(PY) -m bot
 
 test: $(STAMP)
 	$(PY) -m ruff check .
@@ -37,6 +42,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_quality.py
+	$(PY) benchmarks/bench_bot.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

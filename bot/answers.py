@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from index.engine import Index
@@ -23,6 +24,9 @@ from index.results import SearchResult
 log = logging.getLogger(__name__)
 
 KEEP_ANSWERS = 2000
+# Searches run in this many worker threads: the encoder already uses every core, so more threads only
+# make questions queue inside torch instead of in the executor (see benchmarks/RESULTS.md, bot section).
+SEARCH_WORKERS = 2
 HITS_PER_QUESTION = 12
 
 
@@ -35,13 +39,15 @@ class AnswerService:
         self._answers: OrderedDict[str, SearchResult] = OrderedDict()
         self._lock = threading.Lock()
         self.titles = {d.source: d.meta.title or d.source for d in index.documents}
+        self._executor = ThreadPoolExecutor(max_workers=SEARCH_WORKERS, thread_name_prefix="search")
 
     async def ask(self, question: str) -> tuple[str, SearchResult]:
         """Search off the event loop; return the answer's id and the result.
 
         Raises EmptyQuestionError or QuestionTooLongError for questions the index refuses.
         """
-        result = await asyncio.to_thread(self.index.search, question, HITS_PER_QUESTION)
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(self._executor, self.index.search, question, HITS_PER_QUESTION)
         answer_id = secrets.token_urlsafe(6)
         with self._lock:
             self._answers[answer_id] = result

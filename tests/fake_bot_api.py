@@ -13,7 +13,7 @@ import itertools
 import json
 import re
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -107,6 +107,7 @@ class FakeBotAPI:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, message id) -> message as sent
+        self.sent_to: Counter[int] = Counter()  # messages sent per chat
 
     @property
     def base_url(self) -> str:
@@ -326,6 +327,7 @@ class FakeBotAPI:
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat_id, message_id)] = message
+        self.sent_to[chat_id] += 1
         return message
 
     async def _m_edit_message_text(self, params: dict[str, Any]) -> Any:

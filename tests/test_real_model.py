@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,23 @@ def test_every_quote_is_verbatim_in_its_source(answers: list[dict[str, Any]]) ->
 def test_off_topic_question_is_not_answered(answers: list[dict[str, Any]]) -> None:
     weather = next(a for a in answers if a["question"] == "what is the weather in Paris?")
     assert weather["answered"] is False
+
+
+def test_console_chat_answers_the_seed_question(index_dir: Path) -> None:
+    """`echo question | python -m bot` without a token: the console chat, on the index built above."""
+    env = {**os.environ, "BOT_TOKEN": "", "BOT_INDEX_DIR": str(index_dir), "BOT_DOCS_DIR": str(DOCUMENTS)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input=SEED_QUESTION + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith(f"Q: {SEED_QUESTION}\n1. ")
+    assert "homeless" in out and "https://files.ofsted.gov.uk/v1/file/50255285" in out
+    assert "Traceback" not in done.stderr

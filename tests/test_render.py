@@ -1,0 +1,125 @@
+"""The pure renderer: escaping, buttons, splitting under Telegram's limit — and start-up settings errors."""
+
+from __future__ import annotations
+
+import html
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+from bot import render
+from index.results import Hit, SearchResult
+from tests.conftest import ROOT
+
+
+def hit(quote: str, **fields: object) -> Hit:
+    defaults: dict[str, object] = {
+        "source": "a.txt",
+        "passage": f"Before. {quote} After.",
+        "score": 1.0,
+        "confidence": 0.9,
+    }
+    defaults.update(fields)
+    return Hit(quote=quote, **defaults)  # type: ignore[arg-type]
+
+
+class Balance(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack.pop() == tag
+
+
+def balanced(text: str) -> bool:
+    parser = Balance()
+    parser.feed(text)
+    return not parser.stack
+
+
+def test_everything_quoted_is_escaped() -> None:
+    result = SearchResult(
+        "q", True, (hit("Costs <£5m> & rising", title="A <b> title", url="https://x.org/?a=1&b=2"),), 0.5
+    )
+    rendered = render.render_answer(result, "abc")
+    assert "Costs &lt;£5m&gt; &amp; rising" in rendered.text
+    assert "A &lt;b&gt; title" in rendered.text
+    assert 'href="https://x.org/?a=1&amp;b=2"' in rendered.text
+    assert balanced(rendered.text)
+
+
+def test_unanswered_is_a_fixed_phrase_without_quotes() -> None:
+    result = SearchResult("q", False, (hit("Something near."),), 0.5)
+    rendered = render.render_answer(result, "abc")
+    assert rendered.text == html.escape(render.NOTHING_FOUND)
+    assert "Something near" not in render.render_plain(result)
+
+
+def test_buttons_callback_data_fits_telegram() -> None:
+    hits = tuple(hit(f"Quote number {i}.", source=f"s{i}.txt") for i in range(9))
+    rendered = render.render_answer(SearchResult("q", True, hits, 0.5), "x" * 8, page=1)
+    data = [b.data for row in rendered.buttons for b in row if b.data]
+    assert data and all(len(d.encode()) < 64 for d in data)
+    assert rendered.text.startswith("4. ")
+    assert any(b.label == "More ▸" for row in rendered.buttons for b in row)
+
+
+def test_low_confidence_hits_after_the_first_are_not_shown() -> None:
+    result = SearchResult(
+        "q", True, (hit("Good one."), hit("Weak one.", confidence=0.1, source="b.txt")), 0.5
+    )
+    assert [h.quote for h in render.relevant_hits(result)] == ["Good one."]
+
+
+def test_split_message_stays_under_the_limit_and_never_splits_a_tag() -> None:
+    blocks = [f"<b>Title {i}</b>\n<blockquote>{'word ' * 300}</blockquote>" for i in range(12)]
+    huge = "<blockquote>" + "long &amp; line " * 2000 + "</blockquote>"
+    parts = render.split_message("\n\n".join([*blocks, huge]))
+    assert len(parts) > 2
+    for part in parts:
+        assert len(part) <= render.MAX_MESSAGE
+        assert balanced(part)
+        assert "&amp" not in part.replace("&amp;", "")  # no entity cut in half
+
+
+def test_plain_rendering_for_the_console() -> None:
+    text = render.render_plain(
+        SearchResult(
+            "q",
+            True,
+            (
+                hit(
+                    "Inspectors found strong practice.",
+                    title="Report",
+                    publisher="Ofsted",
+                    published="2024-08-21",
+                    page=3,
+                    url="https://x.org",
+                ),
+            ),
+            0.5,
+        )
+    )
+    assert "“Inspectors found strong practice.”" in text
+    assert "Ofsted · 21 Aug 2024 · p. 3" in text and "https://x.org" in text
+
+
+def test_bad_setting_stops_start_up_with_one_clear_line() -> None:
+    env = {**os.environ, "BOT_ADMIN_IDS": "12,abc", "BOT_TOKEN": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("bad setting BOT_ADMIN_IDS")
