@@ -21,6 +21,7 @@ from index.document import Document
 from index.embedding import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
 from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
 from index.intent import (
+    GRADED,
     JUDGEMENT_SENTENCE,
     QueryIntent,
     council_key,
@@ -39,6 +40,8 @@ MAX_QUESTION_CHARS = 1000
 CANDIDATES = 100  # passages taken from each ranking before fusion
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
 JUDGEMENT_BONUS = 0.2  # added to a sentence's quote score when it states a grade and the question asks one
+LABEL_PENALTY = 0.4  # taken off a title, a bare heading or an "Inspection dates" line as a quote
+_FRONT_LABELS = ("Inspection dates", "Inspection date", "Lead inspector")
 # The confidence model: logistic regression on (best-sentence cosine, weighted word coverage), fitted by
 # benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md).
 CONFIDENCE_BIAS = -2.403
@@ -345,12 +348,7 @@ class Index:
                 doc.text[int(self.passages.sentence_start[s]) : int(self.passages.sentence_end[s])]
                 for s in range(first, end)
             ]
-            bonus = None
-            if intent.asks_rating:  # a question about a grade is answered by the sentence stating it
-                bonus = [
-                    JUDGEMENT_BONUS if len(s.split()) <= 30 and JUDGEMENT_SENTENCE.search(s) else 0.0
-                    for s in sentences
-                ]
+            bonus = [self._sentence_bonus(doc, s, intent) for s in sentences]
             choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus, query_weights)
             ids = set(range(first + choice.first, first + choice.last + 1))
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
@@ -372,6 +370,28 @@ class Index:
             if len(hits) >= k:
                 break
         return hits
+
+    def _sentence_bonus(self, doc: Document, sentence: str, intent: QueryIntent) -> float:
+        """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
+        minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
+        bonus = 0.0
+        if intent.asks_rating and len(sentence.split()) <= 30 and JUDGEMENT_SENTENCE.search(sentence):
+            bonus += JUDGEMENT_BONUS
+        bare = sentence.rstrip("?:. ")
+        if (
+            (doc.meta.title and bare and bare in doc.meta.title)
+            or (doc.context and bare and bare in doc.context)
+            or (
+                not intent.asks_date
+                and sentence.startswith(("Inspection dates", "Inspection date", "Lead insp"))
+            )
+            or (bare in self._plain_headings(doc) and not GRADED.search(bare))
+        ):
+            bonus -= LABEL_PENALTY
+        return bonus
+
+    def _plain_headings(self, doc: Document) -> set[str]:
+        return {h.heading.rstrip("?:. ") for h in doc.sections}
 
     def _coverage(self, query_weights: Mapping[str, float], pid: int) -> float:
         """Share of the question's words, weighted by how telling they are, that the passage holds."""

@@ -87,6 +87,7 @@ _ASKS_IMPROVEMENT = re.compile(
     r"fix|actions?|priorit\w*)\b",
     re.IGNORECASE,
 )
+_ASKS_DATE = re.compile(r"\b(when|dates?|what (?:month|year|day)|how long ago)\b", re.IGNORECASE)
 _ASKS_RATING = re.compile(
     r"\b(rated?|ratings?|grades?|graded|judged?|judgements?|judgments?|verdict|score[ds]?|outstanding|"
     r"inadequate|requires improvement|how good|any good|overall effectiveness)\b",
@@ -125,6 +126,7 @@ class QueryIntent:
     asks_improvement: bool = False
     asks_rating: bool = False
     since: frozenset[int] = frozenset()  # years the question measures change from ("since 2021")
+    asks_date: bool = False
 
 
 def _named(question: str, keys: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
@@ -153,6 +155,7 @@ def read_intent(question: str, council_keys: Iterable[tuple[str, ...]]) -> Query
         asks_improvement=bool(_ASKS_IMPROVEMENT.search(question)),
         asks_rating=bool(_ASKS_RATING.search(question)),
         since=since,
+        asks_date=bool(_ASKS_DATE.search(question)),
     )
 
 
