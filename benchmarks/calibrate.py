@@ -86,9 +86,21 @@ def sweep(
     return out
 
 
-def best(results: list[tuple[float, float]]) -> tuple[float, float]:
-    low = min(c for _, c in results)
-    return next((t, c) for t, c in results if c == low)
+PLATEAU = 1.05  # thresholds whose smoothed cost is within 5% of the best are equally good...
+
+
+def best(results: list[tuple[float, float]], window: int = 2) -> tuple[float, float]:
+    """The lowest threshold whose cost, averaged over its neighbours (±``window`` steps), is within
+    ``PLATEAU`` of the lowest such average: a single dip in a noisy curve is not a calibration, and among
+    equally good thresholds the one that withholds fewer answers is preferred."""
+    costs = [c for _, c in results]
+    smoothed = [
+        sum(costs[max(0, i - window) : i + window + 1]) / len(costs[max(0, i - window) : i + window + 1])
+        for i in range(len(costs))
+    ]
+    floor = min(smoothed)
+    i = next(j for j in range(len(costs)) if smoothed[j] <= PLATEAU * floor)
+    return results[i]
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from index.dedupe import sentence_key
 from index.document import Document
 from index.embedding import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
 from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
+from index.glossary import expand
 from index.intent import (
     GRADED,
     JUDGEMENT_SENTENCE,
@@ -39,17 +40,18 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 CANDIDATES = 100  # passages taken from each ranking before fusion
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
+EXPAND_LEXICAL = True  # add the domain glossary's words to the question for BM25
 JUDGEMENT_BONUS = 0.2  # added to a sentence's quote score when it states a grade and the question asks one
 LABEL_PENALTY = 0.4  # taken off a title, a bare heading or an "Inspection dates" line as a quote
 _FRONT_LABELS = ("Inspection dates", "Inspection date", "Lead inspector")
 # The confidence model: logistic regression on (best-sentence cosine, weighted word coverage), fitted by
 # benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md).
-CONFIDENCE_BIAS = -2.403
-CONFIDENCE_COSINE = 4.826
-CONFIDENCE_COVERAGE = 1.449
+CONFIDENCE_BIAS = -2.469
+CONFIDENCE_COSINE = 5.326
+CONFIDENCE_COVERAGE = 1.545
 # Confidence the top hit needs for the question to count as answered: calibrated by benchmarks/calibrate.py
 # on benchmarks/questions/documents.jsonl (results in benchmarks/RESULTS.md).
-DEFAULT_THRESHOLD = 0.58
+DEFAULT_THRESHOLD = 0.50
 
 ProgressFn = Callable[[int, int], None]
 SearchMode = Literal["hybrid", "dense", "lexical"]
@@ -308,7 +310,7 @@ class Index:
                 if pid >= 0:
                     fused[pid] += 1.0 / (RRF_K + rank + 1)
         if mode != "dense":
-            lexical_scores = self.lexical.scores(query)
+            lexical_scores = self.lexical.scores(expand(query) if EXPAND_LEXICAL else query)
             for rank, pid in enumerate(np.argsort(-lexical_scores)[:depth].tolist()):
                 if lexical_scores[pid] > 0:
                     fused[pid] += 1.0 / (RRF_K + rank + 1)

@@ -1,0 +1,50 @@
+"""A small domain glossary: what residents and councillors write, and what Ofsted reports say instead.
+
+Used to expand a question before lexical (BM25) search, so that "CLA", "kids leaving care" or "the front
+door" also match "children in care", "care leavers" and "multi-agency safeguarding hub". Only words are
+added, never removed; the dense model sees the question as asked.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (pattern on the question, words added to it). Patterns are case-insensitive, on word boundaries.
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    (
+        r"mash|front door|first (?:contact|call)s?|referral hub|takes? (?:the )?calls?",
+        "multi-agency safeguarding hub front door contacts referrals",
+    ),
+    (r"cic|cla|lac|looked[- ]after|in care|foster kids|kids in care", "children in care looked after"),
+    (
+        r"care lea?vers?|care levers?|leaving care|left care|kids leaving care|care experienced",
+        "care leavers personal advisers pathway plans",
+    ),
+    (r"dcs|director", "director of children's services"),
+    (r"\bla\b|council", "local authority"),
+    (r"send|special (?:educational )?needs|disabilit\w*", "special educational needs and disabilities"),
+    (r"\bpas?\b|personal advis[eo]rs?", "personal advisers"),
+    (r"16[-/ ]?(?:and |or |to )?17|16/17|teenagers?", "16- and 17-year-olds"),
+    (r"homeless\w*|sofa surfing|kicked out|nowhere to (?:live|stay)", "homeless accommodation housing"),
+    (r"kids|child\b", "children"),
+    (
+        r"social workers? (?:keep )?(?:changing|leaving)|turnover|agency staff",
+        "workforce stability caseloads",
+    ),
+    (r"caseloads?|overloaded|too many cases|drowning", "caseloads manageable"),
+    (r"rated|rating|grade|judged|judgement|verdict", "judgement overall effectiveness"),
+    (r"improve|fix|better at|recommend\w*", "improve improvement"),
+    (r"runaways?|going missing|run away", "missing return home interviews"),
+    (r"groom\w*|gangs?|exploit\w*|county lines", "exploitation"),
+    (r"violence at home|domestic (?:violence|abuse)", "domestic abuse"),
+    (r"adopt\w*", "adoption permanence"),
+    (r"court|proceedings", "care proceedings pre-proceedings public law outline"),
+    (r"mental health|camhs|emotional", "emotional well-being mental health"),
+)
+_COMPILED = tuple((re.compile(rf"\b(?:{pattern})", re.IGNORECASE), words) for pattern, words in GLOSSARY)
+
+
+def expand(question: str) -> str:
+    """The question with the glossary's words for what it mentions appended."""
+    extra = [words for pattern, words in _COMPILED if pattern.search(question)]
+    return question if not extra else question + " " + " ".join(extra)
