@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.machine import describe
 from index.build import build_index
 from index.embedding import SentenceTransformerEmbedder
-from index.engine import Index, SearchMode
+from index.engine import FEATURES, Index, SearchMode
 from index.evaluation import evaluate, read_questions, summary_lines
 from index.store import current_generation
 
@@ -31,7 +31,18 @@ SETS = [
         ROOT / "benchmarks/questions/ofsted_subset.jsonl",
     ),
 ]
-MODES: tuple[SearchMode, ...] = ("lexical", "dense", "hybrid")
+# (label, mode, document priors, section priors, glossary): a ladder, each step adding one idea.
+STEPS: tuple[tuple[str, SearchMode, bool, bool, bool], ...] = (
+    ("BM25-only", "lexical", False, False, False),
+    ("dense-only (MiniLM)", "dense", False, False, False),
+    ("hybrid RRF (dense + BM25 + best sentence)", "hybrid", False, False, False),
+    ("+ council/year/now/primary-source priors", "hybrid", True, False, False),
+    ("+ section priors and quote form", "hybrid", True, True, False),
+    ("+ domain glossary for BM25 (= default)", "hybrid", True, True, True),
+)
+
+
+HEADER = "| step | R@1 | R@3 | R@5 | MRR@10 | quote@1 | paraphrase R@3 | abstention | false abst. | p50 ms |"
 
 
 def main() -> None:
@@ -47,16 +58,29 @@ def main() -> None:
             build_index(docs, index_dir, embedder, include=include)
         index = Index.load(index_dir, embedder)
         questions = read_questions(questions_file, {d.source: d.text for d in index.documents})
-        print(f"\n## {name}: {len(questions)} questions ({questions_file.name})")
-        for mode in MODES:
-            report = evaluate(index, questions, 10, mode)
-            data = report.as_json()
-            print(
-                f"{mode:8s} R@1 {data['recall@1']:.3f}  R@3 {data['recall@3']:.3f}  "
-                f"R@5 {data['recall@5']:.3f}  MRR@10 {data['mrr@10']:.3f}  quote@1 {data['quote@1']:.3f}"
+        print(f"\n## {name}: {len(questions)} questions ({questions_file.name})\n")
+        print(
+            "| step | R@1 | R@3 | R@5 | MRR@10 | quote@1 | paraphrase R@3 | abstention | false abst. | p50 ms |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        report = None
+        for label, mode, doc_priors, section_priors, glossary in STEPS:
+            FEATURES.document_priors, FEATURES.section_priors, FEATURES.glossary = (
+                doc_priors,
+                section_priors,
+                glossary,
             )
-            if mode == "hybrid":
-                print("\n".join(summary_lines(report)))
+            report = evaluate(index, questions, 10, mode)
+            d = report.as_json()
+            para = d["by_kind"].get("paraphrase", {}).get("recall@3")
+            print(
+                f"| {label} | {d['recall@1']:.3f} | {d['recall@3']:.3f} | {d['recall@5']:.3f} | "
+                f"{d['mrr@10']:.3f} | {d['quote@1']:.3f} | {para:.3f} | {d['abstention_accuracy']:.3f} | "
+                f"{d['false_abstention_rate']:.3f} | {d['latency_ms']['p50']} |"
+            )
+        assert report is not None
+        print("\nper kind, default settings:\n")
+        print("\n".join(summary_lines(report)))
 
 
 if __name__ == "__main__":

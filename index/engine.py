@@ -40,7 +40,18 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 CANDIDATES = 100  # passages taken from each ranking before fusion
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
-EXPAND_LEXICAL = True  # add the domain glossary's words to the question for BM25
+
+
+@dataclass
+class Features:
+    """Switches for the steps of the search, so that benchmarks can measure each one (all on by default)."""
+
+    document_priors: bool = True  # council, year, "now", primary source
+    section_priors: bool = True  # "what needs to improve" sections, judgements, quote form
+    glossary: bool = True  # domain glossary words added to the question for BM25
+
+
+FEATURES = Features()
 JUDGEMENT_BONUS = 0.2  # added to a sentence's quote score when it states a grade and the question asks one
 LABEL_PENALTY = 0.4  # taken off a title, a bare heading or an "Inspection dates" line as a quote
 _FRONT_LABELS = ("Inspection dates", "Inspection date", "Lead inspector")
@@ -310,7 +321,7 @@ class Index:
                 if pid >= 0:
                     fused[pid] += 1.0 / (RRF_K + rank + 1)
         if mode != "dense":
-            lexical_scores = self.lexical.scores(expand(query) if EXPAND_LEXICAL else query)
+            lexical_scores = self.lexical.scores(expand(query) if FEATURES.glossary else query)
             for rank, pid in enumerate(np.argsort(-lexical_scores)[:depth].tolist()):
                 if lexical_scores[pid] > 0:
                     fused[pid] += 1.0 / (RRF_K + rank + 1)
@@ -333,7 +344,10 @@ class Index:
         terms = set(tokenize(query))
         named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
         query_weights = {t: self.lexical.weight(t) for t in terms - named}
-        priors = [document_prior(d, i in self._newest, intent) for i, d in enumerate(self.documents)]
+        priors = [
+            document_prior(d, i in self._newest, intent) if FEATURES.document_priors else 1.0
+            for i, d in enumerate(self.documents)
+        ]
         candidates = [
             (pid, score * priors[int(self.passages.doc[pid])] * self._passage_prior(pid, intent))
             for pid, score in self._candidates(query, qvec, mode)
@@ -377,6 +391,8 @@ class Index:
         """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
         minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
         bonus = 0.0
+        if not FEATURES.section_priors:
+            return bonus
         if intent.asks_rating and len(sentence.split()) <= 30 and JUDGEMENT_SENTENCE.search(sentence):
             bonus += JUDGEMENT_BONUS
         bare = sentence.rstrip("?:. ")
@@ -405,7 +421,7 @@ class Index:
         return sum(w for t, w in query_weights.items() if t in have) / total
 
     def _passage_prior(self, pid: int, intent: QueryIntent) -> float:
-        if not (intent.asks_improvement or intent.asks_rating):
+        if not FEATURES.section_priors or not (intent.asks_improvement or intent.asks_rating):
             return 1.0
         doc = self.documents[int(self.passages.doc[pid])]
         start, _ = self.passage_span(pid)
