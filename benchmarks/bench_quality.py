@@ -59,9 +59,7 @@ def main() -> None:
         index = Index.load(index_dir, embedder)
         questions = read_questions(questions_file, {d.source: d.text for d in index.documents})
         print(f"\n## {name}: {len(questions)} questions ({questions_file.name})\n")
-        print(
-            "| step | R@1 | R@3 | R@5 | MRR@10 | quote@1 | paraphrase R@3 | abstention | false abst. | p50 ms |"
-        )
+        print("| step | R@1 | R@3 | R@5 | MRR@10 | quote@1 | para. R@3 | abstention | false abst. | p50 ms |")
         print("|---|---|---|---|---|---|---|---|---|---|")
         report = None
         for label, mode, doc_priors, section_priors, glossary in STEPS:
