@@ -287,17 +287,24 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def build_application(settings: Settings, service_factory: Callable[[], AnswerService]) -> AnyApplication:
-    """The configured Application; the index is loaded once in post_init."""
+def build_application(
+    settings: Settings, service_factory: Callable[[], AnswerService], timeout: float | None = None
+) -> AnyApplication:
+    """The configured Application; the index is loaded once in post_init.
+
+    ``timeout`` (seconds) overrides python-telegram-bot's read/write/connect timeouts for Bot API calls.
+    """
     assert settings.token is not None
 
     async def post_init(application: AnyApplication) -> None:
         application.bot_data["service"] = await asyncio.to_thread(service_factory)
         log.info("ready: %d documents", len(application.bot_data["service"].index.documents))
 
+    builder = ApplicationBuilder()
+    if timeout is not None:
+        builder = builder.read_timeout(timeout).write_timeout(timeout).connect_timeout(timeout)
     application = (
-        ApplicationBuilder()
-        .token(settings.token.get_secret_value())
+        builder.token(settings.token.get_secret_value())
         .base_url(settings.base_url)
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))

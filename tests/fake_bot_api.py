@@ -91,6 +91,7 @@ class Behaviour:
     status: int = 200
     delay: float = 0.0
     retry_after: int = 1
+    drop: bool = False  # after the delay, give up without delivering (as when a request times out in transit)
 
 
 class FakeBotAPI:
@@ -240,6 +241,8 @@ class FakeBotAPI:
             plan = self._plans[method].popleft()
             if plan.delay:
                 await asyncio.sleep(plan.delay)
+            if plan.drop:
+                return self._error(method, params, 504, "Gateway Timeout")
             if plan.status == 429:
                 return self._error(
                     method, params, 429, f"Too Many Requests: retry after {plan.retry_after}",

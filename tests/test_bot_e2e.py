@@ -64,7 +64,7 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 async def app(api: FakeBotAPI, service: AnswerService) -> AsyncIterator[AnyApplication]:
     """The bot's Application, polling the fake server."""
     settings = Settings(token=SecretStr(api.token), base_url=api.base_url, _env_file=None)  # type: ignore[call-arg]
-    application = build_application(settings, lambda: service)
+    application = build_application(settings, lambda: service, timeout=1.0)
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)
@@ -217,3 +217,13 @@ async def test_survives_429_5xx_and_slow_answers_answering_each_question_once(
     assert sorted(failures) == [429, 502]
     for chat in chats:
         assert len(sent_texts(api, chat)) == 1, chat
+
+
+async def test_a_timed_out_send_is_retried_and_the_answer_arrives_once(
+    app: AnyApplication, api: FakeBotAPI
+) -> None:
+    api.plan("sendMessage", Behaviour(delay=1.5, drop=True))
+    api.message_update(QUESTION, chat_id=3001, user_id=3001)
+    await api.wait_for("sendMessage", 1, timeout=30)
+    assert len(sent_texts(api, 3001)) == 1
+    assert sorted(c.status for c in api.calls if c.method == "sendMessage") == [200, 504]
