@@ -58,6 +58,8 @@ def main() -> None:
             build_index(docs, index_dir, embedder, include=include)
         index = Index.load(index_dir, embedder)
         questions = read_questions(questions_file, {d.source: d.text for d in index.documents})
+        for q in questions[:10]:  # warm up, so that the first step's latency is not the model's first call
+            index.search(q.question, 10)
         print(f"\n## {name}: {len(questions)} questions ({questions_file.name})\n")
         print("| step | R@1 | R@3 | R@5 | MRR@10 | quote@1 | para. R@3 | abstention | false abst. | p50 ms |")
         print("|---|---|---|---|---|---|---|---|---|---|")
