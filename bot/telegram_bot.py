@@ -50,6 +50,7 @@ EXAMPLES = (
     "how are care leavers supported in Suffolk?",
 )
 SEND_ATTEMPTS = 4
+TYPING_AFTER = 0.3  # seconds a search may take before the user sees "typing…"
 NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
 T = TypeVar("T")
 
@@ -100,9 +101,17 @@ def user_hash(update: Update) -> str:
 async def send_answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Search, then reply with the rendered answer (split under 4096 characters, buttons on the last part)."""
     service = service_of(context)
-    await with_retries(lambda: message.chat.send_action(ChatAction.TYPING))
+    search = asyncio.ensure_future(service.ask(question))
+    # "typing…" only when the answer is not immediate: every Bot API call counts against Telegram's
+    # ~30 requests/s, so a chat action for a 15 ms answer would halve the answers a busy bot can send.
+    done, _ = await asyncio.wait({search}, timeout=TYPING_AFTER)
+    if not done:
+        try:
+            await with_retries(lambda: message.chat.send_action(ChatAction.TYPING))
+        except TelegramError:
+            log.warning("could not send the typing action", exc_info=True)
     try:
-        answer_id, result = await service.ask(question)
+        answer_id, result = await search
     except EmptyQuestionError:
         await with_retries(lambda: message.reply_text(render.EMPTY_QUESTION, parse_mode=None))
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,6 @@ async def test_private_question_is_answered_with_a_quote_and_buttons(
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
     assert {"👍", "👎"} <= {b["text"] for b in buttons}
     assert all(len(b["callback_data"].encode()) < 64 for b in buttons)
-    assert api.ok_calls("sendChatAction")  # "typing…" while it works
 
 
 async def test_unanswerable_question_says_so_plainly(app: AnyApplication, api: FakeBotAPI) -> None:
@@ -227,3 +227,18 @@ async def test_a_timed_out_send_is_retried_and_the_answer_arrives_once(
     await api.wait_for("sendMessage", 1, timeout=30)
     assert len(sent_texts(api, 3001)) == 1
     assert sorted(c.status for c in api.calls if c.method == "sendMessage") == [200, 504]
+
+
+async def test_typing_is_shown_while_a_slow_search_runs(
+    app: AnyApplication, api: FakeBotAPI, service: AnswerService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    search = service.index.search
+
+    def slow_search(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.6)
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(service.index, "search", slow_search)
+    api.message_update(QUESTION, chat_id=3101, user_id=3101)
+    await api.wait_for("sendMessage")
+    assert api.ok_calls("sendChatAction")  # "typing…" while it works
