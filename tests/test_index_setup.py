@@ -1,0 +1,29 @@
+"""The bot builds its index when it is missing or older than the documents, and reuses it otherwise."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from bot.index_setup import ensure_index, index_is_stale
+from index.embedding import HashingEmbedder
+
+
+def test_index_is_built_when_missing_reused_when_fresh_rebuilt_when_stale(tmp_path: Path) -> None:
+    docs, idx = tmp_path / "docs", tmp_path / "idx"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Eastmarch fostering\nCarers were recruited.\n", encoding="utf-8")
+    embedder = HashingEmbedder()
+    assert index_is_stale(docs, idx)
+    first = ensure_index(docs, idx, embedder)
+    assert [d.source for d in first.documents] == ["a.txt"]
+    assert not index_is_stale(docs, idx)
+    generation = (idx / "current").resolve()
+    ensure_index(docs, idx, embedder)
+    assert (idx / "current").resolve() == generation  # reused, not rebuilt
+    later = time.time() + 5
+    (docs / "b.txt").write_text("Westhaven care leavers\nAdvisers stay in touch.\n", encoding="utf-8")
+    os.utime(docs / "b.txt", (later, later))
+    assert index_is_stale(docs, idx)
+    assert sorted(d.source for d in ensure_index(docs, idx, embedder).documents) == ["a.txt", "b.txt"]
