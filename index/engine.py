@@ -301,7 +301,7 @@ class Index:
         if self.passage_count == 0 or k <= 0:
             return SearchResult(question, False, (), self.threshold)
         qvec = self.embedder.encode([query])[0]
-        intent = read_intent(query, self._council_keys)
+        intent = read_intent(query, self._council_keys, self.lexical.knows)
         hits = self._rank(query, qvec, k, mode, intent)
         # A question only about councils this index does not hold has no answer here, however close the
         # wording of another council's report.

@@ -7,8 +7,9 @@ names and years here and turns them into a prior over documents (:func:`document
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -129,22 +130,70 @@ class QueryIntent:
     asks_date: bool = False
 
 
-def _named(question: str, keys: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
-    text = " " + " ".join(_words(question)) + " "
+# Short forms people use for councils with long names.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "bcp": ("bournemouth", "christchurch", "poole"),
+    "hull": ("kingston", "upon", "hull"),
+    "durham": ("durham",),
+    "herts": ("hertfordshire",),
+    "northants": ("north", "northamptonshire"),
+}
+# First words that do not identify a council on their own.
+_NOT_DISTINCTIVE = frozenset(
+    ["north", "south", "east", "west", "central", "kingston", "st", "city", "new", "great", "upon"]
+)
+
+
+def _short_forms(keys: set[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Distinctive first words as short forms: "telford" for Telford and Wrekin, "brighton" for Brighton and
+    Hove — only when no other council's name starts with the same word."""
+    firsts: dict[str, list[tuple[str, ...]]] = {}
+    for key in keys:
+        if len(key) > 1 and key[0] not in _NOT_DISTINCTIVE:
+            firsts.setdefault(key[0], []).append(key)
+    single = {key[0] for key in keys if len(key) == 1}
+    return {w: ks[0] for w, ks in firsts.items() if len(ks) == 1 and w not in single}
+
+
+def _named(
+    question: str, keys: Iterable[tuple[str, ...]], known_word: Callable[[str], bool] | None = None
+) -> set[tuple[str, ...]]:
+    """Councils a question names: full names, short forms, aliases, and near misses of one-word names."""
+    keys = set(keys)
+    words = _words(question)
+    text = " " + " ".join(words) + " "
     found = set()
     for key in keys:
         if key and (" " + " ".join(key) + " ") in text:
             if key in _NEEDS_CAPITAL and not re.search(rf"\b{key[0].capitalize()}\b", question):
                 continue
             found.add(key)
+    short = _short_forms(keys)
+    for word in words:
+        target = short.get(word) or ALIASES.get(word)
+        if target is not None and target in keys:
+            found.add(target)
+    if known_word is not None:  # typos: "sufolk", "manchster" (a word the corpus does not know)
+        singles = {key[0]: key for key in keys if len(key) == 1} | {w: k for w, k in short.items()}
+        for word in words:
+            if len(word) >= 6 and word not in singles and not known_word(word):
+                close = difflib.get_close_matches(word, list(singles), n=1, cutoff=0.85)
+                if close:
+                    found.add(singles[close[0]])
     # "North Somerset" also contains "Somerset": keep only the longest matches.
     return {k for k in found if not any(k != o and set(k) < set(o) for o in found)}
 
 
-def read_intent(question: str, council_keys: Iterable[tuple[str, ...]]) -> QueryIntent:
-    """Find the councils (indexed or not) and the years a question names."""
+def read_intent(
+    question: str, council_keys: Iterable[tuple[str, ...]], known_word: Callable[[str], bool] | None = None
+) -> QueryIntent:
+    """Find the councils (indexed or not) and the years a question names.
+
+    ``known_word`` tells whether the corpus knows a word; unknown words close to a council's name are read
+    as that council (typos).
+    """
     indexed = set(council_keys)
-    named = _named(question, indexed | english_councils())
+    named = _named(question, indexed | english_councils(), known_word)
     since = frozenset(int(m.group(1)) for m in _SINCE_YEAR.finditer(question))
     years = frozenset(int(y) for y in _YEAR.findall(question)) - since
     return QueryIntent(

@@ -145,6 +145,11 @@ class LexicalIndex:
         """Read an index written by :meth:`save`."""
         return cls(bm25s.BM25.load(str(folder), mmap=False))
 
+    def knows(self, word: str) -> bool:
+        """True when some passage has ``word`` (after the same stemming as the index)."""
+        tokens = tokenize(word)
+        return bool(tokens) and all(t in self._vocab for t in tokens)
+
     def weight(self, token: str) -> float:
         """How telling a word is: its inverse document frequency; a word no passage has weighs the most."""
         size = int(self._retriever.scores["num_docs"])

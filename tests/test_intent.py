@@ -79,3 +79,17 @@ def test_since_a_year_means_what_came_after() -> None:
     assert intent.since == {2019} and not intent.years
     index = _index()
     assert index.search("Eastmarch care leavers entitlements since 2019", 1).hits[0].source == "e2024.txt"
+
+
+def test_short_forms_aliases_and_typos_name_councils() -> None:
+    known = {"care", "leavers", "children", "ofsted", "grade", "overall", "adoption"}
+
+    def councils(question: str) -> set[tuple[str, ...]]:
+        intent = read_intent(question, INDEXED, lambda w: w.lower() in known)
+        return set(intent.councils | intent.elsewhere)
+
+    assert councils("How is Telford doing?") == {("telford", "wrekin")}
+    assert councils("BCP care leavers") == {("bournemouth", "christchurch", "poole")}
+    assert councils("is Brighton any good") == {("brighton", "hove")}
+    assert councils("eastmrch care leavers") == {("eastmarch",)}  # a typo of an indexed council
+    assert councils("Kingston children") == set()  # two councils start with Kingston: not a guess
