@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -55,14 +55,15 @@ FEATURES = Features()
 JUDGEMENT_BONUS = 0.2  # added to a sentence's quote score when it states a grade and the question asks one
 LABEL_PENALTY = 0.4  # taken off a title, a bare heading or an "Inspection dates" line as a quote
 _FRONT_LABELS = ("Inspection dates", "Inspection date", "Lead inspector")
-# The confidence model: logistic regression on (best-sentence cosine, weighted word coverage), fitted by
-# benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md).
-CONFIDENCE_BIAS = -2.469
-CONFIDENCE_COSINE = 5.326
-CONFIDENCE_COVERAGE = 1.545
+# The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
+# benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md): bias, then one weight per
+# feature in the order of ``HitFeatures``.
+CONFIDENCE_WEIGHTS = (-2.448, 7.247, 1.001, 0.0, 0.0)
+MISSING_SCALE = 7.0  # IDF of the most telling question word the passage lacks, divided by this
+MARGIN_SCALE = 50.0  # fused-score lead over the next hit, times this
 # Confidence the top hit needs for the question to count as answered: calibrated by benchmarks/calibrate.py
-# on benchmarks/questions/documents.jsonl (results in benchmarks/RESULTS.md).
-DEFAULT_THRESHOLD = 0.50
+# on the development questions (results in benchmarks/RESULTS.md).
+DEFAULT_THRESHOLD = 0.62
 
 ProgressFn = Callable[[int, int], None]
 SearchMode = Literal["hybrid", "dense", "lexical"]
@@ -370,7 +371,7 @@ class Index:
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
             if self._merge_into_earlier(hits, quoted, doc_id, ids, keys):
                 continue
-            coverage = self._coverage(query_weights, pid)
+            coverage, missing = self._coverage(query_weights, pid)
             hits.append(
                 self._make_hit(
                     pid,
@@ -378,13 +379,19 @@ class Index:
                     first + choice.first,
                     first + choice.last,
                     fused_score,
-                    (choice.cosine, coverage),
+                    HitFeatures(choice.cosine, coverage, missing, 0.0),
                     keys,
                 )
             )
             quoted.append((len(hits) - 1, ids, keys))
             if len(hits) >= k:
                 break
+        # The lead of each hit over the next one is part of its confidence: known only now.
+        for i, hit in enumerate(hits):
+            following = hits[i + 1].score if i + 1 < len(hits) else hit.score
+            margin = (hit.score - following) * MARGIN_SCALE
+            features = HitFeatures(hit.cosine, hit.coverage, hit.missing, margin)
+            hits[i] = replace(hit, margin=margin, confidence=confidence(features))
         return hits
 
     def _sentence_bonus(self, doc: Document, sentence: str, intent: QueryIntent) -> float:
@@ -411,14 +418,16 @@ class Index:
     def _plain_headings(self, doc: Document) -> set[str]:
         return {h.heading.rstrip("?:. ") for h in doc.sections}
 
-    def _coverage(self, query_weights: Mapping[str, float], pid: int) -> float:
-        """Share of the question's words, weighted by how telling they are, that the passage holds."""
+    def _coverage(self, query_weights: Mapping[str, float], pid: int) -> tuple[float, float]:
+        """Share of the question's words, weighted by how telling they are, that the passage holds; and
+        the weight of the most telling question word it lacks (scaled)."""
         total = sum(query_weights.values())
         if total <= 0:
-            return 0.0
+            return 0.0, 0.0
         start, end = self.passage_span(pid)
         have = set(tokenize(indexed_text(self.documents[int(self.passages.doc[pid])], start, end)))
-        return sum(w for t, w in query_weights.items() if t in have) / total
+        missing = max((w for t, w in query_weights.items() if t not in have), default=0.0)
+        return sum(w for t, w in query_weights.items() if t in have) / total, missing / MISSING_SCALE
 
     def _passage_prior(self, pid: int, intent: QueryIntent) -> float:
         if not FEATURES.section_priors or not (intent.asks_improvement or intent.asks_rating):
@@ -454,7 +463,7 @@ class Index:
         first: int,
         last: int,
         score: float,
-        features: tuple[float, float],
+        features: HitFeatures,
         keys: set[int],
     ) -> Hit:
         doc = self.documents[doc_id]
@@ -467,9 +476,10 @@ class Index:
             quote=doc.text[q_start:q_end],
             passage=doc.text[p_start:p_end],
             score=score,
-            confidence=confidence(*features),
-            cosine=features[0],
-            coverage=features[1],
+            confidence=confidence(features),
+            cosine=features.cosine,
+            coverage=features.coverage,
+            missing=features.missing,
             title=doc.meta.title,
             publisher=doc.meta.publisher,
             published=doc.meta.published,
@@ -494,10 +504,24 @@ class Index:
         return sorted(common)
 
 
-def confidence(cosine: float, coverage: float) -> float:
-    """Estimated probability that a passage answers the question, from its best sentence's cosine and the
-    weighted share of the question's words it holds (logistic model fitted by benchmarks/calibrate.py)."""
-    z = CONFIDENCE_BIAS + CONFIDENCE_COSINE * cosine + CONFIDENCE_COVERAGE * coverage
+@dataclass(frozen=True)
+class HitFeatures:
+    """What the confidence of a hit is computed from."""
+
+    cosine: float  # the passage's best sentence's cosine similarity to the question
+    coverage: float  # IDF-weighted share of the question's words in the passage (context and heading too)
+    missing: float  # IDF of the most telling question word the passage lacks / MISSING_SCALE
+    margin: float  # fused-score lead over the next hit x MARGIN_SCALE
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        """The features in the order of CONFIDENCE_WEIGHTS[1:]."""
+        return (self.cosine, self.coverage, self.missing, self.margin)
+
+
+def confidence(features: HitFeatures) -> float:
+    """Estimated probability that a passage answers the question (logistic model, see CONFIDENCE_WEIGHTS)."""
+    bias, *weights = CONFIDENCE_WEIGHTS
+    z = bias + sum(w * x for w, x in zip(weights, features.as_tuple(), strict=True))
     return float(1.0 / (1.0 + np.exp(-z)))
 
 

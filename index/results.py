@@ -31,6 +31,8 @@ class Hit:
     passage_end: int = 0
     cosine: float = 0.0  # the passage's best sentence's cosine similarity to the question
     coverage: float = 0.0  # weighted share of the question's words found in the passage
+    missing: float = 0.0  # weight of the most telling question word the passage lacks (scaled)
+    margin: float = 0.0  # lead of this hit's fused score over the next hit's (scaled)
 
     def as_json(self) -> dict[str, Any]:
         """The hit in the ``search --json`` shape (documented fields first, extensions after)."""
@@ -56,6 +58,8 @@ class Hit:
             "passage_end": self.passage_end,
             "cosine": round(self.cosine, 4),
             "coverage": round(self.coverage, 4),
+            "missing": round(self.missing, 4),
+            "margin": round(self.margin, 4),
         }
 
 
