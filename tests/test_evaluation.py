@@ -66,8 +66,10 @@ def test_question_file_with_a_quote_that_is_not_verbatim_is_refused(tmp_path: Pa
 
 
 def test_evaluate_scores_recall_abstention_and_faithfulness(tmp_path: Path) -> None:
-    index = Index.build([make_doc("e.txt", EASTMARCH, council="Eastmarch County Council")], HashingEmbedder())
-    index.threshold = 0.6  # the default is calibrated for the real model, not the fake embedder
+    index = Index.build(
+        [make_doc("e.txt", EASTMARCH, council="Eastmarch County Council")], HashingEmbedder(dimension=512)
+    )  # fewer hash collisions
+    index.threshold = 0.85  # the default is calibrated for the real model, not the fake embedder
     path = write_questions(
         tmp_path / "q.jsonl",
         [
