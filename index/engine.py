@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 CANDIDATES = 100  # passages taken from each ranking before fusion
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al. 2009)
+RRF_WEIGHTS = (1.0, 1.0, 1.0)  # dense passages, BM25 passages, best sentence of each candidate
 
 
 @dataclass
@@ -320,18 +321,18 @@ class Index:
             _, dense_ids = self.dense.search(qvec.reshape(1, -1), depth)
             for rank, pid in enumerate(dense_ids[0].tolist()):
                 if pid >= 0:
-                    fused[pid] += 1.0 / (RRF_K + rank + 1)
+                    fused[pid] += RRF_WEIGHTS[0] / (RRF_K + rank + 1)
         if mode != "dense":
             lexical_scores = self.lexical.scores(expand(query) if FEATURES.glossary else query)
             for rank, pid in enumerate(np.argsort(-lexical_scores)[:depth].tolist()):
                 if lexical_scores[pid] > 0:
-                    fused[pid] += 1.0 / (RRF_K + rank + 1)
+                    fused[pid] += RRF_WEIGHTS[1] / (RRF_K + rank + 1)
         if mode != "hybrid":
             return sorted(fused.items(), key=lambda item: -item[1])
         # Third ranking: the best single sentence of each candidate passage.
         best_sentence = {pid: float(self._sentence_cosines(pid, qvec).max()) for pid in fused}
         for rank, pid in enumerate(sorted(best_sentence, key=lambda p: -best_sentence[p])):
-            fused[pid] += 1.0 / (RRF_K + rank + 1)
+            fused[pid] += RRF_WEIGHTS[2] / (RRF_K + rank + 1)
         return sorted(fused.items(), key=lambda item: -item[1])
 
     def _sentence_cosines(self, pid: int, qvec: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
