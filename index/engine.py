@@ -527,8 +527,6 @@ def confidence(features: HitFeatures) -> float:
 
 
 def _with_also_in(hit: Hit, also_in: tuple[str, ...]) -> Hit:
-    from dataclasses import replace
-
     return replace(hit, also_in=also_in)
 
 
