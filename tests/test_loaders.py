@@ -94,10 +94,13 @@ def test_layout_soft_hyphen_joins_known_words_and_keeps_compounds() -> None:
         "The service has made an improve\ufffe",
         "ment since 2022 for 16- and 17-year\ufffe",
         "old children and multi\ufffe",
-        "agency work. Improvement is clear.",
+        "agency work. Improvement is clear. Support post\ufffe16 and after COVID\ufffe",
+        "19 is good.",
     ]
     text = reflow([(1, lines)]).text
     assert "an improvement since 2022 for 16- and 17-year-old children and multi-agency work." in text
+    assert "Support post-16 and after COVID-19 is good." in text
+    assert "\ufffe" not in text
 
 
 def test_layout_furniture_detects_repeated_footer_and_page_numbers() -> None:

@@ -196,6 +196,10 @@ def reflow(pages: Sequence[tuple[int, Sequence[str]]]) -> Flowed:
         page_spans.append(Page(page_no, len(text) if page_start is None else page_start, len(text)))
     if text.endswith(SOFT_HYPHEN):
         text = text[:-1]
+    # Any soft hyphen left stands between a word and a number ("post\ufffe16", "COVID\ufffe19"): a real
+    # hyphen. One character for one, so offsets stay valid.
+    text = text.replace(SOFT_HYPHEN, "-")
+    sections = [Section(x.heading.replace(SOFT_HYPHEN, "-"), x.start) for x in sections]
     return Flowed(text, tuple(page_spans), tuple(sections))
 
 
