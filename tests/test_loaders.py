@@ -103,6 +103,13 @@ def test_layout_soft_hyphen_joins_known_words_and_keeps_compounds() -> None:
     assert "\ufffe" not in text
 
 
+def test_layout_symbol_font_glyphs_inside_a_line() -> None:
+    text = reflow(
+        [(1, ["Judgements were: \uf0be Overall effectiveness: inadequate.", "Adopted in 2016\uf02d17."])]
+    ).text
+    assert text == "Judgements were: • Overall effectiveness: inadequate. Adopted in 2016-17."
+
+
 def test_layout_furniture_detects_repeated_footer_and_page_numbers() -> None:
     words = [
         "apples",

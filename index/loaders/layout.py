@@ -19,7 +19,11 @@ from index.document import Page, Section
 # A hyphen the PDF producer marks as a line-end break (pypdfium2 reports it as U+FFFE).
 SOFT_HYPHEN = "\ufffe"
 # Bullet glyphs seen in Ofsted reports and council papers, including Symbol/Wingdings private-use code points.
-BULLETS = frozenset("◼■▪●•◦○►▶➢✓✔-–·*\uf0a7\uf06e\uf02d\uf0b7\uf0d8\uf0fc\uf076\uf0a8\uf097")
+BULLETS = frozenset("◼■▪●•◦○►▶➢✓✔-–·*\uf0a7\uf06e\uf02d\uf0b7\uf0d8\uf0fc\uf076\uf0a8\uf097\uf0be")
+# Symbol-font glyphs left inside a line: the dash is a hyphen ("2016\uf02d17"), the others bullets.
+_INLINE_GLYPHS = str.maketrans(
+    {"\uf02d": "-", **{g: "•" for g in "\uf0a7\uf06e\uf0b7\uf0d8\uf0fc\uf076\uf0a8\uf097\uf0be"}}
+)
 BULLET_OUT = "• "
 
 _DIGITS = re.compile(r"\d+")
@@ -198,7 +202,7 @@ def reflow(pages: Sequence[tuple[int, Sequence[str]]]) -> Flowed:
         text = text[:-1]
     # Any soft hyphen left stands between a word and a number ("post\ufffe16", "COVID\ufffe19"): a real
     # hyphen. One character for one, so offsets stay valid.
-    text = text.replace(SOFT_HYPHEN, "-")
+    text = text.replace(SOFT_HYPHEN, "-").translate(_INLINE_GLYPHS)
     sections = [Section(x.heading.replace(SOFT_HYPHEN, "-"), x.start) for x in sections]
     return Flowed(text, tuple(page_spans), tuple(sections))
 
