@@ -25,6 +25,11 @@ _INLINE_GLYPHS = str.maketrans(
     {"\uf02d": "-", **{g: "•" for g in "\uf0a7\uf06e\uf0b7\uf0d8\uf0fc\uf076\uf0a8\uf097\uf0be"}}
 )
 BULLET_OUT = "• "
+MAX_HEADING_WORDS = 20  # a heading wrapped over lines stops growing here
+# Known headings whose first word also starts ordinary sentences.
+_SENTENCE_LIKE_HEADING = re.compile(
+    r"^(Findings|Recommendations|Leadership|Background|Next steps|Main findings)"
+)
 
 _DIGITS = re.compile(r"\d+")
 _BARE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.IGNORECASE)
@@ -131,7 +136,9 @@ def _is_heading_start(line: str, prev: str | None, width: int) -> bool:
     if not (line[0].isupper() or line[0].isdigit()):
         return False
     if _KNOWN_HEADING.match(line) and (prev is None or prev.endswith(_TERMINAL) or prev.endswith("?")):
-        return not line.endswith((".", ","))
+        # A full-width line that starts like a heading ("Findings from an audit …") is a paragraph.
+        long_line = len(line) >= 0.85 * width and _SENTENCE_LIKE_HEADING.match(line) is not None
+        return not line.endswith((".", ",")) and not long_line
     words = line.split()
     if len(words) > 9 or len(line) > 0.7 * width or line.endswith((".", ",", ";")):
         return False
@@ -163,7 +170,14 @@ def reflow(pages: Sequence[tuple[int, Sequence[str]]]) -> Flowed:
             elif m := _NUMBERED.match(line):
                 line = f"{m.group(1)}. {line[m.end() :]}"
                 starts_block = True
-            elif in_heading and prev is not None and line[:1].islower() and not prev.endswith(_TERMINAL):
+            elif (
+                in_heading
+                and prev is not None
+                and line[:1].islower()
+                and not prev.endswith(_TERMINAL)
+                and sections
+                and len(sections[-1].heading.split()) < MAX_HEADING_WORDS
+            ):
                 heading_here = True  # a heading wrapped onto a second line
             elif _is_heading_start(line, prev, width):
                 starts_block = True
