@@ -37,7 +37,8 @@ def main() -> int:
     feedback = settings.index_dir.parent / "feedback.jsonl"
 
     def make_service() -> AnswerService:
-        return AnswerService(ensure_index(settings.docs_dir, settings.index_dir), feedback)
+        index = ensure_index(settings.docs_dir, settings.index_dir)
+        return AnswerService(index, feedback, index_dir=settings.index_dir)
 
     try:
         if settings.token is None:

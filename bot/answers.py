@@ -3,6 +3,10 @@
 Searching runs in a worker thread, so the event loop keeps serving other users while one question is being
 encoded. Answers are kept (a bounded number, newest last) so that "More" and "Full passage" buttons can page
 through them; feedback is appended to a JSON-lines file beside the index.
+
+When the service knows its index folder it follows it: a rebuild (``python -m index build``) switches the
+folder's ``current`` generation atomically, and the service loads the new generation in the background and
+swaps it in between questions — questions already running finish on the index they started with.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from index.engine import Index
+from index.errors import IndexLibraryError
 from index.results import SearchResult
+from index.store import current_generation
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +34,27 @@ KEEP_ANSWERS = 2000
 # make questions queue inside torch instead of in the executor (see benchmarks/RESULTS.md, bot section).
 SEARCH_WORKERS = 2
 HITS_PER_QUESTION = 12
+RELOAD_CHECK_SECONDS = 5.0  # how often a question may look whether the index folder has a new generation
 
 
 class AnswerService:
     """Answers questions from an index and remembers recent answers by a short id."""
 
-    def __init__(self, index: Index, feedback_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        feedback_file: Path | None = None,
+        index_dir: Path | None = None,
+        reload_check_seconds: float = RELOAD_CHECK_SECONDS,
+    ) -> None:
         self.index = index
         self.feedback_file = feedback_file
+        self.index_dir = index_dir
+        self.reload_check_seconds = reload_check_seconds
+        self._generation = self._current_generation()
+        self._checked = time.monotonic()
+        self._reloading: asyncio.Task[None] | None = None
+        self._failed: Path | None = None  # a generation that could not be loaded is not retried
         self._answers: OrderedDict[str, SearchResult] = OrderedDict()
         self._lock = threading.Lock()
         self.titles = {d.source: d.meta.title or d.source for d in index.documents}
@@ -46,6 +65,7 @@ class AnswerService:
 
         Raises EmptyQuestionError or QuestionTooLongError for questions the index refuses.
         """
+        self._maybe_reload()
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(self._executor, self.index.search, question, HITS_PER_QUESTION)
         answer_id = secrets.token_urlsafe(6)
@@ -54,6 +74,48 @@ class AnswerService:
             while len(self._answers) > KEEP_ANSWERS:
                 self._answers.popitem(last=False)
         return answer_id, result
+
+    def _current_generation(self) -> Path | None:
+        if self.index_dir is None:
+            return None
+        try:
+            return current_generation(self.index_dir)
+        except IndexLibraryError:
+            return None
+
+    def _maybe_reload(self) -> None:
+        """Start loading a new generation of the index in the background, if there is one."""
+        if self.index_dir is None or self._reloading is not None:
+            return
+        now = time.monotonic()
+        if now - self._checked < self.reload_check_seconds:
+            return
+        self._checked = now
+        generation = self._current_generation()
+        if generation is not None and generation not in (self._generation, self._failed):
+            self._reloading = asyncio.get_running_loop().create_task(self._reload(generation))
+
+    async def _reload(self, generation: Path) -> None:
+        """Load ``generation`` and swap it in; a failure keeps the index being served."""
+        assert self.index_dir is not None
+        try:
+            fresh = await asyncio.to_thread(Index.load, self.index_dir, self.index.embedder)
+        except IndexLibraryError:
+            log.warning(
+                "could not load the new index in %s; still serving the old one", generation, exc_info=True
+            )
+        else:
+            self.titles = {d.source: d.meta.title or d.source for d in fresh.documents}
+            self.index = fresh  # one assignment: a question sees the old index or the new, never a mix
+            self._generation = generation
+            log.info("now serving %s (%d documents)", generation.name, len(fresh.documents))
+        finally:
+            self._reloading = None
+
+    async def wait_for_reload(self) -> None:
+        """Wait for a background reload in progress, if any (for tests and orderly shutdown)."""
+        if self._reloading is not None:
+            await self._reloading
 
     def answer(self, answer_id: str) -> SearchResult | None:
         """A remembered answer, or None when it has expired."""
