@@ -62,6 +62,7 @@ def build_index(
     for duplicate, original in report.duplicates:
         aliases[original].append(duplicate)
     index = Index.build(report.documents, embedder, chunking, aliases, progress=on_encode)
+    index.docs_dir = str(docs_dir.resolve())
     index.save(index_dir)
     return BuildSummary(
         report=report,

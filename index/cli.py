@@ -1,4 +1,4 @@
-"""Command line: ``python -m index build|info|search|eval`` — a thin layer over the library."""
+"""Command line: ``python -m index build|info|search|update|add|remove|eval``, thin over the library."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from index.embedding import Embedder, SentenceTransformerEmbedder
 from index.engine import Index
 from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongError
 from index.evaluation import evaluate, read_questions, summary_lines
+from index.maintain import add_paths, remove_documents, update_index
 from index.results import Hit, SearchResult
 from index.store import read_meta
 
@@ -49,6 +50,27 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="one JSON object per answer, one per line")
     search.add_argument("question", nargs="?", metavar="QUESTION")
 
+    update = commands.add_parser("update", help="bring an index in line with its documents folder")
+    update.add_argument("docs_dir", type=Path, metavar="DOCS_DIR")
+    update.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
+    update.add_argument("--include", action="append", default=[], metavar="GLOB")
+    update.add_argument("--json", action="store_true", help="print what changed as JSON")
+
+    add = commands.add_parser(
+        "add", help="add files or folders to an index (copied into its documents folder)"
+    )
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    add.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
+    add.add_argument(
+        "--docs", type=Path, metavar="DOCS_DIR", help="default: the folder the index was built from"
+    )
+    add.add_argument("--json", action="store_true", help="print what changed as JSON")
+
+    remove = commands.add_parser("remove", help="remove documents (by source) from an index")
+    remove.add_argument("sources", nargs="+", metavar="SOURCE")
+    remove.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
+    remove.add_argument("--json", action="store_true", help="print what changed as JSON")
+
     ev = commands.add_parser("eval", help="score an index against a JSONL question file")
     ev.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
     ev.add_argument("--questions", required=True, type=Path, metavar="FILE.jsonl")
@@ -68,6 +90,8 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
             return _build(args.docs_dir, args.index, args.json, embedder, args.include)
         if args.command == "info":
             return _info(args.index, args.json)
+        if args.command in ("update", "add", "remove"):
+            return _change(args, embedder)
         if args.command == "eval":
             return _eval(args.index, args.questions, args.k, args.json, embedder)
         return _search(args.index, args.k, args.json, args.question, embedder)
@@ -186,6 +210,43 @@ def _search(index_dir: Path, k: int, as_json: bool, question: str | None, embedd
         else:
             _print_result(result, sys.stdout)
     return status
+
+
+def _change(args: argparse.Namespace, embedder: Embedder | None) -> int:
+    model = embedder or SentenceTransformerEmbedder()
+    bar = tqdm(desc="encoding", unit=" texts", file=sys.stderr, disable=None)
+
+    def on_encode(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        if args.command == "update":
+            summary = update_index(args.docs_dir, args.index, model, args.include, on_encode)
+        elif args.command == "add":
+            summary = add_paths(args.index, args.paths, model, args.docs, on_encode)
+        else:
+            summary = remove_documents(args.index, args.sources, model, on_encode)
+    finally:
+        bar.close()
+    if args.json:
+        print(json.dumps(summary.as_json(), ensure_ascii=False))
+    else:
+        for label, items in (
+            ("added", summary.added),
+            ("changed", summary.changed),
+            ("removed", summary.removed),
+        ):
+            for source in items:
+                print(f"  {label}: {source}")
+        for failure in summary.failures:
+            print(f"  FAILED {failure.source}: {failure.reason}")
+        print(
+            f"{len(summary.added)} added, {len(summary.changed)} changed, {len(summary.removed)} removed, "
+            f"{summary.unchanged} unchanged; encoded {summary.encoded} texts; "
+            f"now {summary.documents} documents, {summary.passages} passages -> {args.index}"
+        )
+    return EXIT_FAILED if summary.failures else EXIT_OK
 
 
 def _eval(index_dir: Path, questions_file: Path, k: int, as_json: bool, embedder: Embedder | None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -70,6 +70,14 @@ ProgressFn = Callable[[int, int], None]
 SearchMode = Literal["hybrid", "dense", "lexical"]
 
 
+@dataclass
+class VectorCache:
+    """Vectors already computed, by the exact text encoded (passages and sentences apart)."""
+
+    passages: dict[str, npt.NDArray[np.float32]] = field(default_factory=dict)
+    sentences: dict[str, npt.NDArray[np.float32]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Passages:
     """Flat arrays describing every passage and sentence of the index."""
@@ -104,7 +112,9 @@ class Index:
         chunking: ChunkingParams,
         aliases: Mapping[str, Sequence[str]] | None = None,
         threshold: float = DEFAULT_THRESHOLD,
+        docs_dir: str | None = None,
     ) -> None:
+        self.docs_dir = docs_dir  # the documents folder the index was built from, when known
         self.documents = tuple(documents)
         self.passages = passages
         self.dense = dense
@@ -130,8 +140,13 @@ class Index:
         chunking: ChunkingParams | None = None,
         aliases: Mapping[str, Sequence[str]] | None = None,
         progress: ProgressFn | None = None,
+        cache: VectorCache | None = None,
     ) -> Index:
-        """Chunk, embed and index ``documents``; ``progress(done, total)`` follows the encoding."""
+        """Chunk, embed and index ``documents``; ``progress(done, total)`` follows the encoding.
+
+        ``cache`` holds vectors already computed for texts (from :meth:`vector_cache` of an earlier index):
+        those texts are not encoded again, so updating an index encodes only new and changed documents.
+        """
         params = chunking or ChunkingParams()
         chunks_per_doc: list[list[Chunk]] = [chunk_document(d, params) for d in documents]
         p_doc: list[int] = []
@@ -172,9 +187,17 @@ class Index:
             sentence_end=np.array(s_end, dtype=np.int32),
             sentence_key=np.array(s_key, dtype=np.int64),
         )
-        total = len(texts) + len(sentence_texts)
-        passage_vectors = _encode_with_progress(embedder, texts, progress, 0, total)
-        sentence_vectors = _encode_with_progress(embedder, sentence_texts, progress, len(texts), total)
+        known = cache or VectorCache()
+        new_passages = [t for t in dict.fromkeys(texts) if t not in known.passages]
+        new_sentences = [t for t in dict.fromkeys(sentence_texts) if t not in known.sentences]
+        total = len(new_passages) + len(new_sentences)
+        encoded = _encode_with_progress(embedder, new_passages, progress, 0, total)
+        passage_lookup = {**known.passages, **dict(zip(new_passages, encoded, strict=True))}
+        encoded = _encode_with_progress(embedder, new_sentences, progress, len(new_passages), total)
+        sentence_lookup = {**known.sentences, **dict(zip(new_sentences, encoded, strict=True))}
+        passage_vectors = _stack([passage_lookup[t] for t in texts], embedder.dimension)
+        sentence_vectors = _stack([sentence_lookup[t] for t in sentence_texts], embedder.dimension)
+        log.debug("encoded %d of %d texts (the rest were cached)", total, len(texts) + len(sentence_texts))
         dense = faiss.IndexFlatIP(embedder.dimension)
         if len(passage_vectors):
             dense.add(passage_vectors)
@@ -204,6 +227,23 @@ class Index:
             self.lexical.save(gen / "bm25")
             store.write_json(gen / store.META, self.meta())
 
+    def vector_cache(self, keep: Callable[[Document], bool] = lambda _: True) -> VectorCache:
+        """The vectors of this index by text, for the documents ``keep`` accepts."""
+        cache = VectorCache()
+        stored = self.dense.reconstruct_n(0, self.dense.ntotal) if self.dense.ntotal else None
+        for pid in range(self.passage_count):
+            doc = self.documents[int(self.passages.doc[pid])]
+            if stored is not None and keep(doc):
+                cache.passages[indexed_text(doc, *self.passage_span(pid))] = np.asarray(stored[pid])
+        for sid in range(len(self.passages.sentence_doc)):
+            doc = self.documents[int(self.passages.sentence_doc[sid])]
+            if keep(doc):
+                start, end = int(self.passages.sentence_start[sid]), int(self.passages.sentence_end[sid])
+                cache.sentences[doc.text[start:end]] = np.asarray(
+                    self.sentence_vectors[sid], dtype=np.float32
+                )
+        return cache
+
     def meta(self) -> dict[str, Any]:
         """What ``meta.json`` records: format, model, chunking, documents and their content hashes."""
         counts = np.bincount(self.passages.doc, minlength=len(self.documents)).tolist()
@@ -213,6 +253,7 @@ class Index:
             "dimension": self.embedder.dimension,
             "chunking": self.chunking.as_dict(),
             "threshold": self.threshold,
+            "docs_dir": self.docs_dir,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "passages": self.passage_count,
             "sentences": len(self.passages.sentence_doc),
@@ -273,6 +314,7 @@ class Index:
             params,
             meta.get("aliases", {}),
             DEFAULT_THRESHOLD,  # belongs to this code's confidence model, not to the saved index
+            meta.get("docs_dir"),
         )
 
     # ---------------------------------------------------------------------------------------- searching
@@ -528,6 +570,12 @@ def confidence(features: HitFeatures) -> float:
 
 def _with_also_in(hit: Hit, also_in: tuple[str, ...]) -> Hit:
     return replace(hit, also_in=also_in)
+
+
+def _stack(vectors: Sequence[npt.NDArray[np.float32]], dimension: int) -> npt.NDArray[np.float32]:
+    if not vectors:
+        return np.zeros((0, dimension), dtype=np.float32)
+    return np.vstack(vectors).astype(np.float32)
 
 
 def _encode_with_progress(
