@@ -13,6 +13,7 @@ from index.embedding import Embedder
 from index.engine import Index, ProgressFn
 from index.errors import IndexLibraryError
 from index.loaders import LoadReport, load_folder
+from index.store import index_lock
 
 
 class NoDocumentsError(IndexLibraryError):
@@ -63,7 +64,8 @@ def build_index(
         aliases[original].append(duplicate)
     index = Index.build(report.documents, embedder, chunking, aliases, progress=on_encode)
     index.docs_dir = str(docs_dir.resolve())
-    index.save(index_dir)
+    with index_lock(index_dir):  # never switch generations under another change
+        index.save(index_dir)
     return BuildSummary(
         report=report,
         documents=len(index.documents),

@@ -9,11 +9,8 @@ index answers exactly like a rebuild. A lock file serialises changes: a second m
 
 from __future__ import annotations
 
-import fcntl
 import shutil
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +19,7 @@ from index.embedding import Embedder
 from index.engine import Index, ProgressFn
 from index.errors import IndexLibraryError
 from index.loaders import LOADERS, LoadFailure, is_sidecar, load_document, load_folder
-
-LOCK_NAME = ".lock"
+from index.store import index_lock
 
 
 class UnknownSourceError(IndexLibraryError):
@@ -55,23 +51,6 @@ class ChangeSummary:
             "documents": self.documents,
             "passages": self.passages,
         }
-
-
-@contextmanager
-def index_lock(index_dir: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the index's change lock; if another change holds it, say so and wait for it."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / LOCK_NAME).open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            message = f"another change to {index_dir} is running; waiting for it to finish…"
-            (on_wait or (lambda m: print(m, file=sys.stderr)))(message)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _rebuild(

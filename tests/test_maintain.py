@@ -13,7 +13,8 @@ from index.build import build_index
 from index.cli import main
 from index.embedding import HashingEmbedder
 from index.engine import Index
-from index.maintain import UnknownSourceError, add_paths, index_lock, remove_documents, update_index
+from index.maintain import UnknownSourceError, add_paths, remove_documents, update_index
+from index.store import index_lock
 from tests.conftest import EASTMARCH_REPORT
 
 QUESTIONS = [
