@@ -1,4 +1,4 @@
-"""``python -m bot``: the Telegram bot when BOT_TOKEN is set, else a console chat on stdin/stdout."""
+"""``python -m bot``: the Telegram bot when BOT_TOKEN is set, else a console chat; ``python -m bot stats``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from bot.answers import AnswerService
 from bot.console import run_console
 from bot.index_setup import ensure_index
+from bot.querylog import QueryLog
 from bot.settings import Settings
 from index.errors import IndexLibraryError
 
@@ -25,20 +26,27 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
+def query_log(settings: Settings) -> QueryLog:
+    """The query log beside the index."""
+    return QueryLog(settings.index_dir.parent / "queries.sqlite", settings.log_retention_days)
+
+
 def main() -> int:
     """Start the bot or the console chat; returns the exit status."""
     settings = _settings()
+    if sys.argv[1:] == ["stats"]:
+        print(query_log(settings).stats().render())
+        return 0
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Bot API call is noise
-    feedback = settings.index_dir.parent / "feedback.jsonl"
 
     def make_service() -> AnswerService:
         index = ensure_index(settings.docs_dir, settings.index_dir)
-        return AnswerService(index, feedback, index_dir=settings.index_dir)
+        return AnswerService(index, query_log(settings), index_dir=settings.index_dir)
 
     try:
         if settings.token is None:

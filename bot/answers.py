@@ -2,7 +2,7 @@
 
 Searching runs in a worker thread, so the event loop keeps serving other users while one question is being
 encoded. Answers are kept (a bounded number, newest last) so that "More" and "Full passage" buttons can page
-through them; feedback is appended to a JSON-lines file beside the index.
+through them; questions and feedback go to the query log (bot/querylog.py) when there is one.
 
 When the service knows its index folder it follows it: a rebuild (``python -m index build``) switches the
 folder's ``current`` generation atomically, and the service loads the new generation in the background and
@@ -12,16 +12,15 @@ swaps it in between questions — questions already running finish on the index 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bot.querylog import QueryLog
 from index.engine import Index
 from index.errors import IndexLibraryError
 from index.results import SearchResult
@@ -43,12 +42,12 @@ class AnswerService:
     def __init__(
         self,
         index: Index,
-        feedback_file: Path | None = None,
+        query_log: QueryLog | None = None,
         index_dir: Path | None = None,
         reload_check_seconds: float = RELOAD_CHECK_SECONDS,
     ) -> None:
         self.index = index
-        self.feedback_file = feedback_file
+        self.query_log = query_log
         self.index_dir = index_dir
         self.reload_check_seconds = reload_check_seconds
         self._generation = self._current_generation()
@@ -60,19 +59,28 @@ class AnswerService:
         self.titles = {d.source: d.meta.title or d.source for d in index.documents}
         self._executor = ThreadPoolExecutor(max_workers=SEARCH_WORKERS, thread_name_prefix="search")
 
-    async def ask(self, question: str) -> tuple[str, SearchResult]:
+    async def ask(
+        self, question: str, user_id: int | None = None, chat: str | None = None
+    ) -> tuple[str, SearchResult]:
         """Search off the event loop; return the answer's id and the result.
 
         Raises EmptyQuestionError or QuestionTooLongError for questions the index refuses.
         """
         self._maybe_reload()
         loop = asyncio.get_running_loop()
+        started = time.perf_counter()
         result = await loop.run_in_executor(self._executor, self.index.search, question, HITS_PER_QUESTION)
+        latency_ms = (time.perf_counter() - started) * 1000
         answer_id = secrets.token_urlsafe(6)
         with self._lock:
             self._answers[answer_id] = result
             while len(self._answers) > KEEP_ANSWERS:
                 self._answers.popitem(last=False)
+        if self.query_log is not None:
+            sources = [h.source for h in result.hits[:3]]
+            await self.query_log.record_question(
+                answer_id, question, result.answered, sources, latency_ms, user_id, chat
+            )
         return answer_id, result
 
     def _current_generation(self) -> Path | None:
@@ -127,26 +135,7 @@ class AnswerService:
         docs = sorted(self.index.documents, key=lambda d: (d.meta.published or "", d.source), reverse=True)
         return [(d.source, d.meta.title, d.meta.published, d.meta.url) for d in docs]
 
-    async def record_feedback(self, answer_id: str, vote: str, user_hash: str) -> None:
-        """Append a 👍/👎 to the feedback file; a write failure is logged, never raised to the user."""
-        result = self.answer(answer_id)
-        row = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "answer": answer_id,
-            "vote": vote,
-            "user": user_hash,
-            "question": result.question if result else None,
-            "sources": [h.source for h in result.hits[:3]] if result else [],
-        }
-        if self.feedback_file is None:
-            return
-        try:
-            await asyncio.to_thread(self._append, row)
-        except OSError:
-            log.warning("could not record feedback in %s", self.feedback_file, exc_info=True)
-
-    def _append(self, row: Mapping[str, object]) -> None:
-        assert self.feedback_file is not None
-        self.feedback_file.parent.mkdir(parents=True, exist_ok=True)
-        with self.feedback_file.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    async def record_feedback(self, answer_id: str, vote: str, user_id: int | None = None) -> None:
+        """Keep a 👍/👎 for the maintainers (in the query log); a failure is logged, never raised."""
+        if self.query_log is not None:
+            await self.query_log.record_feedback(answer_id, vote, user_id)

@@ -35,6 +35,7 @@ NO_MORE = "That is everything I found."
 EXPIRED = "That answer has expired. Please ask the question again."
 THANKS_UP = "Thanks, noted: 👍"
 THANKS_DOWN = "Thanks, noted: 👎. The maintainers will look at it."
+ADMINS_ONLY = "Sorry, that command is for the bot's maintainers."
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     base_url: str = DEFAULT_BASE_URL
     log_level: str = "INFO"
+    log_retention_days: int = Field(default=90, ge=1, description="days the query log keeps questions")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -7,7 +7,7 @@ mention of the bot, or a reply to one of its messages. Inline mode: ``@bot quest
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -91,17 +91,11 @@ def service_of(context: ContextTypes.DEFAULT_TYPE) -> AnswerService:
     return service
 
 
-def user_hash(update: Update) -> str:
-    """A salted hash of the user id: feedback is kept without storing who gave it."""
-    user = update.effective_user
-    salt = "ofsted-quotes"
-    return hashlib.sha256(f"{salt}:{user.id if user else 0}".encode()).hexdigest()[:16]
-
-
 async def send_answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Search, then reply with the rendered answer (split under 4096 characters, buttons on the last part)."""
     service = service_of(context)
-    search = asyncio.ensure_future(service.ask(question))
+    user = message.from_user.id if message.from_user else None
+    search = asyncio.ensure_future(service.ask(question, user, message.chat.type))
     # "typing…" only when the answer is not immediate: every Bot API call counts against Telegram's
     # ~30 requests/s, so a chat action for a 15 ms answer would halve the answers a busy bot can send.
     done, _ = await asyncio.wait({search}, timeout=TYPING_AFTER)
@@ -264,7 +258,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(render.EXPIRED, show_alert=True)
         return
     if kind == "v":
-        await service.record_feedback(answer_id, "up" if arg == "u" else "down", user_hash(update))
+        user = update.effective_user.id if update.effective_user else None
+        await service.record_feedback(answer_id, "up" if arg == "u" else "down", user)
         await query.answer(render.THANKS_UP if arg == "u" else render.THANKS_DOWN)
     elif kind == "m" and message is not None:
         await query.answer()
@@ -281,6 +276,22 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await with_retries(lambda p=part: message.reply_text(p))  # type: ignore[misc]
     else:
         await query.answer()
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the maintainers' report (questions per day, unanswered, 👎) to admins only."""
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    admins: tuple[int, ...] = context.application.bot_data.get("admins", ())
+    if user is None or user.id not in admins:
+        log.warning("refused /stats to a non-admin (chat %s)", message.chat.id)
+        await message.reply_text(render.ADMINS_ONLY, parse_mode=None)
+        return
+    log_ = service_of(context).query_log
+    text = log_.stats().render() if log_ is not None else "No query log is kept."
+    for part in render.split_message(html.escape(text)):
+        await with_retries(lambda p=part: message.reply_text(p))  # type: ignore[misc]
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -306,6 +317,7 @@ def build_application(
     assert settings.token is not None
 
     async def post_init(application: AnyApplication) -> None:
+        application.bot_data["admins"] = settings.admin_ids
         application.bot_data["service"] = await asyncio.to_thread(service_factory)
         log.info("ready: %d documents", len(application.bot_data["service"].index.documents))
 
@@ -329,6 +341,7 @@ def build_application(
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("sources", sources))
     application.add_handler(CommandHandler("ask", ask_command))
+    application.add_handler(CommandHandler("stats", stats))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text))
     application.add_handler(MessageHandler(groups & filters.TEXT & ~filters.COMMAND, group_text))
     application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, not_text))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +13,7 @@ from pydantic import SecretStr
 
 from bot import render
 from bot.answers import AnswerService
+from bot.querylog import QueryLog
 from bot.settings import Settings
 from bot.telegram_bot import AnyApplication, build_application
 from index.embedding import HashingEmbedder
@@ -48,7 +49,7 @@ def service(tmp_path: Path) -> AnswerService:
     index = Index.build(docs, HashingEmbedder(dimension=512))  # fewer hash collisions than the default
     # The fake embedder's scores are not the real model's; the calibration is tested elsewhere.
     index.threshold = 0.85
-    return AnswerService(index, tmp_path / "feedback.jsonl")
+    return AnswerService(index, QueryLog(tmp_path / "queries.sqlite"))
 
 
 @pytest.fixture
@@ -152,9 +153,11 @@ async def test_more_full_passage_and_feedback_buttons(
         assert str(edit.params["text"]).startswith("4. ")
     api.callback_update(message, buttons["👎"])
     await api.wait_for("answerCallbackQuery", 2)
-    rows = [json.loads(line) for line in (service.feedback_file or Path()).read_text().splitlines()]
-    assert rows[-1]["vote"] == "down" and rows[-1]["question"].startswith("care leavers")
-    assert "1001" not in json.dumps(rows)  # user ids are stored only as salted hashes
+    assert service.query_log is not None
+    report = service.query_log.stats()
+    assert report.questions == 1 and report.disliked and report.disliked[0][0].startswith("care leavers")
+    dump = "\n".join(sqlite3.connect(service.query_log.path).iterdump())
+    assert "care leavers" in dump and "1001" not in dump  # user ids are stored only as salted hashes
 
 
 async def test_expired_answer_button_is_refused_politely(app: AnyApplication, api: FakeBotAPI) -> None:
@@ -241,3 +244,15 @@ async def test_typing_is_shown_while_a_slow_search_runs(
     api.message_update(QUESTION, chat_id=3101, user_id=3101)
     await api.wait_for("sendMessage")
     assert api.ok_calls("sendChatAction")  # "typing…" while it works
+
+
+async def test_stats_is_for_admins_only(app: AnyApplication, api: FakeBotAPI) -> None:
+    app.bot_data["admins"] = (7777,)
+    api.message_update(QUESTION, chat_id=4001, user_id=4001)
+    await api.wait_for("sendMessage", 1)
+    api.message_update("/stats", chat_id=4002, user_id=4002)
+    await api.wait_for("sendMessage", 2)
+    assert sent_texts(api, 4002) == [render.ADMINS_ONLY]
+    api.message_update("/stats", chat_id=7777, user_id=7777)
+    await api.wait_for("sendMessage", 3)
+    assert sent_texts(api, 7777)[0].startswith("Last 7 days: 1 questions, 0 unanswered")

@@ -1,0 +1,166 @@
+"""What people ask and how the bot did: an SQLite log next to the index, for the maintainers.
+
+Every question is logged with its time, whether it was answered, its top sources, latency and later its
+feedback. User ids are stored only as salted hashes (the salt lives beside the database and never leaves
+it); rows older than the retention period are purged. Writing never blocks or breaks an answer: writes run
+in a worker thread, and a locked or full database is logged and skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import secrets
+import sqlite3
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS questions (
+    answer_id TEXT PRIMARY KEY, time TEXT NOT NULL, user TEXT, chat TEXT, question TEXT NOT NULL,
+    answered INTEGER NOT NULL, sources TEXT NOT NULL, latency_ms REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feedback (
+    answer_id TEXT NOT NULL, time TEXT NOT NULL, user TEXT, vote TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS questions_time ON questions(time);
+"""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The maintainers' report over the last ``days`` days."""
+
+    days: int
+    per_day: list[tuple[str, int]]
+    questions: int
+    unanswered: int
+    top_unanswered: list[tuple[str, int]]
+    disliked: list[tuple[str, str]]  # (question, top source) of answers marked 👎
+
+    def render(self) -> str:
+        """The report as plain text (the same for /stats and `python -m bot stats`)."""
+        share = f"{self.unanswered / self.questions:.0%}" if self.questions else "-"
+        lines = [
+            f"Last {self.days} days: {self.questions} questions, {self.unanswered} unanswered ({share})."
+        ]
+        lines += [f"  {day}: {n}" for day, n in self.per_day]
+        if self.top_unanswered:
+            lines.append("Most frequent unanswered questions:")
+            lines += [f"  {n}× {q}" for q, n in self.top_unanswered]
+        if self.disliked:
+            lines.append("Answers marked 👎:")
+            lines += [f"  {q} → {s}" for q, s in self.disliked]
+        return "\n".join(lines)
+
+
+class QueryLog:
+    """The log database; every method is safe to call from the event loop's side (``record_*`` async)."""
+
+    def __init__(self, path: Path, retention_days: int = 90) -> None:
+        self.path = path
+        self.retention_days = retention_days
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="querylog")
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        salt_file = path.with_suffix(".salt")
+        if not salt_file.exists():
+            salt_file.write_text(secrets.token_hex(16), encoding="utf-8")
+            salt_file.chmod(0o600)
+        self._salt = salt_file.read_text(encoding="utf-8").strip()
+        try:
+            with self._connect() as db:
+                db.executescript(SCHEMA)
+            self.purge()
+        except sqlite3.Error:
+            log.warning("query log %s is unusable; questions will not be logged", path, exc_info=True)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=0.5)
+
+    def user_hash(self, user_id: int | None) -> str | None:
+        """A salted hash of a user id (never the id itself)."""
+        if user_id is None:
+            return None
+        return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()[:20]
+
+    def _write(self, sql: str, params: Sequence[object]) -> None:
+        try:
+            with self._lock, self._connect() as db:
+                db.execute(sql, params)
+        except sqlite3.Error:
+            log.warning("query log write skipped", exc_info=True)
+
+    async def record_question(
+        self,
+        answer_id: str,
+        question: str,
+        answered: bool,
+        sources: Sequence[str],
+        latency_ms: float,
+        user_id: int | None = None,
+        chat: str | None = None,
+    ) -> None:
+        """Log a question, off the event loop; failures are logged, never raised."""
+        row = (
+            answer_id,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            self.user_hash(user_id),
+            chat,
+            question,
+            int(answered),
+            json.dumps(list(sources)),
+            round(latency_ms, 1),
+        )
+        sql = "INSERT OR REPLACE INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._write, sql, row)
+
+    async def record_feedback(self, answer_id: str, vote: str, user_id: int | None = None) -> None:
+        """Log a 👍/👎 for an answer."""
+        row = (answer_id, datetime.now(UTC).isoformat(timespec="seconds"), self.user_hash(user_id), vote)
+        sql = "INSERT INTO feedback VALUES (?, ?, ?, ?)"
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._write, sql, row)
+
+    def purge(self) -> None:
+        """Delete rows older than the retention period."""
+        cutoff = (datetime.now(UTC) - timedelta(days=self.retention_days)).isoformat(timespec="seconds")
+        self._write("DELETE FROM questions WHERE time < ?", (cutoff,))
+        self._write("DELETE FROM feedback WHERE time < ?", (cutoff,))
+
+    def stats(self, days: int = 7, top: int = 10) -> Stats:
+        """The report over the last ``days`` days."""
+        since = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+        with self._connect() as db:
+            per_day = db.execute(
+                "SELECT substr(time, 1, 10), count(*) FROM questions WHERE time >= ? GROUP BY 1 ORDER BY 1",
+                (since,),
+            ).fetchall()
+            total, unanswered = db.execute(
+                "SELECT count(*), coalesce(sum(1 - answered), 0) FROM questions WHERE time >= ?", (since,)
+            ).fetchone()
+            top_unanswered = db.execute(
+                "SELECT lower(question), count(*) FROM questions WHERE time >= ? AND answered = 0 "
+                "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
+                (since, top),
+            ).fetchall()
+            disliked = db.execute(
+                "SELECT q.question, q.sources FROM feedback f JOIN questions q USING (answer_id) "
+                "WHERE f.vote = 'down' AND f.time >= ? ORDER BY f.time DESC LIMIT ?",
+                (since, top),
+            ).fetchall()
+        return Stats(
+            days=days,
+            per_day=[(str(d), int(n)) for d, n in per_day],
+            questions=int(total),
+            unanswered=int(unanswered),
+            top_unanswered=[(str(q), int(n)) for q, n in top_unanswered],
+            disliked=[(str(q), (json.loads(s) or ["-"])[0]) for q, s in disliked],
+        )
