@@ -18,7 +18,7 @@ from index.document import Document
 from index.embedding import Embedder
 from index.engine import Index, ProgressFn
 from index.errors import IndexLibraryError
-from index.loaders import LOADERS, LoadFailure, is_sidecar, load_document, load_folder
+from index.loaders import LOADERS, LoadFailure, is_sidecar, load_document, load_folder, source_name
 from index.store import index_lock
 
 
@@ -157,7 +157,7 @@ def add_paths(
         by_source = {d.source: d for d in old.documents}
         documents = [t for t in set(targets) if not is_sidecar(t) and t.suffix.lower() in LOADERS]
         for target in sorted(documents):
-            source = target.resolve().relative_to(docs_dir.resolve()).as_posix()
+            source = source_name(target, docs_dir)
             try:
                 doc = load_document(target, docs_dir)
             except IndexLibraryError as exc:
@@ -175,7 +175,7 @@ def _place(path: Path, docs_dir: Path) -> list[Path]:
     """The files to add for ``path``, copied into ``docs_dir`` when they are outside it."""
     if not path.exists():
         raise IndexLibraryError(f"{path} does not exist")
-    inside = path.resolve().is_relative_to(docs_dir.resolve())
+    inside = path.absolute().is_relative_to(docs_dir.absolute())
     if path.is_dir():
         files = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
         if inside:

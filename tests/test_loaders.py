@@ -350,3 +350,13 @@ def test_manifest_supplies_metadata_and_include_filters(tmp_path: Path, eastmarc
     assert meta.publisher == "Ofsted"
     assert meta.council == "Eastmarch County Council"  # from the report itself, not the manifest's slug
     assert not report.skipped  # the manifest is not a document
+
+
+def test_symlinked_documents_keep_their_name_in_the_folder(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "real.txt").write_text("Westhaven notes\nAll fine.\n", encoding="utf-8")
+    docs = tmp_path / "docs"
+    (docs / "westhaven").mkdir(parents=True)
+    (docs / "westhaven/notes.txt").symlink_to(elsewhere / "real.txt")
+    assert [d.source for d in load_folder(docs).documents] == ["westhaven/notes.txt"]

@@ -65,7 +65,12 @@ class LoadReport:
 
 
 def source_name(path: Path, root: Path) -> str:
-    """A document's source: its path relative to the documents folder, with forward slashes."""
+    """A document's source: its path relative to the documents folder, with forward slashes.
+
+    A symlinked file keeps the name it has in the folder (its target may live anywhere)."""
+    absolute, base = path.absolute(), root.absolute()
+    if absolute.is_relative_to(base):
+        return absolute.relative_to(base).as_posix()
     return path.resolve().relative_to(root.resolve()).as_posix()
 
 
