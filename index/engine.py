@@ -55,7 +55,7 @@ class Features:
 FEATURES = Features()
 JUDGEMENT_BONUS = 0.2  # added to a sentence's quote score when it states a grade and the question asks one
 LABEL_PENALTY = 0.4  # taken off a title, a bare heading or an "Inspection dates" line as a quote
-_FRONT_LABELS = ("Inspection dates", "Inspection date", "Lead inspector")
+_FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only label the report
 # The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
 # benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md): bias, then one weight per
 # feature in the order of ``HitFeatures``.
@@ -126,6 +126,8 @@ class Index:
         self.threshold = threshold
         self._council_keys = {council_key(d.meta.council) for d in self.documents if d.meta.council}
         self._newest = newest_by_council(self.documents)
+        # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
+        self._plain_headings = [{h.heading.rstrip("?:. ") for h in d.sections} for d in self.documents]
         self._docs_by_key: dict[int, set[int]] = defaultdict(set)
         for doc_id, key in zip(passages.sentence_doc.tolist(), passages.sentence_key.tolist(), strict=True):
             if key:
@@ -408,7 +410,7 @@ class Index:
                 doc.text[int(self.passages.sentence_start[s]) : int(self.passages.sentence_end[s])]
                 for s in range(first, end)
             ]
-            bonus = [self._sentence_bonus(doc, s, intent) for s in sentences]
+            bonus = [self._sentence_bonus(doc_id, s, intent) for s in sentences]
             choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus, query_weights)
             ids = set(range(first + choice.first, first + choice.last + 1))
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
@@ -437,29 +439,24 @@ class Index:
             hits[i] = replace(hit, margin=margin, confidence=confidence(features))
         return hits
 
-    def _sentence_bonus(self, doc: Document, sentence: str, intent: QueryIntent) -> float:
+    def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent) -> float:
         """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
         minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
         bonus = 0.0
         if not FEATURES.section_priors:
             return bonus
+        doc = self.documents[doc_id]
         if intent.asks_rating and len(sentence.split()) <= 30 and JUDGEMENT_SENTENCE.search(sentence):
             bonus += JUDGEMENT_BONUS
         bare = sentence.rstrip("?:. ")
         if (
             (doc.meta.title and bare and bare in doc.meta.title)
             or (doc.context and bare and bare in doc.context)
-            or (
-                not intent.asks_date
-                and sentence.startswith(("Inspection dates", "Inspection date", "Lead insp"))
-            )
-            or (bare in self._plain_headings(doc) and not GRADED.search(bare))
+            or (not intent.asks_date and sentence.startswith(_FRONT_LABELS))
+            or (bare in self._plain_headings[doc_id] and not GRADED.search(bare))
         ):
             bonus -= LABEL_PENALTY
         return bonus
-
-    def _plain_headings(self, doc: Document) -> set[str]:
-        return {h.heading.rstrip("?:. ") for h in doc.sections}
 
     def _coverage(self, query_weights: Mapping[str, float], pid: int) -> tuple[float, float]:
         """Share of the question's words, weighted by how telling they are, that the passage holds; and

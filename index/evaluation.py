@@ -121,8 +121,8 @@ class Tally:
     abstained_right: int = 0
     abstained_wrong: int = 0
 
-    def add(self, q: Question, result: SearchResult) -> None:
-        """Count one answered question."""
+    def add(self, q: Question, result: SearchResult, first: int | None) -> None:
+        """Count one answered question; ``first`` is the rank of its first correct hit, if any."""
         self.questions += 1
         if not q.answerable:
             self.unanswerable += 1
@@ -130,8 +130,8 @@ class Tally:
             return
         self.answerable += 1
         self.abstained_wrong += not result.answered
-        ranks = [i for i, hit in enumerate(result.hits[:10], 1) if hit_is_correct(hit, q)]
-        first = ranks[0] if ranks else None
+        if first is not None and first > 10:
+            first = None  # MRR@10
         self.at1 += first == 1
         self.at3 += first is not None and first <= 3
         self.at5 += first is not None and first <= 5
@@ -190,19 +190,19 @@ def evaluate(index: Index, questions: Iterable[Question], k: int = 10, mode: Sea
         started = time.perf_counter()
         result = index.search(q.question, k, mode)
         report.latencies_ms.append((time.perf_counter() - started) * 1000)
-        report.overall.add(q, result)
-        report.by_kind[q.kind].add(q, result)
+        first = next((i for i, h in enumerate(result.hits, 1) if hit_is_correct(h, q)), None)
+        report.overall.add(q, result, first)
+        report.by_kind[q.kind].add(q, result, first)
         for hit in result.hits:
             report.quotes += 1
             report.verbatim_quotes += hit.quote in texts.get(hit.source, "")
-        ranks = [i for i, h in enumerate(result.hits, 1) if hit_is_correct(h, q)]
         report.details.append(
             {
                 "id": q.id,
                 "kind": q.kind,
                 "answered": result.answered,
                 "confidence": result.hits[0].confidence if result.hits else 0.0,
-                "rank": ranks[0] if ranks else None,
+                "rank": first,
                 "answerable": q.answerable,
             }
         )
