@@ -26,14 +26,20 @@ async def answer_line(service: AnswerService, line: str) -> str:
 
 def run_console(service: AnswerService, stdin: TextIO, stdout: TextIO, interactive: bool) -> None:
     """Answer each line of ``stdin`` until it ends (Ctrl-D) — with a prompt when a person is typing."""
+    asyncio.run(_chat(service, stdin, stdout, interactive))
+
+
+async def _chat(service: AnswerService, stdin: TextIO, stdout: TextIO, interactive: bool) -> None:
+    """One event loop for the whole chat, so that background work (an index reload) can finish."""
     if interactive:
         print("Ask about English councils' children's services (Ctrl-D to quit).", file=stdout)
     while True:
         if interactive:
             print("> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
+        line = await asyncio.to_thread(stdin.readline)
         if not line:
             break
-        reply = asyncio.run(answer_line(service, line))
+        reply = await answer_line(service, line)
         if reply:
             print(f"Q: {line.strip()}\n{reply}\n", file=stdout, flush=True)
+    await service.wait_for_reload()
