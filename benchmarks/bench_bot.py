@@ -17,16 +17,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe
 from bot.answers import AnswerService
 from bot.index_setup import ensure_index
-from bot.settings import Settings
-from bot.telegram_bot import build_application
-from tests.fake_bot_api import FakeBotAPI
+from tests.fake_bot_api import FakeBotAPI, polling_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,27 +70,18 @@ async def main_async(per_user: int) -> None:
 
     api = FakeBotAPI()
     await api.start()
-    settings = Settings(token=SecretStr(api.token), base_url=api.base_url, _env_file=None)  # type: ignore[call-arg]
-    app = build_application(settings, lambda: service)
-    await app.initialize()
-    assert app.post_init is not None and app.updater is not None
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
-        print("\n| users | questions | answers/s | p50 ms | p95 ms | p50 ÷ library p50 |")
-        print("|---|---|---|---|---|---|")
-        for users in (1, 8, 32):
-            wall, lat = await run_users(api, users, questions, per_user)
-            lat_p50, lat_p95 = statistics.median(lat), float(np.percentile(lat, 95))
-            print(
-                f"| {users} | {len(lat)} | {len(lat) / wall:.1f} | {lat_p50:.0f} | {lat_p95:.0f} | "
-                f"{lat_p50 / statistics.median(direct):.1f} |"
-            )
+        async with polling_bot(api, service):
+            print("\n| users | questions | answers/s | p50 ms | p95 ms | p50 ÷ library p50 |")
+            print("|---|---|---|---|---|---|")
+            for users in (1, 8, 32):
+                wall, lat = await run_users(api, users, questions, per_user)
+                lat_p50, lat_p95 = statistics.median(lat), float(np.percentile(lat, 95))
+                print(
+                    f"| {users} | {len(lat)} | {len(lat) / wall:.1f} | {lat_p50:.0f} | {lat_p95:.0f} | "
+                    f"{lat_p50 / statistics.median(direct):.1f} |"
+                )
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
         await api.stop()
 
 

@@ -14,11 +14,18 @@ import json
 import re
 import time
 from collections import Counter, defaultdict, deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
+from pydantic import SecretStr
+
+from bot.answers import AnswerService
+from bot.settings import Settings
+from bot.telegram_bot import build_application
 
 BOT_ID = 4242
 BOT_USERNAME = "ofsted_quotes_test_bot"
@@ -360,3 +367,23 @@ class FakeBotAPI:
 
 class _BadRequestError(Exception):
     """A request the real API would refuse with 400."""
+
+
+@asynccontextmanager
+async def polling_bot(
+    api: FakeBotAPI, service: AnswerService, timeout: float | None = None
+) -> AsyncIterator[Any]:
+    """The bot's real Application, built as ``python -m bot`` builds it, polling ``api`` until the block ends."""
+    settings = Settings(token=SecretStr(api.token), base_url=api.base_url, _env_file=None)  # type: ignore[call-arg]
+    application = build_application(settings, lambda: service, timeout=timeout)
+    await application.initialize()
+    assert application.post_init is not None and application.updater is not None
+    await application.post_init(application)
+    await application.start()
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()

@@ -9,17 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 from bot import render
 from bot.answers import AnswerService
 from bot.querylog import QueryLog
-from bot.settings import Settings
-from bot.telegram_bot import AnyApplication, build_application
+from bot.telegram_bot import AnyApplication
 from index.embedding import HashingEmbedder
 from index.engine import Index
 from tests.conftest import EASTMARCH_REPORT, make_doc
-from tests.fake_bot_api import BOT_ID, BOT_USERNAME, Behaviour, FakeBotAPI
+from tests.fake_bot_api import BOT_ID, BOT_USERNAME, Behaviour, FakeBotAPI, polling_bot
 
 QUESTION = "care leavers do not always understand what support they are entitled to"
 FOSTERING = "Westhaven Borough Council has recruited forty new foster carers this year"
@@ -64,18 +62,8 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 @pytest.fixture
 async def app(api: FakeBotAPI, service: AnswerService) -> AsyncIterator[AnyApplication]:
     """The bot's Application, polling the fake server."""
-    settings = Settings(token=SecretStr(api.token), base_url=api.base_url, _env_file=None)  # type: ignore[call-arg]
-    application = build_application(settings, lambda: service, timeout=1.0)
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    yield application
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
+    async with polling_bot(api, service, timeout=1.0) as application:
+        yield application
 
 
 def sent_texts(api: FakeBotAPI, chat_id: int | None = None) -> list[str]:
