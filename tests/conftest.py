@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,22 @@ from index.loaders.base import content_hash
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ROOT / "documents"
 SHARED = ROOT.parent / "shared"
+
+
+def run_module(
+    module: str, *args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m module args`` from the project root, as a user would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def make_doc(source: str, text: str, sections: tuple[Section, ...] = (), **meta: str) -> Document:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.querylog import QueryLog
-from tests.conftest import ROOT
+from tests.conftest import run_module
 
 
 async def test_report_counts_unanswered_and_disliked(tmp_path: Path) -> None:
@@ -58,14 +56,6 @@ async def test_a_locked_database_is_skipped_not_raised(tmp_path: Path) -> None:
 def test_stats_command_prints_the_report(tmp_path: Path) -> None:
     QueryLog(tmp_path / "queries.sqlite")
     env = {**os.environ, "BOT_TOKEN": "", "BOT_INDEX_DIR": str(tmp_path / "index")}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "stats"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    done = run_module("bot", "stats", env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Last 7 days: 0 questions")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from index.loaders import load_folder
-from tests.conftest import DOCUMENTS, ROOT
+from tests.conftest import DOCUMENTS, ROOT, run_module
 
 pytestmark = pytest.mark.model
 
@@ -36,15 +35,7 @@ MORE_QUESTIONS = [
 
 
 def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "index", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-        check=False,
-    )
+    return run_module("index", *args, stdin=stdin)
 
 
 @pytest.fixture(scope="module")
@@ -119,16 +110,7 @@ def test_off_topic_question_is_not_answered(answers: list[dict[str, Any]]) -> No
 def test_console_chat_answers_the_seed_question(index_dir: Path) -> None:
     """`echo question | python -m bot` without a token: the console chat, on the index built above."""
     env = {**os.environ, "BOT_TOKEN": "", "BOT_INDEX_DIR": str(index_dir), "BOT_DOCS_DIR": str(DOCUMENTS)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input=SEED_QUESTION + "\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-        check=False,
-    )
+    done = run_module("bot", env=env, stdin=SEED_QUESTION + "\n")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.startswith(f"Q: {SEED_QUESTION}\n1. ")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import html
 import os
-import subprocess
-import sys
 from html.parser import HTMLParser
 
 from bot import render
 from index.results import Hit, SearchResult
-from tests.conftest import ROOT
+from tests.conftest import run_module
 
 
 def hit(quote: str, **fields: object) -> Hit:
@@ -111,15 +109,7 @@ def test_plain_rendering_for_the_console() -> None:
 
 def test_bad_setting_stops_start_up_with_one_clear_line() -> None:
     env = {**os.environ, "BOT_ADMIN_IDS": "12,abc", "BOT_TOKEN": ""}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    done = run_module("bot", env=env, timeout=120)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("bad setting BOT_ADMIN_IDS")
