@@ -14,13 +14,23 @@ EAST = "Eastmarch fostering\nThe Eastmarch fostering service recruited thirty ne
 WEST = "Westhaven care leavers\nPersonal advisers in Westhaven stay in touch with every care leaver.\n"
 
 
-async def test_a_rebuilt_index_is_served_without_restart_and_no_question_fails(tmp_path: Path) -> None:
+def serving(tmp_path: Path) -> tuple[Path, Path, HashingEmbedder, AnswerService]:
+    """A documents folder with one report, its index, and a service following that index folder."""
     docs, idx = tmp_path / "docs", tmp_path / "idx"
     docs.mkdir()
     (docs / "east.txt").write_text(EAST, encoding="utf-8")
     embedder = HashingEmbedder(dimension=512)
     build_index(docs, idx, embedder)
-    service = AnswerService(Index.load(idx, embedder), index_dir=idx, reload_check_seconds=0.0)
+    return (
+        docs,
+        idx,
+        embedder,
+        AnswerService(Index.load(idx, embedder), index_dir=idx, reload_check_seconds=0.0),
+    )
+
+
+async def test_a_rebuilt_index_is_served_without_restart_and_no_question_fails(tmp_path: Path) -> None:
+    docs, idx, embedder, service = serving(tmp_path)
     assert [d.source for d in service.index.documents] == ["east.txt"]
 
     answers: list[str] = []
@@ -50,12 +60,7 @@ async def test_a_rebuilt_index_is_served_without_restart_and_no_question_fails(t
 
 
 async def test_a_broken_new_generation_keeps_the_old_index(tmp_path: Path) -> None:
-    docs, idx = tmp_path / "docs", tmp_path / "idx"
-    docs.mkdir()
-    (docs / "east.txt").write_text(EAST, encoding="utf-8")
-    embedder = HashingEmbedder(dimension=512)
-    build_index(docs, idx, embedder)
-    service = AnswerService(Index.load(idx, embedder), index_dir=idx, reload_check_seconds=0.0)
+    docs, idx, embedder, service = serving(tmp_path)
     build_index(docs, idx, embedder)
     (idx / "current" / "dense.faiss").write_bytes(b"not faiss")  # the new generation is damaged
     await service.ask("foster carers")
