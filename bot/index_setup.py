@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
-
-from tqdm import tqdm
 
 from index.build import build_index
 from index.embedding import Embedder, SentenceTransformerEmbedder
 from index.engine import Index
 from index.errors import IndexLibraryError
+from index.progress import encoding_bar
 from index.store import current_generation
 
 log = logging.getLogger(__name__)
@@ -31,16 +29,8 @@ def ensure_index(docs_dir: Path, index_dir: Path, embedder: Embedder | None = No
     model = embedder or SentenceTransformerEmbedder()
     if index_is_stale(docs_dir, index_dir):
         log.info("building the index of %s into %s", docs_dir, index_dir)
-        bar = tqdm(desc="indexing", unit=" texts", file=sys.stderr, disable=None)
-
-        def on_encode(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        try:
+        with encoding_bar("indexing") as on_encode:
             summary = build_index(docs_dir, index_dir, model, on_encode=on_encode)
-        finally:
-            bar.close()
         for failure in summary.report.failures:
             log.warning("could not read %s: %s", failure.source, failure.reason)
         log.info("indexed %d documents into %d passages", summary.documents, summary.passages)

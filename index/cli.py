@@ -18,6 +18,7 @@ from index.engine import Index
 from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongError
 from index.evaluation import evaluate, read_questions, summary_lines
 from index.maintain import add_paths, remove_documents, update_index
+from index.progress import encoding_bar
 from index.results import Hit, SearchResult
 from index.store import read_meta
 
@@ -110,27 +111,22 @@ def _build(
     docs_dir: Path, index_dir: Path, as_json: bool, embedder: Embedder | None, include: Sequence[str] = ()
 ) -> int:
     files = tqdm(desc="reading", unit=" files", file=sys.stderr, disable=None)
-    encoding = tqdm(desc="encoding", unit=" texts", file=sys.stderr, disable=None)
 
     def on_file(_source: str) -> None:
         files.update(1)
 
-    def on_encode(done: int, total: int) -> None:
-        encoding.total = total
-        encoding.update(done - encoding.n)
-
     try:
-        summary = build_index(
-            docs_dir,
-            index_dir,
-            embedder or SentenceTransformerEmbedder(),
-            on_file=on_file,
-            on_encode=on_encode,
-            include=include,
-        )
+        with encoding_bar() as on_encode:
+            summary = build_index(
+                docs_dir,
+                index_dir,
+                embedder or SentenceTransformerEmbedder(),
+                on_file=on_file,
+                on_encode=on_encode,
+                include=include,
+            )
     finally:
         files.close()
-        encoding.close()
     _print_build_summary(summary, index_dir, as_json)
     return EXIT_OK if summary.ok else EXIT_FAILED
 
@@ -214,21 +210,13 @@ def _search(index_dir: Path, k: int, as_json: bool, question: str | None, embedd
 
 def _change(args: argparse.Namespace, embedder: Embedder | None) -> int:
     model = embedder or SentenceTransformerEmbedder()
-    bar = tqdm(desc="encoding", unit=" texts", file=sys.stderr, disable=None)
-
-    def on_encode(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
-
-    try:
+    with encoding_bar() as on_encode:
         if args.command == "update":
             summary = update_index(args.docs_dir, args.index, model, args.include, on_encode)
         elif args.command == "add":
             summary = add_paths(args.index, args.paths, model, args.docs, on_encode)
         else:
             summary = remove_documents(args.index, args.sources, model, on_encode)
-    finally:
-        bar.close()
     if args.json:
         print(json.dumps(summary.as_json(), ensure_ascii=False))
     else:
