@@ -53,6 +53,7 @@ class AnswerService:
         self._generation = self._current_generation()
         self._checked = time.monotonic()
         self._reloading: asyncio.Task[None] | None = None
+        self._again = False  # a change was made while a reload ran: check again when it ends
         self._failed: Path | None = None  # a generation that could not be loaded is not retried
         self._answers: OrderedDict[str, SearchResult] = OrderedDict()
         self._lock = threading.Lock()
@@ -119,10 +120,25 @@ class AnswerService:
             log.info("now serving %s (%d documents)", generation.name, len(fresh.documents))
         finally:
             self._reloading = None
+            if self._again:
+                self._again = False
+                self._checked = float("-inf")
+                self._maybe_reload()
+
+    def refresh(self) -> None:
+        """Look for a new generation now, not at the next check (after a change this process made).
+
+        Call it on the event loop. A reload already running is followed by another check when it ends.
+        """
+        self._checked = float("-inf")
+        if self._reloading is not None:
+            self._again = True
+        else:
+            self._maybe_reload()
 
     async def wait_for_reload(self) -> None:
         """Wait for a background reload in progress, if any (for tests and orderly shutdown)."""
-        if self._reloading is not None:
+        while self._reloading is not None:
             await self._reloading
 
     def answer(self, answer_id: str) -> SearchResult | None:

@@ -36,6 +36,7 @@ EXPIRED = "That answer has expired. Please ask the question again."
 THANKS_UP = "Thanks, noted: 👍"
 THANKS_DOWN = "Thanks, noted: 👎. The maintainers will look at it."
 ADMINS_ONLY = "Sorry, that command is for the bot's maintainers."
+NO_CHANGES = "This bot serves an index it cannot change (no index folder): maintain it with python -m index."
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 

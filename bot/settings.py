@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_retention_days: int = Field(default=90, ge=1, description="days the query log keeps questions")
 
+    @property
+    def base_file_url(self) -> str:
+        """Where files are downloaded from: ``…/file/bot`` beside the API's ``…/bot``."""
+        root = self.base_url.rstrip("/")
+        return f"{root.removesuffix('/bot')}/file/bot" if root.endswith("/bot") else f"{root}/file/bot"
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:

@@ -10,6 +10,7 @@ import asyncio
 import html
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from telegram import (
@@ -37,10 +38,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import render
+from bot import render, render_admin
 from bot.answers import AnswerService
+from bot.maintenance import MAX_UPLOAD_BYTES, Maintenance, UndoExpiredError, UploadRejectedError, safe_name
 from bot.settings import Settings
-from index.errors import EmptyQuestionError, QuestionTooLongError
+from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongError
+from index.maintain import UnknownSourceError
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +149,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         "In groups: /ask your question, or mention me. Anywhere: type @ and my name, then a question.\n"
         "/sources lists the documents I can search."
     )
+    admins: tuple[int, ...] = context.application.bot_data.get("admins", ())
+    if update.effective_user is not None and update.effective_user.id in admins:
+        await update.effective_message.reply_text(render_admin.UPLOAD_HELP, parse_mode=None)
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -278,15 +284,141 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
 
 
+async def admin_only(update: Update, context: ContextTypes.DEFAULT_TYPE, what: str) -> bool:
+    """True for an admin; anyone else gets a short refusal, and the attempt is logged."""
+    admins: tuple[int, ...] = context.application.bot_data.get("admins", ())
+    user = update.effective_user
+    if user is not None and user.id in admins:
+        return True
+    query_log = service_of(context).query_log
+    who = query_log.user_hash(user.id if user else None) if query_log is not None else "unknown"
+    log.warning("refused %s to a non-admin (user %s)", what, who)
+    if update.callback_query is not None:
+        await update.callback_query.answer(render.ADMINS_ONLY, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(render.ADMINS_ONLY, parse_mode=None)
+    return False
+
+
+def maintenance_of(context: ContextTypes.DEFAULT_TYPE) -> Maintenance | None:
+    """The admin change service, when the bot serves an index folder it may change."""
+    maintenance: Maintenance | None = context.application.bot_data.get("maintenance")
+    return maintenance
+
+
+async def reply_parts(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send ``text`` split under 4096 characters, with ``markup`` under the last part."""
+    parts = render.split_message(text)
+    for i, part in enumerate(parts):
+        last = markup if i == len(parts) - 1 else None
+        await with_retries(lambda p=part, m=last: message.reply_text(p, reply_markup=m))  # type: ignore[misc]
+
+
+async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Add a document an admin sends (PDF, HTML, TXT, MD) and say what was understood, with undo."""
+    message = update.effective_message
+    if message is None or message.document is None or not await admin_only(update, context, "an upload"):
+        return
+    maintenance = maintenance_of(context)
+    if maintenance is None:
+        await message.reply_text(render.NO_CHANGES, parse_mode=None)
+        return
+    document = message.document
+    try:
+        if document.file_size is not None and document.file_size > MAX_UPLOAD_BYTES:
+            raise UploadRejectedError(f"the file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        safe_name(document.file_name)  # refuse a wrong type before downloading it
+        if maintenance.busy:
+            await message.reply_text(render_admin.BUSY, parse_mode=None)
+        telegram_file = await with_retries(document.get_file)
+        data = bytes(await with_retries(telegram_file.download_as_bytearray))
+        added = await maintenance.add_upload(
+            document.file_name, data, message.from_user.id if message.from_user else 0
+        )
+    except IndexLibraryError as exc:  # a refused file, or an index that cannot be changed now
+        await message.reply_text(f"Not added: {exc}", parse_mode=None)
+        return
+    rendered = render_admin.render_added(added)
+    await reply_parts(message, rendered.text, keyboard(rendered.buttons))
+
+
+async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remove a document from the index: `/remove SOURCE`."""
+    message = update.effective_message
+    if message is None or not await admin_only(update, context, "/remove"):
+        return
+    maintenance = maintenance_of(context)
+    if maintenance is None:
+        await message.reply_text(render.NO_CHANGES, parse_mode=None)
+        return
+    source = " ".join(context.args or []).strip()
+    if not source:
+        await message.reply_text("Usage: /remove SOURCE (as /docs or /sources shows it)", parse_mode=None)
+        return
+    try:
+        removed = await maintenance.remove(source, message.from_user.id if message.from_user else 0)
+    except UnknownSourceError:
+        await message.reply_text(render_admin.render_unknown_source(source, maintenance.known_sources()))
+        return
+    rendered = render_admin.render_removed(removed)
+    await message.reply_text(rendered.text, reply_markup=keyboard(rendered.buttons))
+
+
+async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Bring the index in line with the documents folder, without stopping the bot."""
+    message = update.effective_message
+    if message is None or not await admin_only(update, context, "/reindex"):
+        return
+    maintenance = maintenance_of(context)
+    if maintenance is None:
+        await message.reply_text(render.NO_CHANGES, parse_mode=None)
+        return
+    await message.reply_text(
+        render_admin.BUSY if maintenance.busy else "Re-indexing; I keep answering meanwhile.", parse_mode=None
+    )
+    try:
+        summary = await maintenance.reindex(message.from_user.id if message.from_user else 0)
+    except IndexLibraryError as exc:
+        await message.reply_text(
+            f"Re-indexing failed; the previous index still serves: {exc}", parse_mode=None
+        )
+        return
+    await reply_parts(message, render_admin.render_summary(summary))
+
+
+async def docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the latest changes made to the index (admins)."""
+    message = update.effective_message
+    if message is None or not await admin_only(update, context, "/docs"):
+        return
+    maintenance = maintenance_of(context)
+    rows = maintenance.recent() if maintenance is not None else []
+    await reply_parts(message, render_admin.render_recent(rows, len(service_of(context).index.documents)))
+
+
+async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Undo an upload or a removal (the ↩️ button)."""
+    query = update.callback_query
+    if query is None or query.data is None or not await admin_only(update, context, "undo"):
+        return
+    maintenance = maintenance_of(context)
+    message = query.message if isinstance(query.message, Message) else None
+    if maintenance is None or message is None:
+        await query.answer()
+        return
+    try:
+        source = await maintenance.undo(query.data.removeprefix("u:"), query.from_user.id)
+    except UndoExpiredError as exc:
+        await query.answer(str(exc), show_alert=True)
+        return
+    await query.answer()
+    await with_retries(lambda: message.reply_text(render_admin.UNDONE.format(source=html.escape(source))))
+
+
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the maintainers' report (questions per day, unanswered, 👎) to admins only."""
-    message, user = update.effective_message, update.effective_user
-    if message is None:
-        return
-    admins: tuple[int, ...] = context.application.bot_data.get("admins", ())
-    if user is None or user.id not in admins:
-        log.warning("refused /stats to a non-admin (chat %s)", message.chat.id)
-        await message.reply_text(render.ADMINS_ONLY, parse_mode=None)
+    message = update.effective_message
+    if message is None or not await admin_only(update, context, "/stats"):
         return
     log_ = service_of(context).query_log
     text = log_.stats().render() if log_ is not None else "No query log is kept."
@@ -318,7 +450,11 @@ def build_application(
 
     async def post_init(application: AnyApplication) -> None:
         application.bot_data["admins"] = settings.admin_ids
-        application.bot_data["service"] = await asyncio.to_thread(service_factory)
+        service = await asyncio.to_thread(service_factory)
+        application.bot_data["service"] = service
+        if service.index_dir is not None:  # the folder the index was built from is the one to change
+            docs_dir = Path(service.index.docs_dir) if service.index.docs_dir else settings.docs_dir
+            application.bot_data["maintenance"] = Maintenance(service, docs_dir, service.index_dir)
         log.info("ready: %d documents", len(application.bot_data["service"].index.documents))
 
     builder = ApplicationBuilder()
@@ -327,6 +463,7 @@ def build_application(
     application = (
         builder.token(settings.token.get_secret_value())
         .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
@@ -342,10 +479,15 @@ def build_application(
     application.add_handler(CommandHandler("sources", sources))
     application.add_handler(CommandHandler("ask", ask_command))
     application.add_handler(CommandHandler("stats", stats))
+    application.add_handler(CommandHandler("docs", docs))
+    application.add_handler(CommandHandler("remove", remove))
+    application.add_handler(CommandHandler("reindex", reindex))
+    application.add_handler(MessageHandler(private & filters.Document.ALL, upload))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text))
     application.add_handler(MessageHandler(groups & filters.TEXT & ~filters.COMMAND, group_text))
     application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, not_text))
     application.add_handler(InlineQueryHandler(inline_query))
+    application.add_handler(CallbackQueryHandler(undo, pattern=r"^u:"))
     application.add_handler(CallbackQueryHandler(button))
     application.add_error_handler(error_handler)
     return application

@@ -116,6 +116,7 @@ class FakeBotAPI:
         self.port = 0
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, message id) -> message as sent
         self.sent_to: Counter[int] = Counter()  # messages sent per chat
+        self.files: dict[str, bytes] = {}  # file_id -> content, served by getFile and the file route
 
     @property
     def base_url(self) -> str:
@@ -126,6 +127,7 @@ class FakeBotAPI:
         """Listen on 127.0.0.1 on a free port."""
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -202,6 +204,15 @@ class FakeBotAPI:
                 }
             }
         )
+
+    def document(self, data: bytes, file_name: str, mime_type: str = "application/pdf") -> dict[str, Any]:
+        """A Telegram Document for ``data``, stored so that getFile and the download serve it."""
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = data
+        return {
+            "file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
+            "mime_type": mime_type, "file_size": len(data),
+        }  # fmt: skip
 
     def inline_update(self, query: str, user_id: int = 1001) -> int:
         """Push an inline query."""
@@ -351,6 +362,27 @@ class FakeBotAPI:
             message["reply_markup"] = params["reply_markup"]
         self.messages[key] = message
         return message
+
+    async def _m_get_file(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id"))
+        if file_id not in self.files:
+            raise _BadRequestError("invalid file_id")
+        size = len(self.files[file_id])
+        if size > 20 * 1024 * 1024:
+            raise _BadRequestError("file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": size,
+            "file_path": f"documents/{file_id}",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].removeprefix("documents/")
+        if request.match_info["token"] != self.token or file_id not in self.files:
+            return web.Response(status=404)
+        self.calls.append(Call("download", {"file_id": file_id}, 200))
+        return web.Response(body=self.files[file_id])
 
     async def _m_send_chat_action(self, params: dict[str, Any]) -> Any:
         return True

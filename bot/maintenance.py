@@ -1,0 +1,287 @@
+"""What admins change from Telegram: add an uploaded document, remove one, re-index the folder, undo.
+
+Every change goes through the index library (index/maintain.py), so it is atomic and serialised by the
+index's lock exactly as ``python -m index add/remove/update`` are, and the documents folder stays the full
+record of what is indexed (an upload is saved under ``uploads/`` in it; a removed file is moved aside so
+that it can be restored). An upload is read *before* anything changes: a corrupt or empty file is refused
+with the reason and touches neither the folder nor the index. After a change the answer service is told to
+pick up the new generation at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import secrets
+import shutil
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.answers import AnswerService
+from index.chunking import chunk_document
+from index.document import Document
+from index.errors import IndexLibraryError
+from index.loaders import load_document, source_name
+from index.maintain import ChangeSummary, add_paths, remove_documents, update_index
+
+log = logging.getLogger(__name__)
+
+UPLOAD_TYPES = (".pdf", ".html", ".htm", ".txt", ".md")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the Bot API lets bots download files up to 20 MB
+UPLOADS = "uploads"  # the folder under the documents folder that uploads are saved in
+KEEP_UNDO = 50
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class UploadRejectedError(IndexLibraryError):
+    """An uploaded file is refused (type, size, name or content); the message says why."""
+
+
+class UndoExpiredError(IndexLibraryError):
+    """The change to undo is no longer remembered, or was already undone."""
+
+
+@dataclass(frozen=True)
+class Added:
+    """What an upload was understood to be."""
+
+    source: str
+    title: str | None
+    publisher: str | None
+    published: str | None
+    council: str | None
+    pages: int
+    passages: int
+    warnings: tuple[str, ...]
+    replaced: bool  # a document of the same name was indexed before and is now replaced
+    undo: str  # the token that undoes this change
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A removal, with the token that restores it."""
+
+    source: str
+    undo: str
+
+
+@dataclass
+class _Undo:
+    """How to reverse one change: put ``backup`` (or nothing) back at ``target`` and re-index it."""
+
+    target: Path
+    backup: Path | None
+    source: str
+    kind: str  # "add", "replace" or "remove"
+    done: bool = field(default=False)
+
+
+def safe_name(file_name: str | None) -> str:
+    """A file name that cannot leave the uploads folder, or UploadRejectedError."""
+    name = Path((file_name or "").replace("\\", "/")).name
+    stem, suffix = Path(name).stem, Path(name).suffix.lower()
+    if suffix not in UPLOAD_TYPES:
+        shown = suffix or "no extension"
+        raise UploadRejectedError(f"{shown} files are not read: send a PDF, HTML, TXT or MD file")
+    stem = _UNSAFE.sub("-", stem).strip(" .-")
+    if not stem:
+        raise UploadRejectedError("the file has no usable name")
+    return f"{stem[:100]}{suffix}"
+
+
+class Maintenance:
+    """Admin changes to the served index, one at a time."""
+
+    def __init__(self, service: AnswerService, docs_dir: Path, index_dir: Path) -> None:
+        self.service = service
+        self.docs_dir = docs_dir
+        self.index_dir = index_dir
+        self.attic = index_dir.parent / "removed"  # removed and replaced files, kept for undo
+        self.changes_file = index_dir.parent / "changes.jsonl"
+        self._lock = asyncio.Lock()
+        self._undo: OrderedDict[str, _Undo] = OrderedDict()
+
+    @property
+    def busy(self) -> bool:
+        """True while a change is running (the next one waits for it)."""
+        return self._lock.locked()
+
+    # ------------------------------------------------------------------------------------------ changes
+    async def add_upload(self, file_name: str | None, data: bytes, admin: int) -> Added:
+        """Save an upload under uploads/ and add it to the index; the old index serves meanwhile."""
+        name = safe_name(file_name)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise UploadRejectedError(f"the file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        if not data.strip():
+            raise UploadRejectedError("the file is empty")
+        async with self._lock:
+            added = await asyncio.to_thread(self._add, name, data, admin)
+        self.service.refresh()
+        return added
+
+    def _add(self, name: str, data: bytes, admin: int) -> Added:
+        staging = self.index_dir.parent / "staging"
+        staging.mkdir(parents=True, exist_ok=True)
+        probe = staging / name
+        probe.write_bytes(data)
+        try:
+            doc = load_document(probe, staging)  # refuse a bad file before anything changes
+        except IndexLibraryError as exc:
+            raise UploadRejectedError(getattr(exc, "reason", str(exc))) from exc
+        finally:
+            probe.unlink(missing_ok=True)
+        twin = next((d for d in self.service.index.documents if d.content_hash == doc.content_hash), None)
+        if twin is not None:
+            raise UploadRejectedError(f"this exact file is already indexed, as {twin.source}")
+        target = self.docs_dir / UPLOADS / name
+        source = source_name(target, self.docs_dir)
+        backup = self._keep(target) if target.exists() else None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        try:
+            summary = add_paths(self.index_dir, [target], self.service.index.embedder, self.docs_dir)
+        except IndexLibraryError:
+            self._restore(target, backup)
+            raise
+        if summary.failures:
+            self._restore(target, backup)
+            raise UploadRejectedError(summary.failures[0].reason)
+        token = self._remember(_Undo(target, backup, source, "add" if backup is None else "replace"))
+        self._log("add" if backup is None else "replace", source, admin, summary)
+        passages = len(chunk_document(doc, self.service.index.chunking))
+        meta = doc.meta
+        return Added(
+            source, meta.title, meta.publisher, meta.published, meta.council, len(doc.pages), passages,
+            doc.warnings, backup is not None, token,
+        )  # fmt: skip
+
+    async def remove(self, source: str, admin: int) -> Removed:
+        """Drop a document from the index and move its file aside (so that undo can restore it)."""
+        async with self._lock:
+            removed = await asyncio.to_thread(self._remove, source, admin)
+        self.service.refresh()
+        return removed
+
+    def _remove(self, source: str, admin: int) -> Removed:
+        summary = remove_documents(self.index_dir, [source], self.service.index.embedder)
+        target = self.docs_dir / source
+        backup = self._keep(target) if target.exists() else None
+        if backup is not None:
+            target.unlink()
+        token = self._remember(_Undo(target, backup, source, "remove"))
+        self._log("remove", source, admin, summary)
+        return Removed(source, token)
+
+    async def reindex(self, admin: int) -> ChangeSummary:
+        """Bring the index in line with the documents folder (new and changed files encoded)."""
+        async with self._lock:
+            summary = await asyncio.to_thread(
+                update_index, self.docs_dir, self.index_dir, self.service.index.embedder
+            )
+        self._log("reindex", None, admin, summary)
+        self.service.refresh()
+        return summary
+
+    async def undo(self, token: str, admin: int) -> str:
+        """Reverse an add or a remove; returns the source it concerned."""
+        async with self._lock:
+            source = await asyncio.to_thread(self._undo_change, token, admin)
+        self.service.refresh()
+        return source
+
+    def _undo_change(self, token: str, admin: int) -> str:
+        change = self._undo.get(token)
+        if change is None or change.done:
+            raise UndoExpiredError("that change can no longer be undone")
+        if change.backup is None:  # an upload of a new document: drop it again
+            summary = remove_documents(self.index_dir, [change.source], self.service.index.embedder)
+            change.target.unlink(missing_ok=True)
+        else:  # a replacement or a removal: put the previous file back
+            change.target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(change.backup, change.target)
+            summary = add_paths(self.index_dir, [change.target], self.service.index.embedder, self.docs_dir)
+        change.done = True
+        self._log(f"undo {change.kind}", change.source, admin, summary)
+        return change.source
+
+    # ------------------------------------------------------------------------------------------ history
+    def recent(self, limit: int = 10) -> list[dict[str, object]]:
+        """The latest changes, newest first (time, action, source, documents, passages)."""
+        if not self.changes_file.exists():
+            return []
+        rows: list[dict[str, object]] = []
+        for line in self.changes_file.read_text(encoding="utf-8").splitlines():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                log.warning("skipping a damaged line in %s", self.changes_file)
+        return rows[::-1][:limit]
+
+    def known_sources(self) -> list[str]:
+        """Every indexed source, for suggestions."""
+        return [d.source for d in self.service.index.documents]
+
+    def document(self, source: str) -> Document | None:
+        """The indexed document with this source, if any."""
+        return next((d for d in self.service.index.documents if d.source == source), None)
+
+    # ------------------------------------------------------------------------------------------ helpers
+    def _keep(self, path: Path) -> Path:
+        """Copy ``path`` into the attic; returns the copy."""
+        folder = self.attic / datetime.now(UTC).strftime("%Y%m%dT%H%M%S") / secrets.token_hex(3)
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = folder / path.name
+        shutil.copy2(path, copy)
+        return copy
+
+    @staticmethod
+    def _restore(target: Path, backup: Path | None) -> None:
+        if backup is None:
+            target.unlink(missing_ok=True)
+        else:
+            shutil.copy2(backup, target)
+
+    def _remember(self, change: _Undo) -> str:
+        token = secrets.token_urlsafe(6)
+        self._undo[token] = change
+        while len(self._undo) > KEEP_UNDO:
+            self._undo.popitem(last=False)
+        return token
+
+    def _log(self, action: str, source: str | None, admin: int, summary: ChangeSummary | None) -> None:
+        """Append the change to changes.jsonl; a failure to write is logged, never raised."""
+        row: dict[str, object] = {
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "action": action,
+            "source": source,
+            "admin": admin,
+        }
+        if summary is not None:
+            row |= {
+                "added": summary.added,
+                "changed": summary.changed,
+                "removed": summary.removed,
+                "documents": summary.documents,
+                "passages": summary.passages,
+            }
+        try:
+            with self.changes_file.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(row) + "\n")
+        except OSError:
+            log.warning("could not record the change in %s", self.changes_file, exc_info=True)
+
+
+__all__: list[str] = [
+    "MAX_UPLOAD_BYTES",
+    "UPLOAD_TYPES",
+    "Added",
+    "Maintenance",
+    "Removed",
+    "UndoExpiredError",
+    "UploadRejectedError",
+    "safe_name",
+]

@@ -1,0 +1,241 @@
+"""Maintaining from Telegram, end to end: uploads, /remove, /reindex, /docs, undo, and refusals."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import render
+from bot.answers import AnswerService
+from bot.maintenance import UploadRejectedError, safe_name
+from bot.querylog import QueryLog
+from bot.telegram_bot import AnyApplication
+from index.build import build_index
+from index.embedding import HashingEmbedder
+from index.engine import Index
+from tests.fake_bot_api import FakeBotAPI, parsed_text, polling_bot
+from tests.pdf_factory import make_pdf
+
+ADMIN = 7001
+RESIDENT = 7002
+EAST = "Eastmarch fostering\nThe Eastmarch fostering service recruited thirty new foster carers.\n"
+NORTHFIELD_PAGES = [
+    [
+        "Northfield Borough Council",
+        "Inspection of children's social care services",
+        "Inspection dates: 3 to 7 March 2025",
+        "Report published: 2 May 2025",
+    ],
+    [
+        "Young people aged 16 and 17 who present as homeless in Northfield are quickly",
+        "offered a joint assessment by housing and children's services.",
+    ],
+]
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> tuple[Path, Path]:
+    """A documents folder with one text document and its index."""
+    docs, idx = tmp_path / "docs", tmp_path / "idx"
+    docs.mkdir()
+    (docs / "east.txt").write_text(EAST, encoding="utf-8")
+    build_index(docs, idx, HashingEmbedder(dimension=512))
+    return docs, idx
+
+
+@pytest.fixture
+def service(folders: tuple[Path, Path], tmp_path: Path) -> AnswerService:
+    """A service following the index folder, as ``python -m bot`` runs it."""
+    _, idx = folders
+    index = Index.load(idx, HashingEmbedder(dimension=512))
+    return AnswerService(
+        index, QueryLog(tmp_path / "queries.sqlite"), index_dir=idx, reload_check_seconds=0.0
+    )
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotAPI]:
+    server = FakeBotAPI()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def app(api: FakeBotAPI, service: AnswerService) -> AsyncIterator[AnyApplication]:
+    async with polling_bot(api, service, timeout=2.0) as application:
+        application.bot_data["admins"] = (ADMIN,)
+        yield application
+
+
+def texts(api: FakeBotAPI, chat_id: int) -> list[str]:
+    """What the user sees in ``chat_id`` (HTML parsed as Telegram parses it)."""
+    return [
+        parsed_text(str(c.params["text"]), c.params.get("parse_mode"))
+        for c in api.ok_calls("sendMessage")
+        if int(c.params["chat_id"]) == chat_id
+    ]
+
+
+async def reply(api: FakeBotAPI, chat_id: int, count: int) -> str:
+    """Wait until ``chat_id`` has ``count`` messages from the bot; return the last."""
+    for _ in range(1000):
+        sent = texts(api, chat_id)
+        if len(sent) >= count:
+            return sent[count - 1]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no reply {count} in chat {chat_id}: {texts(api, chat_id)}")
+
+
+def upload(api: FakeBotAPI, data: bytes, name: str, user: int = ADMIN) -> dict[str, Any]:
+    document = api.document(data, name)
+    api.message_update(None, chat_id=user, user_id=user, document=document)
+    return document
+
+
+def undo_data(api: FakeBotAPI, chat_id: int) -> str:
+    calls = [c for c in api.ok_calls("sendMessage") if int(c.params["chat_id"]) == chat_id]
+    markup = calls[-1].params["reply_markup"]
+    data: str = markup["inline_keyboard"][0][0]["callback_data"]
+    assert data.startswith("u:")
+    return data
+
+
+def last_message(api: FakeBotAPI, chat_id: int) -> dict[str, Any]:
+    return [m for (chat, _), m in api.messages.items() if chat == chat_id][-1]
+
+
+async def test_an_admin_uploads_a_report_it_is_served_and_undo_takes_it_back(
+    app: AnyApplication, api: FakeBotAPI, service: AnswerService, folders: tuple[Path, Path]
+) -> None:
+    docs, _ = folders
+    upload(api, make_pdf(NORTHFIELD_PAGES), "Northfield ILACS 2025.pdf")
+    text = await reply(api, ADMIN, 1)
+    assert "Added" in text and "uploads/Northfield-ILACS-2025.pdf" in text
+    assert "Council: Northfield Borough Council" in text
+    assert "Pages: 2" in text and "Passages: " in text
+    assert (docs / "uploads" / "Northfield-ILACS-2025.pdf").is_file()
+    await service.wait_for_reload()
+    _, result = await service.ask("16 and 17 year olds who present as homeless in Northfield")
+    assert result.hits[0].source == "uploads/Northfield-ILACS-2025.pdf"  # served without restart
+
+    api.callback_update(last_message(api, ADMIN), undo_data(api, ADMIN), user_id=ADMIN)
+    assert (await reply(api, ADMIN, 2)).startswith("Undone: uploads/Northfield-ILACS-2025.pdf")
+    await service.wait_for_reload()
+    assert [d.source for d in service.index.documents] == ["east.txt"]
+    assert not (docs / "uploads" / "Northfield-ILACS-2025.pdf").exists()
+
+
+async def test_non_admins_are_refused_and_nothing_is_downloaded(
+    app: AnyApplication, api: FakeBotAPI, service: AnswerService, folders: tuple[Path, Path], caplog: Any
+) -> None:
+    docs, _ = folders
+    upload(api, make_pdf(NORTHFIELD_PAGES), "northfield.pdf", user=RESIDENT)
+    assert await reply(api, RESIDENT, 1) == render.ADMINS_ONLY
+    for n, command in enumerate(["/remove east.txt", "/reindex", "/docs", "/stats"], start=2):
+        api.message_update(command, chat_id=RESIDENT, user_id=RESIDENT)
+        assert await reply(api, RESIDENT, n) == render.ADMINS_ONLY
+    assert not api.ok_calls("getFile") and not api.ok_calls("download")
+    assert sorted(p.name for p in docs.rglob("*") if p.is_file()) == ["east.txt"]
+    assert [d.source for d in service.index.documents] == ["east.txt"]
+    refusals = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refusals) == 5 and str(RESIDENT) not in " ".join(r.getMessage() for r in refusals)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("minutes.docx", b"PK\x03\x04 not read", ".docx files are not read"),
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "Not added: "),
+        ("empty.txt", b"   \n", "empty"),
+        ("scanned.pdf", make_pdf([[], []]), "no text layer: a scanned PDF?"),
+        ("east-again.txt", EAST.encode(), "already indexed, as east.txt"),
+    ],
+)
+async def test_rejected_uploads_say_why_and_change_nothing(
+    app: AnyApplication,
+    api: FakeBotAPI,
+    service: AnswerService,
+    folders: tuple[Path, Path],
+    name: str,
+    data: bytes,
+    expected: str,
+) -> None:
+    docs, idx = folders
+    generation = (idx / "current").resolve()
+    upload(api, data, name)
+    text = await reply(api, ADMIN, 1)
+    assert text.startswith("Not added: ") and expected in text
+    assert sorted(p.name for p in docs.rglob("*") if p.is_file()) == ["east.txt"]
+    assert (idx / "current").resolve() == generation
+
+
+async def test_a_file_over_the_size_limit_is_refused_before_download(
+    app: AnyApplication, api: FakeBotAPI
+) -> None:
+    document = api.document(b"%PDF-1.4 small", "huge.pdf")
+    document["file_size"] = 25 * 1024 * 1024
+    api.message_update(None, chat_id=ADMIN, user_id=ADMIN, document=document)
+    assert "over 20 MB" in await reply(api, ADMIN, 1)
+    assert not api.ok_calls("getFile")
+
+
+async def test_a_scanned_page_is_reported_as_a_warning(app: AnyApplication, api: FakeBotAPI) -> None:
+    upload(api, make_pdf([*NORTHFIELD_PAGES, [], [], []]), "northfield-scan.pdf")
+    text = await reply(api, ADMIN, 1)
+    assert "Added" in text and "no text layer: a scanned PDF?" in text
+
+
+async def test_remove_unknown_reindex_docs_and_undo_a_removal(
+    app: AnyApplication, api: FakeBotAPI, service: AnswerService, folders: tuple[Path, Path]
+) -> None:
+    docs, _ = folders
+    api.message_update("/remove est.txt", chat_id=ADMIN, user_id=ADMIN)
+    assert "is not in the index. Did you mean:\neast.txt" in await reply(api, ADMIN, 1)
+
+    (docs / "west.txt").write_text("Westhaven care leavers\nPersonal advisers keep in touch.\n", "utf-8")
+    api.message_update("/reindex", chat_id=ADMIN, user_id=ADMIN)
+    assert "1 added, 0 changed, 0 removed, 1 unchanged" in await reply(api, ADMIN, 3)
+    await service.wait_for_reload()
+    assert sorted(d.source for d in service.index.documents) == ["east.txt", "west.txt"]
+
+    api.message_update("/remove east.txt", chat_id=ADMIN, user_id=ADMIN)
+    assert "Removed east.txt" in await reply(api, ADMIN, 4)
+    data, message = undo_data(api, ADMIN), last_message(api, ADMIN)
+    assert not (docs / "east.txt").exists()
+    await service.wait_for_reload()
+    assert [d.source for d in service.index.documents] == ["west.txt"]
+
+    api.message_update("/docs", chat_id=ADMIN, user_id=ADMIN)
+    recent = await reply(api, ADMIN, 5)
+    assert recent.startswith("1 documents indexed.")
+    assert recent.index("remove east.txt") < recent.index("reindex 1 added, 0 removed")
+
+    api.callback_update(message, data, ADMIN)
+    assert (await reply(api, ADMIN, 6)).startswith("Undone: east.txt")
+    assert (docs / "east.txt").read_text(encoding="utf-8") == EAST
+    await service.wait_for_reload()
+    assert sorted(d.source for d in service.index.documents) == ["east.txt", "west.txt"]
+
+    api.callback_update(message, data, ADMIN)
+    for _ in range(200):  # undoing twice is refused with an alert, nothing changes
+        if any(
+            "no longer be undone" in str(c.params.get("text")) for c in api.ok_calls("answerCallbackQuery")
+        ):
+            break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError("the second undo was not refused")
+
+
+def test_upload_names_cannot_leave_the_uploads_folder() -> None:
+    assert safe_name("../../etc/passwd.txt") == "passwd.txt"
+    assert safe_name("C:\\reports\\Report (final).PDF") == "Report-final.pdf"
+    with pytest.raises(UploadRejectedError, match="no usable name"):
+        safe_name("....pdf")
+    with pytest.raises(UploadRejectedError, match="not read"):
+        safe_name("photo.jpg")
