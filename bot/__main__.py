@@ -1,4 +1,7 @@
-"""``python -m bot``: the Telegram bot when BOT_TOKEN is set, else a console chat; ``python -m bot stats``."""
+"""``python -m bot``: the Telegram bot when BOT_TOKEN is set, else a console chat; ``python -m bot stats``.
+
+The Telegram bot polls, or serves a webhook when BOT_WEBHOOK_URL is set.
+"""
 
 from __future__ import annotations
 
@@ -53,9 +56,13 @@ def main() -> int:
             logging.getLogger(__name__).info("no BOT_TOKEN set: console chat")
             run_console(make_service(), sys.stdin, sys.stdout, sys.stdin.isatty())
             return 0
-        from bot.telegram_bot import build_application
+        from bot.telegram_bot import build_application, webhook_arguments
 
-        build_application(settings, make_service).run_polling()
+        application = build_application(settings, make_service)
+        if settings.webhook_url is not None:
+            application.run_webhook(**webhook_arguments(settings))
+        else:
+            application.run_polling()
     except IndexLibraryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

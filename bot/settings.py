@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a webhook secret token
 
 
 class Settings(BaseSettings):
@@ -23,12 +26,46 @@ class Settings(BaseSettings):
     base_url: str = DEFAULT_BASE_URL
     log_level: str = "INFO"
     log_retention_days: int = Field(default=90, ge=1, description="days the query log keeps questions")
+    # Webhook mode (instead of polling) when webhook_url is set: Telegram POSTs updates to that public HTTPS
+    # URL, which a reverse proxy forwards to webhook_listen:webhook_port. Every request must carry the
+    # secret token (header X-Telegram-Bot-Api-Secret-Token); without one set, a random one is made at start.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
 
     @property
     def base_file_url(self) -> str:
         """Where files are downloaded from: ``…/file/bot`` beside the API's ``…/bot``."""
         root = self.base_url.rstrip("/")
         return f"{root.removesuffix('/bot')}/file/bot" if root.endswith("/bot") else f"{root}/file/bot"
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook listens on: the webhook URL's path, without its leading slash."""
+        assert self.webhook_url is not None
+        return urlsplit(self.webhook_url).path.strip("/")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                f"BOT_WEBHOOK_URL must be a full URL like https://bot.example.org/telegram, got {value!r}"
+            )
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not _SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("BOT_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -437,6 +438,22 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def webhook_arguments(settings: Settings) -> dict[str, Any]:
+    """Arguments for ``run_webhook``/``start_webhook`` (a random secret token when none is set)."""
+    assert settings.webhook_url is not None
+    secret = (
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    )
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": settings.webhook_path,
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
 
 
 def build_application(

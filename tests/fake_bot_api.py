@@ -12,6 +12,7 @@ import html
 import itertools
 import json
 import re
+import socket
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import AsyncIterator
@@ -20,12 +21,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from pydantic import SecretStr
 
 from bot.answers import AnswerService
 from bot.settings import Settings
-from bot.telegram_bot import build_application
+from bot.telegram_bot import build_application, webhook_arguments
 
 BOT_ID = 4242
 BOT_USERNAME = "ofsted_quotes_test_bot"
@@ -117,6 +118,11 @@ class FakeBotAPI:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, message id) -> message as sent
         self.sent_to: Counter[int] = Counter()  # messages sent per chat
         self.files: dict[str, bytes] = {}  # file_id -> content, served by getFile and the file route
+        self.webhook_url: str | None = None  # set by setWebhook: updates are then POSTed there
+        self.webhook_secret: str | None = None
+        self.deliveries: list[int] = []  # HTTP status of each webhook delivery
+        self._session: ClientSession | None = None
+        self._posting: set[asyncio.Task[int]] = set()
 
     @property
     def base_url(self) -> str:
@@ -137,6 +143,10 @@ class FakeBotAPI:
 
     async def stop(self) -> None:
         """Stop listening."""
+        if self._posting:
+            await asyncio.gather(*self._posting, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -148,9 +158,26 @@ class FakeBotAPI:
     def push(self, update: dict[str, Any]) -> int:
         """Queue an update for getUpdates; returns its update_id."""
         update_id = next(self._update_ids)
+        if self.webhook_url is not None:  # as Telegram does once a webhook is set: POST it there
+            task = asyncio.get_running_loop().create_task(
+                self.deliver({"update_id": update_id, **update}, self.webhook_secret)
+            )
+            self._posting.add(task)
+            task.add_done_callback(self._posting.discard)
+            return update_id
         self._updates.append({"update_id": update_id, **update})
         self._new_update.set()
         return update_id
+
+    async def deliver(self, update: dict[str, Any], secret: str | None) -> int:
+        """POST one update to the webhook with ``secret`` in Telegram's header; returns the HTTP status."""
+        assert self.webhook_url is not None, "no webhook is set"
+        if self._session is None:
+            self._session = ClientSession()
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        async with self._session.post(self.webhook_url, json=update, headers=headers) as response:
+            self.deliveries.append(response.status)
+            return response.status
 
     def user(self, user_id: int = 1001, name: str = "Resident") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": name}
@@ -305,6 +332,12 @@ class FakeBotAPI:
         return self._bot_user()
 
     async def _m_delete_webhook(self, params: dict[str, Any]) -> Any:
+        self.webhook_url = self.webhook_secret = None
+        return True
+
+    async def _m_set_webhook(self, params: dict[str, Any]) -> Any:
+        self.webhook_url = str(params["url"])
+        self.webhook_secret = params.get("secret_token")
         return True
 
     async def _m_get_updates(self, params: dict[str, Any]) -> Any:
@@ -413,6 +446,42 @@ async def polling_bot(
     await application.post_init(application)
     await application.start()
     await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def webhook_bot(
+    api: FakeBotAPI, service: AnswerService, secret: str = "test-secret_42"
+) -> AsyncIterator[Any]:
+    """The bot's real Application in webhook mode, as ``python -m bot`` runs it with BOT_WEBHOOK_URL set."""
+    port = free_port()
+    settings = Settings(
+        token=SecretStr(api.token),
+        base_url=api.base_url,
+        webhook_url=f"http://127.0.0.1:{port}/hook/telegram",
+        webhook_port=port,
+        webhook_secret=SecretStr(secret),
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    application = build_application(settings, lambda: service, timeout=2.0)
+    await application.initialize()
+    assert application.post_init is not None and application.updater is not None
+    await application.post_init(application)
+    await application.start()
+    await application.updater.start_webhook(**webhook_arguments(settings))
     try:
         yield application
     finally:
