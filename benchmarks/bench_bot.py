@@ -1,8 +1,10 @@
 """Answers/s and latency through the Telegram stack: N simulated users talking to the bot.
 
-Run: ``.venv/bin/python benchmarks/bench_bot.py [--questions-per-user 4]``. The real Application polls the
-fake Bot API server (tests/fake_bot_api.py) over HTTP; each simulated user sends a question, waits for the
-answer, then asks the next. Latency runs from the update being queued to the answer arriving at the server.
+Run: ``.venv/bin/python benchmarks/bench_bot.py [--questions-per-user 4] [--mode polling|webhook|both]``.
+The real Application talks to the fake Bot API server (tests/fake_bot_api.py) over HTTP, polling it or
+receiving its updates by webhook (the fake POSTs each update to the bot's web server with the secret token);
+each simulated user sends a question, waits for the answer, then asks the next. Latency runs from the
+update being queued to the answer arriving at the server.
 The baseline, in the same run, is the library's own search time for the same questions (no Telegram).
 """
 
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.machine import describe
 from bot.answers import AnswerService
 from bot.index_setup import ensure_index
-from tests.fake_bot_api import FakeBotAPI, polling_bot
+from tests.fake_bot_api import FakeBotAPI, polling_bot, webhook_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +52,7 @@ async def run_users(
     return time.perf_counter() - started, latencies
 
 
-async def main_async(per_user: int) -> None:
+async def main_async(per_user: int, modes: list[str]) -> None:
     print(f"machine: {describe()}")
     questions = [
         json.loads(line)["question"]
@@ -68,28 +70,32 @@ async def main_async(per_user: int) -> None:
     p50, p95 = np.percentile(direct, 50), np.percentile(direct, 95)
     print(f"baseline, library search alone: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
 
-    api = FakeBotAPI()
-    await api.start()
-    try:
-        async with polling_bot(api, service):
-            print("\n| users | questions | answers/s | p50 ms | p95 ms | p50 ÷ library p50 |")
-            print("|---|---|---|---|---|---|")
-            for users in (1, 8, 32):
-                wall, lat = await run_users(api, users, questions, per_user)
-                lat_p50, lat_p95 = statistics.median(lat), float(np.percentile(lat, 95))
-                print(
-                    f"| {users} | {len(lat)} | {len(lat) / wall:.1f} | {lat_p50:.0f} | {lat_p95:.0f} | "
-                    f"{lat_p50 / statistics.median(direct):.1f} |"
-                )
-    finally:
-        await api.stop()
+    print("\n| mode | users | questions | answers/s | p50 ms | p95 ms | p50 ÷ library p50 |")
+    print("|---|---|---|---|---|---|---|")
+    for mode in modes:
+        api = FakeBotAPI()
+        await api.start()
+        try:
+            running = polling_bot(api, service) if mode == "polling" else webhook_bot(api, service)
+            async with running:
+                for users in (1, 8, 32):
+                    wall, lat = await run_users(api, users, questions, per_user)
+                    lat_p50, lat_p95 = statistics.median(lat), float(np.percentile(lat, 95))
+                    print(
+                        f"| {mode} | {users} | {len(lat)} | {len(lat) / wall:.1f} | {lat_p50:.0f} | "
+                        f"{lat_p95:.0f} | {lat_p50 / statistics.median(direct):.1f} |"
+                    )
+        finally:
+            await api.stop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions-per-user", type=int, default=4)
+    parser.add_argument("--mode", choices=["polling", "webhook", "both"], default="both")
     args = parser.parse_args()
-    asyncio.run(main_async(args.questions_per_user))
+    modes = ["polling", "webhook"] if args.mode == "both" else [args.mode]
+    asyncio.run(main_async(args.questions_per_user, modes))
 
 
 if __name__ == "__main__":
