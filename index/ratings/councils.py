@@ -19,6 +19,13 @@ ABOLISHED: dict[str, tuple[int, tuple[str, ...]]] = {
     "cumbria": (2023, ("cumberland", "westmorland and furness")),
     "northamptonshire": (2021, ("north northamptonshire", "west northamptonshire")),
 }
+# Names made only of words that do not tell councils apart ("City of London"), matched whole.
+SPECIAL_NAMES = {
+    "city of london": "london corporation",
+    "city of london corporation": "london corporation",
+    "london corporation": "london corporation",
+    "corporation of london": "london corporation",
+}
 _LOWER_WORDS = frozenset({"and", "of", "upon", "on", "with", "the"})
 TYPO_CUTOFF = 0.85  # a single close name at least this similar is taken as meant
 SUGGESTION_CUTOFF = 0.5
@@ -72,6 +79,9 @@ def resolve_council(query: str, extra: Iterable[str] = ()) -> Council:
     Raises UnknownCouncilError with the closest names when it matches none or several equally.
     """
     known = known_councils(extra)
+    plain = " ".join(query.casefold().replace("’", "'").split())
+    if plain in SPECIAL_NAMES:
+        return _council(SPECIAL_NAMES[plain])
     key = council_key(query)
     if key in known:
         return _council(known[key])

@@ -61,8 +61,9 @@ _ILACS = {
         rf"(?:{_words(COMBINED_IN_CARE_LABEL)}|{_words(ILACS_LABELS[Area.IN_CARE])})\s+{_GRADE}",
         re.IGNORECASE,
     ),
+    # Bedford's 2025 report reads "children care leavers".
     Area.CARE_LEAVERS: re.compile(
-        _words(ILACS_LABELS[Area.CARE_LEAVERS]) + r"\s+" + _GRADE, re.IGNORECASE
+        r"The\s+experiences\s+and\s+progress\s+of\s+(?:children\s+)?care\s+leavers\s+" + _GRADE, re.IGNORECASE
     ),
     Area.OVERALL: re.compile(r"Overall\s+effectiveness\s+" + _GRADE, re.IGNORECASE),
 }
