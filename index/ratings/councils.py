@@ -46,13 +46,11 @@ class Council:
         if self.abolished is None:
             return None
         after = " and ".join(display_name(s) for s in self.successors)
-        return (
-            f"{self.name} was abolished in {self.abolished}; its children's services passed to {after}."
-        )
+        return f"{self.name} was abolished in {self.abolished}; its children's services passed to {after}."
 
 
 def display_name(key: str) -> str:
-    """A canonical name for reading: "telford & wrekin" -> "Telford & Wrekin", "stoke-on-trent" -> "Stoke-on-Trent"."""
+    """A canonical name for reading: "telford & wrekin" -> "Telford & Wrekin"."""
 
     def word(w: str, first: bool) -> str:
         if "-" in w:

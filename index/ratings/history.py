@@ -122,9 +122,7 @@ def _merge_kind(dataset_kind: str, report_kind: str | None) -> str:
     return report_kind
 
 
-def _merge(
-    inspection: Inspection, reading: ReportReading, disagreements: list[Disagreement]
-) -> Inspection:
+def _merge(inspection: Inspection, reading: ReportReading, disagreements: list[Disagreement]) -> Inspection:
     from_report = {j.area: j for j in reading.judgements}
     merged: list[Judgement] = []
     for ours in inspection.judgements:

@@ -89,11 +89,14 @@ _LAC_OVERALL = re.compile(
     r"Grade\s+\d\s+\((?P<grade>Outstanding|Good|Adequate|Inadequate)\)",
     re.IGNORECASE,
 )
+_LAC_LABEL = "Overall effectiveness of services for looked after children and young people"
 _LAC_TITLE = re.compile(r"Inspection\s+of\s+looked\s+after\s+children\s+services", re.IGNORECASE)
 _SIF_TITLE = re.compile(
     r"(?:Re-?i|I)nspection\s+of\s+services\s+for\s+children\s+in\s+need\s+of\s+help", re.IGNORECASE
 )
-_LSCB_TITLE = re.compile(r"Review\s+of\s+the\s+effectiveness\s+of\s+the\s+Local\s+Safeguarding", re.IGNORECASE)
+_LSCB_TITLE = re.compile(
+    r"Review\s+of\s+the\s+effectiveness\s+of\s+the\s+Local\s+Safeguarding", re.IGNORECASE
+)
 _UNGRADED = ("focused visit", "monitoring visit", "joint targeted area inspection")
 
 
@@ -156,8 +159,8 @@ def read_judgements(doc: Document) -> ReportReading:
     found: list[Judgement] = []
     if kind == "looked after children inspection":
         if m := _LAC_OVERALL.search(_front(doc, LAC_PAGES)):
-            label = "Overall effectiveness of services for looked after children and young people"
-            found.extend(j for j in [_judgement(doc, Area.OVERALL, m, label)] if j)
+            lac = _judgement(doc, Area.OVERALL, m, _LAC_LABEL)
+            found.extend([lac] if lac else [])
     elif kind in ("ILACS", "SIF"):
         front = _front(doc, FRONT_PAGES)
         patterns = _SIF if kind == "SIF" else _ILACS
@@ -165,8 +168,8 @@ def read_judgements(doc: Document) -> ReportReading:
             m = pattern.search(front)
             if m is None:
                 continue
-            label = "Overall effectiveness" if (kind == "SIF" and area == Area.OVERALL) else None
-            judgement = _judgement(doc, area, m, label)
+            sif_overall = kind == "SIF" and area == Area.OVERALL
+            judgement = _judgement(doc, area, m, "Overall effectiveness" if sif_overall else None)
             if judgement is not None:
                 found.append(judgement)
     order = list(Area)

@@ -54,7 +54,7 @@ def parse_grade(text: str) -> Grade | None:
 
 
 class Area(StrEnum):
-    """What a judgement is about. SIF and ILACS name them differently; ``Judgement.label`` keeps the wording."""
+    """What a judgement is about; ``Judgement.label`` keeps the wording of its framework (SIF, ILACS)."""
 
     OVERALL = "overall_effectiveness"
     LEADERS = "impact_of_leaders"
