@@ -218,11 +218,12 @@ def _compare(comparison: Comparison, table: RatingsTable, as_json: bool) -> int:
         }
         print(json.dumps(out, ensure_ascii=False))
         return EXIT_OK
-    print(f"{'':24}{a.name:32}{b.name}")
+    width = max(len(a.name), len("requires improvement (2024)")) + 3
+    print(f"{'':24}{a.name:{width}}{b.name}")
     for area, ja, jb, da, db in comparison.grades:
         left = f"{ja.grade.value} ({da.year})" if ja and ja.grade and da else "—"
         right = f"{jb.grade.value} ({db.year})" if jb and jb.grade and db else "—"
-        print(f"{area.short:24}{left:32}{right}")
+        print(f"{area.short:24}{left:{width}}{right}")
     for council in (a, b):
         if council.note:
             print(council.note)
