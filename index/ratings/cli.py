@@ -254,6 +254,9 @@ def _check(table: RatingsTable, as_json: bool) -> int:
         }
         print(json.dumps(out, ensure_ascii=False))
         return EXIT_OK
+    if not table.reports_read:
+        print("No report was read (give --index INDEX_DIR): nothing to check the table against.")
+        return EXIT_OK
     print(
         f"Read the judgements of {table.reports_read} reports; "
         f"{len(table.disagreements)} judgements differ from the table (the report wins):"
