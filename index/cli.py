@@ -1,4 +1,4 @@
-"""Command line: ``python -m index build|info|search|update|add|remove|eval``, thin over the library."""
+"""``python -m index build|info|search|update|add|remove|eval|ratings``: thin over the library."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongE
 from index.evaluation import evaluate, read_questions, summary_lines
 from index.maintain import add_paths, remove_documents, update_index
 from index.progress import encoding_bar
+from index.ratings import cli as ratings_cli
 from index.results import Hit, SearchResult
 from index.store import read_meta
 
@@ -77,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--questions", required=True, type=Path, metavar="FILE.jsonl")
     ev.add_argument("-k", type=int, default=10, help="hits per question (default 10)")
     ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
+
+    ratings_cli.add_parser(commands)
     return parser
 
 
@@ -93,6 +96,8 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
             return _info(args.index, args.json)
         if args.command in ("update", "add", "remove"):
             return _change(args, embedder)
+        if args.command == "ratings":
+            return ratings_cli.run(args)
         if args.command == "eval":
             return _eval(args.index, args.questions, args.k, args.json, embedder)
         return _search(args.index, args.k, args.json, args.question, embedder)

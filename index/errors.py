@@ -38,3 +38,17 @@ class EmptyQuestionError(IndexLibraryError):
 
 class QuestionTooLongError(IndexLibraryError):
     """The question is longer than the search accepts."""
+
+
+class UnknownCouncilError(IndexLibraryError):
+    """A council name matches no English council; ``suggestions`` are the closest names (best first)."""
+
+    def __init__(self, name: str, suggestions: tuple[str, ...]) -> None:
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no English council called {name!r}{hint}")
+        self.name = name
+        self.suggestions = suggestions
+
+
+class RatingsDataError(IndexLibraryError):
+    """The ratings table (the ILACS history CSV) is missing, unreadable or lacks a required column."""

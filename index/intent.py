@@ -76,11 +76,16 @@ _NEEDS_CAPITAL = frozenset({("bury",), ("reading",), ("kent",), ("sutton",)})
 
 
 @lru_cache(maxsize=1)
+def english_council_names() -> tuple[str, ...]:
+    """Every English council with children's services, lower case as in data/english_councils.txt."""
+    text = resources.files("index").joinpath("data/english_councils.txt").read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
 def english_councils() -> frozenset[tuple[str, ...]]:
     """Keys of every English council with children's services (from data/english_councils.txt)."""
-    text = resources.files("index").joinpath("data/english_councils.txt").read_text(encoding="utf-8")
-    names = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return frozenset(council_key(name) for name in names)
+    return frozenset(council_key(name) for name in english_council_names())
 
 
 _ASKS_IMPROVEMENT = re.compile(

@@ -1,0 +1,176 @@
+"""Judgements read from an indexed Ofsted report's own words: the judgement table on its first pages.
+
+Each judgement carries the verbatim passage stating it (a substring of ``doc.text``) with its page. The
+frameworks word their tables differently:
+
+- ILACS (2018–): "The impact of leaders on social work practice with children and families Good", … ,
+  "Overall effectiveness Good"; until 2023 one judgement covers "children in care and care leavers"; from
+  April 2026 there is no overall effectiveness line.
+- SIF (2013–2018): "Children's services in X are good." (or "The overall judgement is good."), then
+  "1. Children who need help and protection", "2. Children looked after and achieving permanence",
+  "2.1 Adoption performance", "2.2 Experiences and progress of care leavers",
+  "3. Leadership, management and governance", each followed by its grade.
+- Looked after children inspections (2013): "Overall effectiveness of services for looked after children and
+  young people Grade 3 (Adequate)".
+- Focused visits and monitoring visits give no grades.
+
+Only the report's text is read (never the PDF again): pass the loaded index's documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.document import Document
+from index.ratings.table import (
+    COMBINED_IN_CARE_LABEL,
+    ILACS_LABELS,
+    SIF_LABELS,
+    Area,
+    Judgement,
+    Quote,
+    parse_grade,
+)
+
+_GRADE = (
+    r"(?P<grade>Outstanding|Good|Requires?\s+improvement(?:\s+to\s+be\s+good)?|Adequate|Inadequate|"
+    r"Not\s+judged)\b"
+)
+NOT_JUDGED = "not_judged"  # the report says so in its table (e.g. the Isles of Scilly's children in care)
+FRONT_PAGES = 2  # the judgement table is on the first page, rarely running onto the second
+LAC_PAGES = 8  # a 2013 looked after children inspection states its grade a few pages in
+
+
+def _words(label: str) -> str:
+    """A label as a pattern that allows any whitespace (line breaks) between its words."""
+    return r"\s+".join(re.escape(w) for w in label.split())
+
+
+_ILACS = {
+    # "social work" left the label in 2026; some reports end the label with a full stop.
+    Area.LEADERS: re.compile(
+        r"The\s+impact\s+of\s+leaders\s+on\s+(?:social\s+work\s+)?practice\s+with\s+children\s+and\s+"
+        r"families\.?\s+" + _GRADE,
+        re.IGNORECASE,
+    ),
+    Area.HELP_AND_PROTECTION: re.compile(
+        _words(ILACS_LABELS[Area.HELP_AND_PROTECTION]) + r"\s+" + _GRADE, re.IGNORECASE
+    ),
+    Area.IN_CARE: re.compile(
+        rf"(?:{_words(COMBINED_IN_CARE_LABEL)}|{_words(ILACS_LABELS[Area.IN_CARE])})\s+{_GRADE}",
+        re.IGNORECASE,
+    ),
+    # Bedford's 2025 report reads "children care leavers".
+    Area.CARE_LEAVERS: re.compile(
+        r"The\s+experiences\s+and\s+progress\s+of\s+(?:children\s+)?care\s+leavers\s+" + _GRADE, re.IGNORECASE
+    ),
+    Area.OVERALL: re.compile(r"Overall\s+effectiveness\s+" + _GRADE, re.IGNORECASE),
+}
+_SIF = {
+    Area.HELP_AND_PROTECTION: re.compile(
+        r"(?<!progress of )" + _words(SIF_LABELS[Area.HELP_AND_PROTECTION]) + r"\s+" + _GRADE, re.IGNORECASE
+    ),
+    Area.IN_CARE: re.compile(_words(SIF_LABELS[Area.IN_CARE]) + r"\s+" + _GRADE, re.IGNORECASE),
+    Area.ADOPTION: re.compile(_words(SIF_LABELS[Area.ADOPTION]) + r"\s+" + _GRADE, re.IGNORECASE),
+    Area.CARE_LEAVERS: re.compile(
+        r"(?<!the )" + _words(SIF_LABELS[Area.CARE_LEAVERS]) + r"\s+" + _GRADE, re.IGNORECASE
+    ),
+    Area.LEADERS: re.compile(_words(SIF_LABELS[Area.LEADERS]) + r"\s+" + _GRADE, re.IGNORECASE),
+    Area.OVERALL: re.compile(
+        r"(?:Children['’]s\s+services\s+in\s+[^\n.]{1,80}?|"
+        r"The\s+overall\s+judgement\s+is(?:\s+that\s+children['’]s\s+services?)?)\s+"
+        r"(?:(?:are|is)\s+(?:judged\s+to\s+be\s+)?)?" + _GRADE,
+        re.IGNORECASE,
+    ),
+}
+_LAC_OVERALL = re.compile(
+    r"Overall\s+effectiveness\s+of\s+services\s+for\s+looked\s+after\s+children\s+and\s+young\s+people\s+"
+    r"Grade\s+\d\s+\((?P<grade>Outstanding|Good|Adequate|Inadequate)\)",
+    re.IGNORECASE,
+)
+_LAC_LABEL = "Overall effectiveness of services for looked after children and young people"
+_LAC_TITLE = re.compile(r"Inspection\s+of\s+looked\s+after\s+children\s+services", re.IGNORECASE)
+_SIF_TITLE = re.compile(
+    r"(?:Re-?i|I)nspection\s+of\s+services\s+for\s+children\s+in\s+need\s+of\s+help", re.IGNORECASE
+)
+_LSCB_TITLE = re.compile(
+    r"Review\s+of\s+the\s+effectiveness\s+of\s+the\s+Local\s+Safeguarding", re.IGNORECASE
+)
+_UNGRADED = ("focused visit", "monitoring visit", "joint targeted area inspection")
+
+
+@dataclass(frozen=True)
+class ReportReading:
+    """What a report says it is and the judgements it states (empty for visits that give none)."""
+
+    source: str
+    kind: str | None
+    judgements: tuple[Judgement, ...]
+
+
+def _front(doc: Document, pages: int) -> str:
+    if len(doc.pages) > pages:
+        return doc.text[: doc.pages[pages - 1].end]
+    return doc.text if doc.pages else doc.text[: 4000 * pages]
+
+
+def _label(doc: Document, match: re.Match[str], grade_start: int) -> str:
+    label = " ".join(doc.text[match.start() : grade_start].split())
+    return label.rstrip(" :")
+
+
+def _judgement(doc: Document, area: Area, match: re.Match[str], label: str | None = None) -> Judgement | None:
+    stated = match.group("grade")
+    grade = parse_grade(stated)
+    if grade is None and " ".join(stated.casefold().split()) != "not judged":
+        return None
+    quote = Quote(doc.source, doc.page_at(match.start()), match.group(0), match.start(), match.end())
+    return Judgement(
+        area,
+        label or _label(doc, match, match.start("grade")),
+        grade,
+        absent_reason=None if grade else NOT_JUDGED,
+        origin="report",
+        quote=quote,
+    )
+
+
+def report_kind(doc: Document) -> str | None:
+    """The kind of inspection a report says it is, from its first page; None when it does not say."""
+    stated = (doc.meta.inspection_type or "").casefold()
+    if stated in _UNGRADED:
+        return stated
+    head = doc.text[:1500]
+    if _LAC_TITLE.search(head):
+        return "looked after children inspection"
+    if _SIF_TITLE.search(head):
+        return "SIF"
+    if _LSCB_TITLE.search(head):
+        return "LSCB review"
+    if _ILACS[Area.LEADERS].search(_front(doc, FRONT_PAGES)):
+        return "ILACS"
+    return doc.meta.inspection_type
+
+
+def read_judgements(doc: Document) -> ReportReading:
+    """The judgements a report's judgement table states, each with its verbatim quote."""
+    kind = report_kind(doc)
+    found: list[Judgement] = []
+    if kind == "looked after children inspection":
+        if m := _LAC_OVERALL.search(_front(doc, LAC_PAGES)):
+            lac = _judgement(doc, Area.OVERALL, m, _LAC_LABEL)
+            found.extend([lac] if lac else [])
+    elif kind in ("ILACS", "SIF"):
+        front = _front(doc, FRONT_PAGES)
+        patterns = _SIF if kind == "SIF" else _ILACS
+        for area, pattern in patterns.items():
+            m = pattern.search(front)
+            if m is None:
+                continue
+            sif_overall = kind == "SIF" and area == Area.OVERALL
+            judgement = _judgement(doc, area, m, "Overall effectiveness" if sif_overall else None)
+            if judgement is not None:
+                found.append(judgement)
+    order = list(Area)
+    return ReportReading(doc.source, kind, tuple(sorted(found, key=lambda j: order.index(j.area))))
