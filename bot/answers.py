@@ -21,8 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bot.querylog import QueryLog
+from bot.ratings_answers import RatingsMemory
 from index.engine import Index
 from index.errors import IndexLibraryError
+from index.ratings import load_table
 from index.results import SearchResult
 from index.store import current_generation
 
@@ -58,6 +60,10 @@ class AnswerService:
         self._answers: OrderedDict[str, SearchResult] = OrderedDict()
         self._lock = threading.Lock()
         self.titles = {d.source: d.meta.title or d.source for d in index.documents}
+        self.ratings = load_table(
+            documents=index.documents
+        )  # judgements: the shipped table + indexed reports
+        self.shown_ratings = RatingsMemory()
         self._executor = ThreadPoolExecutor(max_workers=SEARCH_WORKERS, thread_name_prefix="search")
 
     async def ask(
@@ -109,12 +115,14 @@ class AnswerService:
         assert self.index_dir is not None
         try:
             fresh = await asyncio.to_thread(Index.load, self.index_dir, self.index.embedder)
+            ratings = await asyncio.to_thread(load_table, None, fresh.documents)
         except IndexLibraryError:
             log.warning(
                 "could not load the new index in %s; still serving the old one", generation, exc_info=True
             )
         else:
             self.titles = {d.source: d.meta.title or d.source for d in fresh.documents}
+            self.ratings = ratings
             self.index = fresh  # one assignment: a question sees the old index or the new, never a mix
             self._generation = generation
             log.info("now serving %s (%d documents)", generation.name, len(fresh.documents))

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from bot import render
 from bot.answers import AnswerService
+from bot.ratings_answers import answer_from_table, as_plain
 from index.errors import EmptyQuestionError, QuestionTooLongError
 
 
@@ -15,13 +16,17 @@ async def answer_line(service: AnswerService, line: str) -> str:
     question = line.strip()
     if not question:
         return ""
+    table = answer_from_table(question, service.ratings, service.shown_ratings)
+    first = as_plain(table[0].text) + "\n\n" if table is not None else ""
+    if table is not None and table[1]:
+        return first.strip()
     try:
         _, result = await service.ask(question)
     except EmptyQuestionError:
         return render.EMPTY_QUESTION.replace("/ask ", "")
     except QuestionTooLongError:
         return render.TOO_LONG
-    return render.render_plain(result, service.titles)
+    return first + render.render_plain(result, service.titles)
 
 
 def run_console(service: AnswerService, stdin: TextIO, stdout: TextIO, interactive: bool) -> None:

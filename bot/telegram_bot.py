@@ -10,6 +10,7 @@ import asyncio
 import html
 import logging
 import secrets
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,12 +40,14 @@ from telegram.ext import (
     filters,
 )
 
+from bot import ratings_answers as ratings
 from bot import render, render_admin
 from bot.answers import AnswerService
 from bot.maintenance import MAX_UPLOAD_BYTES, Maintenance, UndoExpiredError, UploadRejectedError, safe_name
 from bot.settings import Settings
-from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongError
+from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongError, UnknownCouncilError
 from index.maintain import UnknownSourceError
+from index.ratings.chart import draw_chart
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ SEND_ATTEMPTS = 4
 TYPING_AFTER = 0.3  # seconds a search may take before the user sees "typing…"
 NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
 T = TypeVar("T")
+CAPTION_LIMIT = 1024  # Telegram's limit on a photo caption
 
 
 def keyboard(buttons: tuple[tuple[render.Button, ...], ...]) -> InlineKeyboardMarkup | None:
@@ -98,6 +102,8 @@ def service_of(context: ContextTypes.DEFAULT_TYPE) -> AnswerService:
 async def send_answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Search, then reply with the rendered answer (split under 4096 characters, buttons on the last part)."""
     service = service_of(context)
+    if await send_ratings_first(message, question, service):
+        return
     user = message.from_user.id if message.from_user else None
     search = asyncio.ensure_future(service.ask(question, user, message.chat.type))
     # "typing…" only when the answer is not immediate: every Bot API call counts against Telegram's
@@ -121,6 +127,41 @@ async def send_answer(message: Message, question: str, context: ContextTypes.DEF
     for i, part in enumerate(parts):
         markup = keyboard(rendered.buttons) if i == len(parts) - 1 else None
         await with_retries(lambda p=part, m=markup: message.reply_text(p, reply_markup=m))  # type: ignore[misc]
+
+
+async def send_ratings_first(message: Message, question: str, service: AnswerService) -> bool:
+    """Answer a ratings question from the judgements table first; True when that is the whole answer."""
+    found = ratings.answer_from_table(question, service.ratings, service.shown_ratings)
+    if found is None:
+        return False
+    rendered, complete = found
+    await reply_parts(message, rendered.text, keyboard(rendered.buttons))
+    return complete
+
+
+async def send_ratings(message: Message, name: str, service: AnswerService) -> None:
+    """A council's full judgement history with its chart (the photo's caption is the chart's alt text)."""
+    try:
+        council = service.ratings.resolve(name)
+    except UnknownCouncilError as exc:
+        text = f"I don't know a council called “{html.escape(name)}”."
+        if exc.suggestions:
+            text += " Did you mean one of these?"
+        buttons = [[InlineKeyboardButton(s, callback_data=f"rt:{s[:58]}")] for s in exc.suggestions[:4]]
+        await message.reply_text(text, reply_markup=InlineKeyboardMarkup(buttons) if buttons else None)
+        return
+    rendered = ratings.render_council(council, service.ratings, service.shown_ratings)
+    await reply_parts(message, rendered.text, keyboard(rendered.buttons))
+    inspections = service.ratings.of_council(council.key)
+    if not any(i.overall is not None for i in inspections):
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        chart = await asyncio.to_thread(draw_chart, council.name, inspections, Path(folder) / "chart.png")
+        photo = chart.path.read_bytes()
+    caption = (
+        chart.alt_text if len(chart.alt_text) <= CAPTION_LIMIT else chart.alt_text[: CAPTION_LIMIT - 1] + "…"
+    )
+    await with_retries(lambda: message.reply_photo(photo, caption=caption, parse_mode=None))
 
 
 # ---------------------------------------------------------------------------------------------- handlers
@@ -148,7 +189,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         "Suffolk?</i>\n\nEvery answer is a verbatim quote with its source, date, page and a link. 📄 shows "
         "the whole passage, More shows further quotes, 👍/👎 tell the maintainers whether it helped.\n\n"
         "In groups: /ask your question, or mention me. Anywhere: type @ and my name, then a question.\n"
-        "/sources lists the documents I can search."
+        "/sources lists the documents I can search.\n\n"
+        "Ratings: /ratings Suffolk shows a council's Ofsted judgements over time with a chart; "
+        "/compare Bolton and Bury puts two side by side; or ask <i>which councils are outstanding?</i>"
     )
     admins: tuple[int, ...] = context.application.bot_data.get("admins", ())
     if update.effective_user is not None and update.effective_user.id in admins:
@@ -416,6 +459,56 @@ async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await with_retries(lambda: message.reply_text(render_admin.UNDONE.format(source=html.escape(source))))
 
 
+async def ratings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show a council's Ofsted judgements, newest first, with a trend and a chart: `/ratings council`."""
+    message = update.effective_message
+    if message is None:
+        return
+    name = " ".join(context.args or []).strip()
+    if not name:
+        await message.reply_text("Usage: /ratings council, e.g. /ratings Suffolk", parse_mode=None)
+        return
+    await send_ratings(message, name, service_of(context))
+
+
+async def compare_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Put two councils' latest judgements side by side: `/compare Bolton Bury`."""
+    message = update.effective_message
+    if message is None:
+        return
+    service = service_of(context)
+    pair = ratings.parse_two_councils(" ".join(context.args or []), service.ratings)
+    if pair is None:
+        await message.reply_text(
+            "Usage: /compare council and council, e.g. /compare Bolton and Bury (I could not read two "
+            "council names there).",
+            parse_mode=None,
+        )
+        return
+    await reply_parts(message, ratings.render_compare(pair[0], pair[1], service.ratings))
+
+
+async def ratings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """📄 under a grade: the report's verbatim line stating it; a council button: its ratings."""
+    query = update.callback_query
+    message = query.message if query is not None and isinstance(query.message, Message) else None
+    if query is None or query.data is None or message is None:
+        return
+    service = service_of(context)
+    if query.data.startswith("rt:"):
+        await query.answer()
+        await send_ratings(message, query.data.removeprefix("rt:"), service)
+        return
+    found = ratings.find_quote(service.shown_ratings, query.data)
+    if found is None:
+        await query.answer(render.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    inspection, judgement = found
+    council = service.ratings.resolve(inspection.council).name
+    await with_retries(lambda: message.reply_text(ratings.render_quote(inspection, judgement, council)))
+
+
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the maintainers' report (questions per day, unanswered, 👎) to admins only."""
     message = update.effective_message
@@ -496,6 +589,8 @@ def build_application(
     application.add_handler(CommandHandler("sources", sources))
     application.add_handler(CommandHandler("ask", ask_command))
     application.add_handler(CommandHandler("stats", stats))
+    application.add_handler(CommandHandler("ratings", ratings_command))
+    application.add_handler(CommandHandler("compare", compare_command))
     application.add_handler(CommandHandler("docs", docs))
     application.add_handler(CommandHandler("remove", remove))
     application.add_handler(CommandHandler("reindex", reindex))
@@ -505,6 +600,7 @@ def build_application(
     application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, not_text))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_handler(CallbackQueryHandler(undo, pattern=r"^u:"))
+    application.add_handler(CallbackQueryHandler(ratings_button, pattern=r"^r[qt]:"))
     application.add_handler(CallbackQueryHandler(button))
     application.add_error_handler(error_handler)
     return application

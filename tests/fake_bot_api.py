@@ -280,6 +280,9 @@ class FakeBotAPI:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):  # an uploaded photo or document
+                params[key] = value.file.read()
+                continue
             text = str(value)
             params[key] = json.loads(text) if key in JSON_FIELDS else text
         if method != "getUpdates" and self._plans.get(method):
@@ -380,6 +383,28 @@ class FakeBotAPI:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        self.messages[(chat_id, message_id)] = message
+        self.sent_to[chat_id] += 1
+        return message
+
+    async def _m_send_photo(self, params: dict[str, Any]) -> Any:
+        photo = params.get("photo")
+        if not isinstance(photo, bytes) or not photo.startswith(b"\x89PNG"):
+            raise _BadRequestError("photo is not a PNG upload")
+        caption = str(params.get("caption", ""))
+        if len(parsed_text(caption, params.get("parse_mode"))) > 1024:
+            raise _BadRequestError("message caption is too long")
+        chat_id = int(params["chat_id"])
+        message_id = next(self._message_ids)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": self._bot_user(),
+            "photo": [{"file_id": f"photo-{message_id}", "file_unique_id": f"p{message_id}", "width": 1000,
+                       "height": 600}],
+            "caption": caption,
+        }  # fmt: skip
         self.messages[(chat_id, message_id)] = message
         self.sent_to[chat_id] += 1
         return message
