@@ -23,7 +23,7 @@ from pathlib import Path
 from bot.querylog import QueryLog
 from bot.ratings_answers import RatingsMemory
 from index.engine import Index
-from index.errors import IndexLibraryError
+from index.errors import IndexLibraryError, IndexMismatchError
 from index.ratings import load_table
 from index.results import SearchResult
 from index.store import current_generation
@@ -114,7 +114,10 @@ class AnswerService:
         """Load ``generation`` and swap it in; a failure keeps the index being served."""
         assert self.index_dir is not None
         try:
-            fresh = await asyncio.to_thread(Index.load, self.index_dir, self.index.embedder)
+            try:
+                fresh = await asyncio.to_thread(Index.load, self.index_dir, self.index.embedder)
+            except IndexMismatchError:  # rebuilt with another encoder: load that one for its queries
+                fresh = await asyncio.to_thread(Index.load, self.index_dir)
             ratings = await asyncio.to_thread(load_table, None, fresh.documents)
         except IndexLibraryError:
             log.warning(

@@ -6,9 +6,10 @@ import logging
 from pathlib import Path
 
 from index.build import build_index
-from index.embedding import Embedder, SentenceTransformerEmbedder
+from index.embedding import Embedder
 from index.engine import Index
 from index.errors import IndexLibraryError
+from index.onnx_embedding import default_embedder
 from index.progress import encoding_bar
 from index.store import current_generation
 
@@ -26,12 +27,13 @@ def index_is_stale(docs_dir: Path, index_dir: Path) -> bool:
 
 def ensure_index(docs_dir: Path, index_dir: Path, embedder: Embedder | None = None) -> Index:
     """Load the index; build it first (progress bar on stderr) when missing or older than the documents."""
-    model = embedder or SentenceTransformerEmbedder()
     if index_is_stale(docs_dir, index_dir):
+        model = embedder or default_embedder()
         log.info("building the index of %s into %s", docs_dir, index_dir)
         with encoding_bar("indexing") as on_encode:
             summary = build_index(docs_dir, index_dir, model, on_encode=on_encode)
         for failure in summary.report.failures:
             log.warning("could not read %s: %s", failure.source, failure.reason)
         log.info("indexed %d documents into %d passages", summary.documents, summary.passages)
-    return Index.load(index_dir, model)
+        return Index.load(index_dir, model)
+    return Index.load(index_dir, embedder)  # without one, the encoder the index was built with

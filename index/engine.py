@@ -18,7 +18,7 @@ from index import store
 from index.chunking import Chunk, ChunkingParams, chunk_document
 from index.dedupe import sentence_key
 from index.document import Document
-from index.embedding import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
+from index.embedding import DEFAULT_MODEL, Embedder
 from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
 from index.glossary import expand
 from index.intent import (
@@ -32,6 +32,7 @@ from index.intent import (
     read_intent,
 )
 from index.lexical import LexicalIndex, tokenize
+from index.onnx_embedding import embedder_for
 from index.quoting import choose_quote
 from index.results import Hit, SearchResult
 
@@ -275,19 +276,20 @@ class Index:
     def load(
         cls, folder: Path, embedder: Embedder | None = None, chunking: ChunkingParams | None = None
     ) -> Index:
-        """Open a saved index. Without ``embedder`` the bundled model is loaded.
+        """Open a saved index. Without ``embedder`` the encoder the index was built with is loaded.
 
         Raises IndexNotFoundError, IndexCorruptError, or IndexMismatchError when the index was built with
         another format version, model, dimension or (if ``chunking`` is given) chunking parameters.
         """
         folder = Path(folder)
         meta = store.read_meta(folder)
-        if embedder is None:
-            if meta.get("model") != DEFAULT_MODEL:
+        if embedder is None:  # the encoder that built the index encodes its queries
+            embedder = embedder_for(str(meta.get("model")))
+            if embedder is None:
                 raise IndexMismatchError(
-                    f"index was built with model {meta.get('model')!r}, not {DEFAULT_MODEL!r}"
+                    f"index was built with model {meta.get('model')!r}, which this version cannot run "
+                    f"(it knows {DEFAULT_MODEL!r} and its ONNX variants)"
                 )
-            embedder = SentenceTransformerEmbedder()
         store.check_compatible(
             meta, embedder.name, embedder.dimension, chunking.as_dict() if chunking else None
         )
