@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.checkpoint import EncodingCheckpoint
 from index.chunking import ChunkingParams
 from index.embedding import Embedder
 from index.engine import Index, ProgressFn
 from index.errors import IndexLibraryError
 from index.loaders import LoadReport, load_folder
 from index.store import index_lock
+
+log = logging.getLogger(__name__)
 
 
 class NoDocumentsError(IndexLibraryError):
@@ -30,6 +34,7 @@ class BuildSummary:
     sentences: int
     load_seconds: float
     index_seconds: float
+    resumed_texts: int = 0  # texts whose vectors an earlier, stopped build of this folder had kept
 
     @property
     def ok(self) -> bool:
@@ -62,10 +67,24 @@ def build_index(
     aliases: dict[str, list[str]] = defaultdict(list)
     for duplicate, original in report.duplicates:
         aliases[original].append(duplicate)
-    index = Index.build(report.documents, embedder, chunking, aliases, progress=on_encode)
+    checkpoint = EncodingCheckpoint(index_dir, embedder.name)
+    cache = checkpoint.load()  # what a stopped build of this folder already encoded
+    resumed = len(cache.passages) + len(cache.sentences)
+    if resumed:
+        log.info("resuming: %d texts were encoded by an earlier, unfinished build", resumed)
+    index = Index.build(
+        report.documents,
+        embedder,
+        chunking,
+        aliases,
+        progress=on_encode,
+        cache=cache,
+        on_slice=checkpoint.save,
+    )
     index.docs_dir = str(docs_dir.resolve())
     with index_lock(index_dir):  # never switch generations under another change
         index.save(index_dir)
+    checkpoint.clear()
     return BuildSummary(
         report=report,
         documents=len(index.documents),
@@ -73,4 +92,5 @@ def build_index(
         sentences=len(index.passages.sentence_doc),
         load_seconds=loaded - started,
         index_seconds=time.perf_counter() - loaded,
+        resumed_texts=resumed,
     )

@@ -116,7 +116,14 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        if args.command == "build":
+            print(
+                "interrupted: the index was not changed; the texts encoded so far are kept, and the same "
+                "command resumes from them",
+                file=sys.stderr,
+            )
+        else:
+            print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
         sys.stderr.close()
@@ -161,6 +168,7 @@ def _print_build_summary(summary: BuildSummary, index_dir: Path, as_json: bool) 
                     "skipped": [{"source": s.source, "reason": s.reason} for s in report.skipped],
                     "duplicates": [{"source": d, "same_as": o} for d, o in report.duplicates],
                     "seconds": round(summary.load_seconds + summary.index_seconds, 2),
+                    "resumed_texts": summary.resumed_texts,
                 },
                 ensure_ascii=False,
             )
@@ -172,6 +180,8 @@ def _print_build_summary(summary: BuildSummary, index_dir: Path, as_json: bool) 
         f"Indexed {summary.documents} documents into {summary.passages} passages in {seconds:.1f}s "
         f"({rate:.1f} passages/s) -> {index_dir}"
     )
+    if summary.resumed_texts:
+        print(f"  resumed: {summary.resumed_texts} texts were already encoded by a stopped build")
     for doc in report.documents:
         for warning in doc.warnings:
             print(f"  warning: {doc.source}: {warning}")

@@ -68,6 +68,7 @@ MARGIN_SCALE = 50.0  # fused-score lead over the next hit, times this
 DEFAULT_THRESHOLD = 0.62
 
 ProgressFn = Callable[[int, int], None]
+SliceFn = Callable[[str, Sequence[str], "npt.NDArray[np.float32]"], None]  # (kind, texts, their vectors)
 SearchMode = Literal["hybrid", "dense", "lexical"]
 
 
@@ -144,11 +145,13 @@ class Index:
         aliases: Mapping[str, Sequence[str]] | None = None,
         progress: ProgressFn | None = None,
         cache: VectorCache | None = None,
+        on_slice: SliceFn | None = None,
     ) -> Index:
         """Chunk, embed and index ``documents``; ``progress(done, total)`` follows the encoding.
 
         ``cache`` holds vectors already computed for texts (from :meth:`vector_cache` of an earlier index):
         those texts are not encoded again, so updating an index encodes only new and changed documents.
+        ``on_slice(kind, texts, vectors)`` sees every slice as it is encoded (for resumable builds).
         """
         params = chunking or ChunkingParams()
         chunks_per_doc: list[list[Chunk]] = [chunk_document(d, params) for d in documents]
@@ -194,9 +197,11 @@ class Index:
         new_passages = [t for t in dict.fromkeys(texts) if t not in known.passages]
         new_sentences = [t for t in dict.fromkeys(sentence_texts) if t not in known.sentences]
         total = len(new_passages) + len(new_sentences)
-        encoded = _encode_with_progress(embedder, new_passages, progress, 0, total)
+        encoded = _encode_with_progress(embedder, new_passages, progress, 0, total, "passages", on_slice)
         passage_lookup = {**known.passages, **dict(zip(new_passages, encoded, strict=True))}
-        encoded = _encode_with_progress(embedder, new_sentences, progress, len(new_passages), total)
+        encoded = _encode_with_progress(
+            embedder, new_sentences, progress, len(new_passages), total, "sentences", on_slice
+        )
         sentence_lookup = {**known.sentences, **dict(zip(new_sentences, encoded, strict=True))}
         passage_vectors = _stack([passage_lookup[t] for t in texts], embedder.dimension)
         sentence_vectors = _stack([sentence_lookup[t] for t in sentence_texts], embedder.dimension)
@@ -583,12 +588,16 @@ def _encode_with_progress(
     progress: ProgressFn | None,
     done: int,
     total: int,
+    kind: str = "passages",
+    on_slice: SliceFn | None = None,
     batch: int = 256,
 ) -> npt.NDArray[np.float32]:
-    """Encode in slices so that a progress bar can follow."""
+    """Encode in slices so that a progress bar can follow (and a checkpoint can keep each slice)."""
     parts = []
     for i in range(0, len(texts), batch):
         parts.append(embedder.encode(texts[i : i + batch]))
+        if on_slice is not None:
+            on_slice(kind, texts[i : i + batch], parts[-1])
         if progress:
             progress(done + min(i + batch, len(texts)), total)
     if not parts:

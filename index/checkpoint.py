@@ -1,0 +1,71 @@
+"""Encoded vectors kept while a build runs, so that a stopped build resumes without re-encoding.
+
+A build of the whole Ofsted corpus encodes for many minutes. Every slice of texts it encodes is written here
+(``INDEX_DIR/partial-build/``: the texts as JSON and their vectors as .npy, each pair written aside and
+renamed, so a kill leaves whole slices only). The next build into the same index folder reads them back as a
+:class:`~index.engine.VectorCache` and encodes only the rest; a successful build deletes the folder. Slices of
+another model are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from index.engine import VectorCache
+
+log = logging.getLogger(__name__)
+
+FOLDER = "partial-build"
+
+
+class EncodingCheckpoint:
+    """The slices encoded so far by builds of one index folder with one model."""
+
+    def __init__(self, index_dir: Path, model: str) -> None:
+        self.folder = index_dir / FOLDER
+        self.model = model
+        self._count = 0
+
+    def load(self) -> VectorCache:
+        """Every slice written so far for this model (an empty cache when there is none)."""
+        cache = VectorCache()
+        if not self.folder.is_dir():
+            return cache
+        for names in sorted(self.folder.glob("slice-*.json")):
+            vectors_file = names.with_suffix(".npy")
+            try:
+                header = json.loads(names.read_text(encoding="utf-8"))
+                vectors = np.load(vectors_file)
+            except (OSError, ValueError) as exc:
+                log.warning("ignoring a damaged checkpoint slice %s: %s", names.name, exc)
+                continue
+            if header.get("model") != self.model or len(header.get("texts", [])) != len(vectors):
+                continue
+            target = cache.passages if header.get("kind") == "passages" else cache.sentences
+            target.update(zip(header["texts"], vectors.astype(np.float32), strict=True))
+            self._count = max(self._count, int(names.stem.split("-")[1]) + 1)
+        return cache
+
+    def save(self, kind: str, texts: Sequence[str], vectors: npt.NDArray[np.float32]) -> None:
+        """Keep one encoded slice; ``kind`` is "passages" or "sentences"."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stem = f"slice-{self._count:06d}"
+        self._count += 1
+        header = json.dumps({"model": self.model, "kind": kind, "texts": list(texts)}, ensure_ascii=False)
+        tmp_vectors, tmp_header = self.folder / f".{stem}.npy", self.folder / f".{stem}.json"
+        with tmp_vectors.open("wb") as out:
+            np.save(out, vectors.astype(np.float32))  # exact: a resumed build equals a one-shot one
+        tmp_header.write_text(header, encoding="utf-8")
+        tmp_vectors.replace(self.folder / f"{stem}.npy")  # the vectors first: a header implies its vectors
+        tmp_header.replace(self.folder / f"{stem}.json")
+
+    def clear(self) -> None:
+        """Forget the slices (after a successful build)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
