@@ -17,6 +17,7 @@ import numpy.typing as npt
 from index import store
 from index.chunking import Chunk, ChunkingParams, chunk_document
 from index.dedupe import sentence_key
+from index.dense import build_dense, read_dense
 from index.document import Document
 from index.embedding import DEFAULT_MODEL, Embedder
 from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
@@ -206,9 +207,7 @@ class Index:
         passage_vectors = _stack([passage_lookup[t] for t in texts], embedder.dimension)
         sentence_vectors = _stack([sentence_lookup[t] for t in sentence_texts], embedder.dimension)
         log.debug("encoded %d of %d texts (the rest were cached)", total, len(texts) + len(sentence_texts))
-        dense = faiss.IndexFlatIP(embedder.dimension)
-        if len(passage_vectors):
-            dense.add(passage_vectors)
+        dense = build_dense(passage_vectors, embedder.dimension)
         lexical = LexicalIndex.build(texts) if texts else LexicalIndex.build(["\u2205"])
         return cls(
             documents,
@@ -304,7 +303,7 @@ class Index:
             with np.load(gen / "passages.npz") as arrays:
                 passages = Passages(**{name: arrays[name] for name in Passages.__dataclass_fields__})
             sentence_vectors = np.load(gen / "sentence_vectors.npy", mmap_mode="r")
-            dense = faiss.read_index(str(gen / "dense.faiss"))
+            dense = read_dense(gen / "dense.faiss")
             lexical = LexicalIndex.load(gen / "bm25")
         except (OSError, KeyError, ValueError, RuntimeError) as exc:
             raise IndexCorruptError(f"cannot read the index in {gen}: {exc}") from exc

