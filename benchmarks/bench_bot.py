@@ -52,14 +52,17 @@ async def run_users(
     return time.perf_counter() - started, latencies
 
 
-async def main_async(per_user: int, modes: list[str]) -> None:
+async def main_async(per_user: int, modes: list[str], docs: Path, index_dir: Path) -> None:
     print(f"machine: {describe()}")
     questions = [
         json.loads(line)["question"]
         for line in (ROOT / "benchmarks/questions/documents.jsonl").read_text().splitlines()
         if line.strip()
     ]
-    service = AnswerService(ensure_index(ROOT / "documents", ROOT / "var/index"))
+    service = AnswerService(ensure_index(docs, index_dir))
+    print(
+        f"index: {index_dir} ({service.index.passage_count} passages, encoder {service.index.embedder.name})"
+    )
     for q in questions[:5]:
         service.index.search(q, 12)
     direct = []
@@ -93,9 +96,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions-per-user", type=int, default=4)
     parser.add_argument("--mode", choices=["polling", "webhook", "both"], default="both")
+    parser.add_argument("--docs", type=Path, default=ROOT / "documents")
+    parser.add_argument("--index", type=Path, default=ROOT / "var/index")
     args = parser.parse_args()
     modes = ["polling", "webhook"] if args.mode == "both" else [args.mode]
-    asyncio.run(main_async(args.questions_per_user, modes))
+    asyncio.run(main_async(args.questions_per_user, modes, args.docs, args.index))
 
 
 if __name__ == "__main__":

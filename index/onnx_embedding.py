@@ -155,6 +155,8 @@ class OnnxEmbedder:
             options = ort.SessionOptions()
             options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            # No spin-waiting after a run: FAISS and BM25 need the cores right after a query is encoded.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             self._session: Any = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         except (OSError, RuntimeError, ValueError, ImportError) as exc:
             raise EmbedderUnavailableError(f"cannot prepare the ONNX encoder: {exc}") from exc
