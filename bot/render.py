@@ -16,6 +16,7 @@ from index.results import Hit, SearchResult
 
 MAX_MESSAGE = 4096  # Telegram's limit on a message's text, after entity parsing
 PER_PAGE = 3  # quotes per message; "More" shows the next ones
+ALSO_IN_NAMED = 2  # documents named under a quote that others publish too (Ofsted's boilerplate: 100+)
 
 NOTHING_FOUND = (
     "I found nothing on that in the reports I have. Try naming the council or the topic in other words "
@@ -98,9 +99,16 @@ def render_hit_html(number: int | None, hit: Hit, titles: Mapping[str, str] | No
         lines.append(cite)
     lines.append(f"<blockquote>{html.escape(hit.quote)}</blockquote>")
     if hit.also_in:
-        named = [html.escape((titles or {}).get(s, s)) for s in hit.also_in]
-        lines.append("Also in: " + "; ".join(named))
+        lines.append(html.escape(also_in_line(hit, titles)))
     return "\n".join(lines)
+
+
+def also_in_line(hit: Hit, titles: Mapping[str, str] | None = None) -> str:
+    """ "Also in: A; B and 123 other documents" — the same words published elsewhere, kept short."""
+    named = [(titles or {}).get(s, s) for s in hit.also_in[:ALSO_IN_NAMED]]
+    rest = len(hit.also_in) - len(named)
+    more = f" and {rest} other document{'s' if rest > 1 else ''}" if rest else ""
+    return "Also in: " + "; ".join(named) + more
 
 
 def render_answer(
@@ -148,7 +156,7 @@ def render_plain(result: SearchResult, titles: Mapping[str, str] | None = None) 
         if hit.url:
             lines.append(f"   {hit.url}")
         if hit.also_in:
-            lines.append("   Also in: " + "; ".join((titles or {}).get(s, s) for s in hit.also_in))
+            lines.append("   " + also_in_line(hit, titles))
         out.append("\n".join(x for x in lines if x))
     return "\n\n".join(out)
 

@@ -113,3 +113,16 @@ def test_bad_setting_stops_start_up_with_one_clear_line() -> None:
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("bad setting BOT_ADMIN_IDS")
+
+
+def test_a_sentence_published_in_many_reports_names_two_and_counts_the_rest() -> None:
+    from dataclasses import replace
+
+    from bot.render import render_answer
+    from index.results import SearchResult
+
+    base = hit("Care leavers have a personal adviser.")
+    many = replace(base, also_in=tuple(f"ofsted/council-{n}.pdf" for n in range(125)))
+    rendered = render_answer(SearchResult("q", True, (many,), 0.5), "abc")
+    assert "Also in: ofsted/council-0.pdf; ofsted/council-1.pdf and 123 other documents" in rendered.text
+    assert len(rendered.text) < 1000
