@@ -202,7 +202,7 @@ def _info(index_dir: Path, as_json: bool) -> int:
         return EXIT_OK
     print(f"index:      {index_dir}")
     print(f"documents:  {len(meta['documents'])}")
-    print(f"passages:   {meta['passages']}")
+    print(f"passages:   {meta['passages']} (vector search: {meta.get('vector_search', 'exact')})")
     print(f"model:      {meta['model']} ({meta['dimension']} dimensions)")
     print(f"chunking:   {meta['chunking']}")
     print(f"built at:   {meta['built_at']}")

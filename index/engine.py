@@ -18,6 +18,7 @@ from index import store
 from index.chunking import Chunk, ChunkingParams, chunk_document
 from index.dedupe import sentence_key
 from index.dense import build_dense, read_dense
+from index.dense import kind as dense_kind
 from index.document import Document
 from index.embedding import DEFAULT_MODEL, Embedder
 from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
@@ -264,6 +265,7 @@ class Index:
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "passages": self.passage_count,
             "sentences": len(self.passages.sentence_doc),
+            "vector_search": dense_kind(self.dense),  # "exact", or "hnsw" from ANN_FROM passages
             "documents": [
                 {
                     "source": d.source,
