@@ -1,8 +1,9 @@
 """Answer quality on the development question sets: hybrid against BM25-only and dense-only, one run.
 
-Run: ``.venv/bin/python benchmarks/bench_quality.py``. It builds missing indexes (``var/index`` from
-documents/, ``var/eval_subset`` from eight councils of ``../shared/ofsted_reports``: about two minutes). All
-three modes use the same question priors (council, year, section); only the rankings fused differ.
+Run: ``.venv/bin/python benchmarks/bench_quality.py``. It builds missing indexes with the default (fast)
+encoder (``var/quality-documents`` from documents/, ``var/quality-subset`` from eight councils of
+``../shared/ofsted_reports``: under a minute). All three modes use the same question priors (council, year,
+section); only the rankings fused differ.
 """
 
 from __future__ import annotations
@@ -14,31 +15,45 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe
 from index.build import build_index
-from index.embedding import SentenceTransformerEmbedder
 from index.engine import FEATURES, Index, SearchMode
 from index.evaluation import evaluate, read_questions, summary_lines
+from index.onnx_embedding import default_embedder
 from index.store import current_generation
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBSET = ["bolton", "bury", "barnet", "plymouth", "wigan", "leeds", "kent", "manchester"]
 SETS = [
-    ("documents/", ROOT / "documents", (), ROOT / "var/index", ROOT / "benchmarks/questions/documents.jsonl"),
+    (
+        "documents/",
+        ROOT / "documents",
+        (),
+        ROOT / "var/quality-documents",
+        ROOT / "benchmarks/questions/documents.jsonl",
+    ),
     (
         "8 councils, 27 Ofsted reports",
         ROOT.parent / "shared/ofsted_reports",
         tuple(f"{c}/*" for c in SUBSET),
-        ROOT / "var/eval_subset",
+        ROOT / "var/quality-subset",
         ROOT / "benchmarks/questions/ofsted_subset.jsonl",
     ),
 ]
-# (label, mode, document priors, section priors, glossary): a ladder, each step adding one idea.
-STEPS: tuple[tuple[str, SearchMode, bool, bool, bool], ...] = (
-    ("BM25-only", "lexical", False, False, False),
-    ("dense-only (MiniLM)", "dense", False, False, False),
-    ("hybrid RRF (dense + BM25 + best sentence)", "hybrid", False, False, False),
-    ("+ council/year/now/primary-source priors", "hybrid", True, False, False),
-    ("+ section priors and quote form", "hybrid", True, True, False),
-    ("+ domain glossary for BM25 (= default)", "hybrid", True, True, True),
+# (label, mode, document priors, section priors, glossary, judgement lines): one idea a step.
+STEPS: tuple[tuple[str, SearchMode, bool, bool, bool, bool], ...] = (
+    ("BM25-only", "lexical", False, False, False, False),
+    ("dense-only (MiniLM)", "dense", False, False, False, False),
+    ("hybrid RRF (dense + BM25 + best sentence)", "hybrid", False, False, False, False),
+    ("+ council/year/now/primary-source priors", "hybrid", True, False, False, False),
+    ("+ section priors and quote form", "hybrid", True, True, False, False),
+    ("+ domain glossary for BM25", "hybrid", True, True, True, False),
+    (
+        "+ the report's judgement line first for rating questions (= default)",
+        "hybrid",
+        True,
+        True,
+        True,
+        True,
+    ),
 )
 
 
@@ -47,7 +62,7 @@ HEADER = "| step | R@1 | R@3 | R@5 | MRR@10 | quote@1 | paraphrase R@3 | abstent
 
 def main() -> None:
     print(f"machine: {describe()}")
-    embedder = SentenceTransformerEmbedder()
+    embedder = default_embedder()
     for name, docs, include, index_dir, questions_file in SETS:
         if not docs.is_dir():
             print(f"skipped {name}: {docs} is missing")
@@ -56,7 +71,7 @@ def main() -> None:
             current_generation(index_dir)
         except Exception:  # noqa: BLE001 - any unreadable index is rebuilt
             build_index(docs, index_dir, embedder, include=include)
-        index = Index.load(index_dir, embedder)
+        index = Index.load(index_dir)  # with the encoder it was built with
         questions = read_questions(questions_file, {d.source: d.text for d in index.documents})
         for q in questions[:10]:  # warm up, so that the first step's latency is not the model's first call
             index.search(q.question, 10)
@@ -64,12 +79,13 @@ def main() -> None:
         print("| step | R@1 | R@3 | R@5 | MRR@10 | quote@1 | para. R@3 | abstention | false abst. | p50 ms |")
         print("|---|---|---|---|---|---|---|---|---|---|")
         report = None
-        for label, mode, doc_priors, section_priors, glossary in STEPS:
+        for label, mode, doc_priors, section_priors, glossary, judgement_lines in STEPS:
             FEATURES.document_priors, FEATURES.section_priors, FEATURES.glossary = (
                 doc_priors,
                 section_priors,
                 glossary,
             )
+            FEATURES.judgement_lines = judgement_lines
             report = evaluate(index, questions, 10, mode)
             d = report.as_json()
             para = d["by_kind"].get("paraphrase", {}).get("recall@3")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,8 @@ from index.intent import (
     QueryIntent,
     council_key,
     document_prior,
+    document_years,
+    judgement_areas,
     newest_by_council,
     passage_prior,
     read_intent,
@@ -36,6 +39,8 @@ from index.intent import (
 from index.lexical import LexicalIndex, tokenize
 from index.onnx_embedding import embedder_for
 from index.quoting import choose_quote
+from index.ratings.reports import read_judgements
+from index.ratings.table import Area, Judgement
 from index.results import Hit, SearchResult
 
 log = logging.getLogger(__name__)
@@ -53,17 +58,35 @@ class Features:
     document_priors: bool = True  # council, year, "now", primary source
     section_priors: bool = True  # "what needs to improve" sections, judgements, quote form
     glossary: bool = True  # domain glossary words added to the question for BM25
+    judgement_lines: bool = True  # a rating question's answer: the report's judgement line, first
 
 
 FEATURES = Features()
 JUDGEMENT_BONUS = 0.2  # added to a sentence's quote score when it states a grade and the question asks one
 LABEL_PENALTY = 0.4  # taken off a title, a bare heading or an "Inspection dates" line as a quote
+JUDGEMENT_LINE_CONFIDENCE = 0.9  # the asked council's own judgement line for the asked area and year
+AREA_BONUS = 0.25  # a stated judgement of the area the question asks about (overall when it names none)
+_TRAILING_NUMBERS = re.compile(r"[\s\d]+$")  # "What needs to improve?\n1": a heading and a list number
+_CONTENTS_LINE = re.compile(r"\S\s+\d{1,3}\s*(?:\n|$)")  # "Service information 3": a table of contents
 _FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only label the report
 # The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
 # benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md): bias, then one weight per
 # feature in the order of ``HitFeatures``.
 CONFIDENCE_WEIGHTS = (-2.448, 7.247, 1.001, 0.0, 0.0)
 MISSING_SCALE = 7.0  # IDF of the most telling question word the passage lacks, divided by this
+# A question about what minutes, news or councillors said wants those, not the report's judgement line.
+_OTHER_SOURCES = re.compile(
+    r"\b(minutes|committee|councillors?|press release|news|article|newspaper|bbc|reported by)\b",
+    re.IGNORECASE,
+)
+_AREA_OF = {
+    "overall": Area.OVERALL,
+    "help": Area.HELP_AND_PROTECTION,
+    "in care": Area.IN_CARE,
+    "leavers": Area.CARE_LEAVERS,
+    "leaders": Area.LEADERS,
+    "adoption": Area.ADOPTION,
+}
 MARGIN_SCALE = 50.0  # fused-score lead over the next hit, times this
 # Confidence the top hit needs for the question to count as answered: calibrated by benchmarks/calibrate.py
 # on the development questions (results in benchmarks/RESULTS.md).
@@ -131,6 +154,7 @@ class Index:
         self._council_keys = {council_key(d.meta.council) for d in self.documents if d.meta.council}
         self._newest = newest_by_council(self.documents)
         # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
+        self._judgements: dict[int, tuple[Judgement, ...]] = {}  # judgement tables read so far, by doc
         self._plain_headings = [{h.heading.rstrip("?:. ") for h in d.sections} for d in self.documents]
         self._docs_by_key: dict[int, set[int]] = defaultdict(set)
         for doc_id, key in zip(passages.sentence_doc.tolist(), passages.sentence_key.tolist(), strict=True):
@@ -357,6 +381,8 @@ class Index:
         qvec = self.embedder.encode([query])[0]
         intent = read_intent(query, self._council_keys, self.lexical.knows)
         hits = self._rank(query, qvec, k, mode, intent)
+        if mode == "hybrid" and FEATURES.judgement_lines:
+            hits = self._with_judgement_line(query, hits, intent, k)
         # A question only about councils this index does not hold has no answer here, however close the
         # wording of another council's report.
         about_elsewhere = bool(intent.elsewhere) and not intent.councils
@@ -447,6 +473,72 @@ class Index:
             hits[i] = replace(hit, margin=margin, confidence=confidence(features))
         return hits
 
+    def _with_judgement_line(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
+        """For "how is X rated (for Y, in Z)?": the report's own judgement line first, verbatim.
+
+        The line of the judgement table that states the asked area's grade ("Overall effectiveness Requires
+        improvement to be good", "The experiences and progress of care leavers: good") answers a rating
+        question better than any sentence about it. It is read from the named council's report of the asked
+        year (else its newest), exactly as ``python -m index ratings`` reads it.
+        """
+        if not intent.asks_rating or len(intent.councils) != 1 or _OTHER_SOURCES.search(query):
+            return hits
+        areas = [_AREA_OF[a] for a in sorted(intent.areas) if a in _AREA_OF] or [Area.OVERALL]
+        found: list[tuple[float, str, int, Judgement]] = []
+        for doc_id, doc in enumerate(self.documents):
+            if not doc.meta.council or council_key(doc.meta.council) not in intent.councils:
+                continue
+            if doc_id not in self._judgements:
+                self._judgements[doc_id] = read_judgements(doc).judgements
+            if intent.years and not intent.years & document_years(doc):
+                continue  # a year was asked: only that year's report states its judgement
+            for judgement in self._judgements[doc_id]:
+                if judgement.area not in areas and not (
+                    Area.IN_CARE in areas and "looked after children" in judgement.label  # 2013's one grade
+                ):
+                    continue
+                if judgement.grade is not None and judgement.quote is not None:
+                    prior = document_prior(doc, doc_id in self._newest, intent)
+                    found.append((prior, doc.meta.published or "", doc_id, judgement))
+                    break
+        if not found:
+            return hits
+        _, _, doc_id, judgement = max(found, key=lambda f: (f[0], f[1]))
+        quote = judgement.quote
+        assert quote is not None
+        doc = self.documents[doc_id]
+        pids = np.flatnonzero(self.passages.doc == doc_id)
+        pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), quote.start)), None)
+        if pid is None:
+            return hits
+        p_start, p_end = self.passage_span(pid)
+        top = hits[0] if hits else None
+        line = Hit(
+            source=doc.source,
+            quote=doc.text[quote.start : quote.end],
+            passage=doc.text[p_start:p_end],
+            score=(top.score if top else 0.0) + 1e-6,
+            confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0),
+            title=doc.meta.title,
+            publisher=doc.meta.publisher,
+            published=doc.meta.published,
+            url=doc.meta.url,
+            council=doc.meta.council,
+            page=doc.page_at(quote.start),
+            heading=doc.heading_at(p_start),
+            inspection_dates=doc.meta.inspection_dates,
+            inspection_type=doc.meta.inspection_type,
+            also_in=tuple(self.aliases.get(doc.source, ())),
+            quote_start=quote.start,
+            quote_end=quote.end,
+            passage_start=p_start,
+            passage_end=p_end,
+            cosine=top.cosine if top else 0.0,
+            coverage=top.coverage if top else 0.0,
+        )
+        rest = [h for h in hits if not (h.source == line.source and h.passage_start == p_start)]
+        return [line, *rest][:k]
+
     def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent) -> float:
         """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
         minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
@@ -456,12 +548,20 @@ class Index:
         doc = self.documents[doc_id]
         if intent.asks_rating and len(sentence.split()) <= 30 and JUDGEMENT_SENTENCE.search(sentence):
             bonus += JUDGEMENT_BONUS
-        bare = sentence.rstrip("?:. ")
+            # The judgement of the area asked ("help and protection", or overall when none is named) wins
+            # over a judgement of another area in the same passage.
+            stated = judgement_areas(sentence)
+            if stated & intent.areas:
+                bonus += AREA_BONUS
+            elif stated:
+                bonus -= AREA_BONUS / 2
+        bare = _TRAILING_NUMBERS.sub("", sentence).rstrip("?:. ")
         if (
             (doc.meta.title and bare and bare in doc.meta.title)
             or (doc.context and bare and bare in doc.context)
             or (not intent.asks_date and sentence.startswith(_FRONT_LABELS))
             or (bare in self._plain_headings[doc_id] and not GRADED.search(bare))
+            or len(_CONTENTS_LINE.findall(sentence)) >= 2
         ):
             bonus -= LABEL_PENALTY
         return bonus
@@ -564,6 +664,10 @@ class HitFeatures:
     def as_tuple(self) -> tuple[float, float, float, float]:
         """The features in the order of CONFIDENCE_WEIGHTS[1:]."""
         return (self.cosine, self.coverage, self.missing, self.margin)
+
+
+def _holds(span: tuple[int, int], offset: int) -> bool:
+    return span[0] <= offset < span[1]
 
 
 def confidence(features: HitFeatures) -> float:

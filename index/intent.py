@@ -96,7 +96,8 @@ _ASKS_IMPROVEMENT = re.compile(
 _ASKS_DATE = re.compile(r"\b(when|dates?|what (?:month|year|day)|how long ago)\b", re.IGNORECASE)
 _ASKS_RATING = re.compile(
     r"\b(rated?|ratings?|grades?|graded|judged?|judgements?|judgments?|verdict|score[ds]?|outstanding|"
-    r"inadequate|requires improvement|how good|any good|overall effectiveness)\b",
+    r"inadequate|requires improvement|how good|any good|overall effectiveness|overall (?:result|outcome)|"
+    r"ofsted (?:result|outcome)s?)\b",
     re.IGNORECASE,
 )
 IMPROVEMENT_HEADING = re.compile(
@@ -114,6 +115,28 @@ JUDGEMENT_SENTENCE = re.compile(
     r"requires improvement)",
     re.IGNORECASE,
 )
+# The area of a judgement, as questions and reports name it. A question naming none asks for the overall one.
+JUDGEMENT_AREAS: dict[str, re.Pattern[str]] = {
+    "leavers": re.compile(r"\b(care leavers?|leaving care|left care|leave care)\b", re.IGNORECASE),
+    "in care": re.compile(
+        r"\b(children (?:looked after|in care)|looked[- ]after|in care|cic|cla|lac)\b(?! and care leavers)",
+        re.IGNORECASE,
+    ),
+    "help": re.compile(r"\b(help and protection|protection|protect|at risk|need help)\b", re.IGNORECASE),
+    "leaders": re.compile(r"\b(leaders?|leadership|management|governance)\b", re.IGNORECASE),
+    "adoption": re.compile(r"\b(adoption|adopted|adopt)\b", re.IGNORECASE),
+    "overall": re.compile(r"\b(overall|children'?s services in .{2,60} (?:are|were))\b", re.IGNORECASE),
+}
+
+
+def judgement_areas(text: str) -> set[str]:
+    """The judgement areas ``text`` names ("help", "in care", "leavers", "leaders", "adoption", "overall")."""
+    found = {area for area, pattern in JUDGEMENT_AREAS.items() if pattern.search(text)}
+    if "leavers" in found and re.search(r"\bin care and care leavers\b", text, re.IGNORECASE):
+        found.add("in care")  # the combined judgement before 2023 answers both
+    return found
+
+
 SECTION_FOCUS = 1.3  # a passage of the kind of section the question asks for (improvements, judgements)
 
 
@@ -133,6 +156,7 @@ class QueryIntent:
     asks_rating: bool = False
     since: frozenset[int] = frozenset()  # years the question measures change from ("since 2021")
     asks_date: bool = False
+    areas: frozenset[str] = frozenset({"overall"})  # judgement areas it names (see judgement_areas)
 
 
 # Short forms people use for councils with long names.
@@ -210,6 +234,7 @@ def read_intent(
         asks_rating=bool(_ASKS_RATING.search(question)),
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
+        areas=frozenset(judgement_areas(question) or {"overall"}),
     )
 
 
