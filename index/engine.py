@@ -386,7 +386,12 @@ class Index:
         # A question only about councils this index does not hold has no answer here, however close the
         # wording of another council's report.
         about_elsewhere = bool(intent.elsewhere) and not intent.councils
-        answered = bool(hits) and hits[0].confidence >= self.threshold and not about_elsewhere
+        answered = (
+            bool(hits)
+            and hits[0].confidence >= self.threshold
+            and not about_elsewhere
+            and not self._no_report_of_that_year(intent)
+        )
         return SearchResult(question, answered, tuple(hits), self.threshold)
 
     def _candidates(
@@ -472,6 +477,18 @@ class Index:
             features = HitFeatures(hit.cosine, hit.coverage, hit.missing, margin)
             hits[i] = replace(hit, margin=margin, confidence=confidence(features))
         return hits
+
+    def _no_report_of_that_year(self, intent: QueryIntent) -> bool:
+        """A rating question about a council's inspection in a year none of its indexed reports is from:
+        any grade quoted would be another inspection's."""
+        if not (intent.asks_rating and intent.councils and intent.years):
+            return False
+        return not any(
+            doc.meta.council
+            and council_key(doc.meta.council) in intent.councils
+            and intent.years & document_years(doc)
+            for doc in self.documents
+        )
 
     def _with_judgement_line(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
         """For "how is X rated (for Y, in Z)?": the report's own judgement line first, verbatim.
