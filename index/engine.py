@@ -29,9 +29,11 @@ from index.intent import (
     JUDGEMENT_SENTENCE,
     QueryIntent,
     council_key,
+    distinctive_identities,
     document_prior,
     document_years,
     judgement_areas,
+    names_document,
     newest_by_council,
     passage_prior,
     read_intent,
@@ -154,6 +156,7 @@ class Index:
         self.threshold = threshold
         self._council_keys = {council_key(d.meta.council) for d in self.documents if d.meta.council}
         self._newest = newest_by_council(self.documents)
+        self._identities = distinctive_identities(self.documents)
         # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
         self._judgements: dict[int, tuple[Judgement, ...]] = {}  # judgement tables read so far, by doc
         self._plain_headings = [{h.heading.rstrip("?:. ") for h in d.sections} for d in self.documents]
@@ -441,8 +444,11 @@ class Index:
         terms = set(tokenize(query))
         named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
         query_weights = {t: self.lexical.weight(t) for t in terms - named}
+        named_docs = [names_document(query, identity) for identity in self._identities]
+        if any(named_docs):
+            intent = replace(intent, names_source=True)
         priors = [
-            document_prior(d, i in self._newest, intent) if FEATURES.document_priors else 1.0
+            document_prior(d, i in self._newest, intent, named_docs[i]) if FEATURES.document_priors else 1.0
             for i, d in enumerate(self.documents)
         ]
         candidates = [

@@ -60,6 +60,13 @@ NEWEST = 1.1  # the newest document of its council, when the question names no y
 NEWEST_ASKED = 1.3  # ... when the question asks about now / the latest
 OLDER_ASKED = 0.8
 PRIMARY_SOURCE = 1.1  # the inspection report itself, over news and minutes quoting it
+# Words that say what kind of document something is, as questions name them ("in the committee minutes").
+SOURCE_KINDS = frozenset(
+    ["minutes", "committee", "meeting", "cabinet", "press", "release", "statement", "news", "article",
+     "monitoring", "focused", "letter", "jtai", "targeted", "bbc"]
+)  # fmt: skip
+NAMED_SOURCE = 1.5  # a document the question names by what it is ("the committee minutes", "the BBC")
+IDENTITY_SHARE = 0.25  # a word of at most this share of documents' names tells them apart
 
 
 def _words(text: str) -> list[str]:
@@ -157,6 +164,7 @@ class QueryIntent:
     since: frozenset[int] = frozenset()  # years the question measures change from ("since 2021")
     asks_date: bool = False
     areas: frozenset[str] = frozenset({"overall"})  # judgement areas it names (see judgement_areas)
+    names_source: bool = False  # it names a document by what it is (set by the index, which knows them)
 
 
 # Short forms people use for councils with long names.
@@ -277,9 +285,10 @@ def is_primary(doc: Document) -> bool:
     return doc.meta.inspection_type is not None or (doc.meta.publisher or "").casefold() == "ofsted"
 
 
-def document_prior(doc: Document, newest: bool, intent: QueryIntent) -> float:
-    """How much the question's council, year and tense favour this document (1.0 = neutral)."""
-    prior = PRIMARY_SOURCE if is_primary(doc) else 1.0
+def document_prior(doc: Document, newest: bool, intent: QueryIntent, named: bool = False) -> float:
+    """How much the question's council, year and tense favour this document (1.0 = neutral); ``named``:
+    the question names this document by what it is ("the committee minutes", "the BBC report")."""
+    prior = PRIMARY_SOURCE if is_primary(doc) and not intent.names_source else 1.0
     if intent.councils:
         if doc.meta.council is None:
             prior *= COUNCIL_UNKNOWN
@@ -287,6 +296,8 @@ def document_prior(doc: Document, newest: bool, intent: QueryIntent) -> float:
             prior *= COUNCIL_MATCH
         else:
             prior *= COUNCIL_OTHER
+    if named:
+        prior *= NAMED_SOURCE
     wants_latest = intent.latest or bool(intent.since)
     years = document_years(doc)
     if intent.years:
@@ -299,3 +310,29 @@ def document_prior(doc: Document, newest: bool, intent: QueryIntent) -> float:
     elif newest:
         prior *= NEWEST
     return prior
+
+
+def _identity_words(doc: Document) -> set[str]:
+    """What a document is known as: the kind of document its file name or title says it is ("minutes",
+    "press release", "monitoring visit") and its publisher's name ("bbc") — never its topics or council."""
+    name = doc.source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("_", " ").replace("-", " ")
+    kinds = set(_words(name + " " + (doc.meta.title or ""))) & SOURCE_KINDS
+    publisher = set(_words(doc.meta.publisher or "")) - _GENERIC - {"news"}
+    council = set(council_key(doc.meta.council)) if doc.meta.council else set()
+    return {w for w in kinds | publisher if len(w) > 2 and w not in council}
+
+
+def distinctive_identities(documents: Sequence[Document]) -> list[frozenset[str]]:
+    """Per document, the identity words few documents share ("minutes", "bbc"; not "inspection")."""
+    words = [_identity_words(d) for d in documents]
+    df: dict[str, int] = {}
+    for ws in words:
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
+    limit = max(1, int(IDENTITY_SHARE * len(documents)))
+    return [frozenset(w for w in ws if df[w] <= limit) for ws in words]
+
+
+def names_document(question: str, identity: frozenset[str]) -> bool:
+    """True when the question names the document by one of its distinctive identity words."""
+    return bool(identity) and bool(identity & set(_words(question)))

@@ -93,3 +93,28 @@ def test_short_forms_aliases_and_typos_name_councils() -> None:
     assert councils("is Brighton any good") == {("brighton", "hove")}
     assert councils("eastmrch care leavers") == {("eastmarch",)}  # a typo of an indexed council
     assert councils("Kingston children") == set()  # two councils start with Kingston: not a guess
+
+
+def test_a_question_naming_a_kind_of_document_names_those_documents_only() -> None:
+    from index.intent import distinctive_identities, names_document
+    from tests.conftest import make_doc
+
+    docs = [
+        make_doc("seeds/004_committee_minutes_action_plan.txt", "Members heard about the plan."),
+        make_doc("news/fostering.txt", "Foster carers.", title="Fostering boost", publisher="BBC News"),
+        make_doc(
+            "ofsted/report.pdf",
+            "Care leavers are well supported.",
+            title="Inspection of Eastmarch County Council children's services: care leavers",
+            publisher="Ofsted",
+        ),
+    ]
+    identities = distinctive_identities(docs)
+    named = [names_document("In the committee minutes, what did members hear?", i) for i in identities]
+    assert named == [True, False, False]
+    assert [names_document("What did the BBC report about fostering?", i) for i in identities] == [
+        False,
+        True,
+        False,
+    ]
+    assert not any(names_document("how are care leavers supported?", i) for i in identities)
