@@ -72,6 +72,9 @@ AREA_BONUS = 0.25  # a stated judgement of the area the question asks about (ove
 _TRAILING_NUMBERS = re.compile(r"[\s\d]+$")  # "What needs to improve?\n1": a heading and a list number
 _CONTENTS_LINE = re.compile(r"\S\s+\d{1,3}\s*(?:\n|$)")  # "Service information 3": a table of contents
 _FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only label the report
+_FRONT_LABEL_ASKED = re.compile(
+    r"\b(lead inspector|inspection dates?|who inspected|who led)\b", re.IGNORECASE
+)
 # The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
 # benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md): bias, then one weight per
 # feature in the order of ``HitFeatures``.
@@ -467,7 +470,7 @@ class Index:
                 doc.text[int(self.passages.sentence_start[s]) : int(self.passages.sentence_end[s])]
                 for s in range(first, end)
             ]
-            bonus = [self._sentence_bonus(doc_id, s, intent) for s in sentences]
+            bonus = [self._sentence_bonus(doc_id, s, intent, query) for s in sentences]
             choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus, query_weights)
             ids = set(range(first + choice.first, first + choice.last + 1))
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
@@ -577,7 +580,7 @@ class Index:
         rest = [h for h in hits if not (h.source == line.source and h.passage_start == p_start)]
         return [line, *rest][:k]
 
-    def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent) -> float:
+    def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent, query_text: str = "") -> float:
         """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
         minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
         bonus = 0.0
@@ -597,7 +600,12 @@ class Index:
         if (
             (doc.meta.title and bare and bare in doc.meta.title)
             or (doc.context and bare and bare in doc.context)
-            or (not intent.asks_date and sentence.startswith(_FRONT_LABELS))
+            or (
+                not intent.asks_date
+                and sentence.startswith(_FRONT_LABELS)
+                and not _FRONT_LABEL_ASKED.search(query_text)
+            )
+            or _is_bare_label(sentence)
             or (bare in self._plain_headings[doc_id] and not GRADED.search(bare))
             or len(_CONTENTS_LINE.findall(sentence)) >= 2
         ):
@@ -702,6 +710,19 @@ class HitFeatures:
     def as_tuple(self) -> tuple[float, float, float, float]:
         """The features in the order of CONFIDENCE_WEIGHTS[1:]."""
         return (self.cosine, self.coverage, self.missing, self.margin)
+
+
+def _is_bare_label(sentence: str) -> bool:
+    """A short line that only names something: a table label such as "The experiences and progress of
+    children in care" without its grade, with no verb-ending punctuation, number or judgement."""
+    text = sentence.strip()
+    return (
+        len(text.split()) <= 12
+        and not text.endswith((".", "!", "?", "”", '"', ")"))
+        and not any(ch.isdigit() for ch in text)
+        and not JUDGEMENT_SENTENCE.search(text)
+        and not GRADED.search(text)
+    )
 
 
 def topic_of(query: str, intent: QueryIntent) -> str:
