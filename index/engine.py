@@ -23,7 +23,7 @@ from index.dense import kind as dense_kind
 from index.document import Document
 from index.embedding import DEFAULT_MODEL, Embedder
 from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
-from index.glossary import expand
+from index.glossary import expand, spell_out
 from index.intent import (
     GRADED,
     JUDGEMENT_SENTENCE,
@@ -385,10 +385,11 @@ class Index:
             raise EmptyQuestionError("the question has no words to search for")
         if self.passage_count == 0 or k <= 0:
             return SearchResult(question, False, (), self.threshold)
-        qvec = self.embedder.encode([query])[0]
+        spelled = spell_out(query) if FEATURES.glossary else query
+        qvec = self.embedder.encode([spelled])[0]
         intent = read_intent(query, self._council_keys, self.lexical.knows)
-        topic = topic_of(query, intent) if FEATURES.topic_cosine else query
-        tvec = self.embedder.encode([topic])[0] if topic != query else qvec
+        topic = topic_of(spelled, intent) if FEATURES.topic_cosine else spelled
+        tvec = self.embedder.encode([topic])[0] if topic != spelled else qvec
         hits = self._rank(query, qvec, k, mode, intent, tvec)
         if mode == "hybrid" and FEATURES.judgement_lines:
             hits = self._with_judgement_line(query, hits, intent, k)

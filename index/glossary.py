@@ -2,7 +2,9 @@
 
 Used to expand a question before lexical (BM25) search, so that "CLA", "kids leaving care" or "the front
 door" also match "children in care", "care leavers" and "multi-agency safeguarding hub". Only words are
-added, never removed; the dense model sees the question as asked.
+added, never removed. The dense model sees the question as asked, except that the sector's abbreviations
+are spelled out for it (``spell_out``): a small sentence model knows "director of children's services" far
+better than "DCS".
 """
 
 from __future__ import annotations
@@ -48,3 +50,31 @@ def expand(question: str) -> str:
     """The question with the glossary's words for what it mentions appended."""
     extra = [words for pattern, words in _COMPILED if pattern.search(question)]
     return question if not extra else question + " " + " ".join(extra)
+
+
+# Abbreviations spelled out for the dense encoder: (pattern, replacement). Case-sensitive where the letters
+# are also a word ("LA", "PA", "CP" only in capitals).
+ABBREVIATIONS: tuple[tuple[str, str, int], ...] = (
+    (r"\bDCS\b", "director of children's services", re.IGNORECASE),
+    (r"\bMASH\b", "multi-agency safeguarding hub", 0),
+    (r"\b(?:CIC|CLA|LAC)\b", "children in care", 0),
+    (r"\bLA\b", "local authority", 0),
+    (r"\bSEND\b", "special educational needs and disabilities", 0),
+    (r"\bPAs\b", "personal advisers", 0),
+    (r"\bPA\b", "personal adviser", 0),
+    (r"\bUASC\b", "unaccompanied asylum-seeking children", re.IGNORECASE),
+    (r"\bLADO\b", "local authority designated officer", re.IGNORECASE),
+    (r"\bIROs?\b", "independent reviewing officer", 0),
+    (r"\bEHCPs?\b", "education, health and care plan", re.IGNORECASE),
+    (r"\bCP\b", "child protection", 0),
+    (r"\bCIN\b", "children in need", 0),
+    (r"\b(\d{2})\s*yo\b", r"\1-year-old", re.IGNORECASE),
+)
+_SPELLED = tuple((re.compile(pattern, flags), text) for pattern, text, flags in ABBREVIATIONS)
+
+
+def spell_out(question: str) -> str:
+    """The question with the sector's abbreviations written in full, for the dense encoder."""
+    for pattern, text in _SPELLED:
+        question = pattern.sub(text, question)
+    return question

@@ -118,3 +118,18 @@ def test_a_question_naming_a_kind_of_document_names_those_documents_only() -> No
         False,
     ]
     assert not any(names_document("how are care leavers supported?", i) for i in identities)
+
+
+def test_abbreviations_are_spelled_out_for_the_dense_encoder() -> None:
+    from index.glossary import spell_out
+
+    assert (
+        spell_out("When did Manchester's DCS start?")
+        == "When did Manchester's director of children's services start?"
+    )
+    assert spell_out("is the MASH any good for CIC and 16/17 yo").startswith(
+        "is the multi-agency safeguarding hub"
+    )
+    assert "children in care" in spell_out("support for CLA")
+    assert spell_out("la la land") == "la la land"  # only the capitals are the abbreviation
+    assert spell_out("my 16 yo nephew") == "my 16-year-old nephew"
