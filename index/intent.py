@@ -65,6 +65,14 @@ SOURCE_KINDS = frozenset(
     ["minutes", "committee", "meeting", "cabinet", "press", "release", "statement", "news", "article",
      "monitoring", "focused", "letter", "jtai", "targeted", "bbc"]
 )  # fmt: skip
+# Questions about what politicians and officials said: news, press releases and minutes carry that, so the
+# inspection report loses its usual preference.
+_ASKS_WHO_SAID = re.compile(
+    r"\b(MPs?|councillors?|cllr|cabinet member|spokes(?:person|man|woman)|opposition|commented|"
+    r"welcomed|told|said)\b",
+    re.IGNORECASE,
+)
+_INSPECTORS_SAID = re.compile(r"\b(ofsted|inspectors?|the report) (said|told)\b", re.IGNORECASE)
 NAMED_SOURCE = 1.5  # a document the question names by what it is ("the committee minutes", "the BBC")
 IDENTITY_SHARE = 0.25  # a word of at most this share of documents' names tells them apart
 
@@ -243,6 +251,8 @@ def read_intent(
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
         areas=frozenset(judgement_areas(question) or {"overall"}),
+        names_source=bool(_ASKS_WHO_SAID.search(question))
+        and not re.search(r"\bofsted said\b", question, re.I),
     )
 
 
