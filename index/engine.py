@@ -78,7 +78,7 @@ _FRONT_LABEL_ASKED = re.compile(
 # The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
 # benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md): bias, then one weight per
 # feature in the order of ``HitFeatures``.
-CONFIDENCE_WEIGHTS = (-2.151, 6.894, 0.719, 0.0, 0.0)  # cosine to the topic (§3, second fit)
+CONFIDENCE_WEIGHTS = (-2.133, 6.723, 0.952, 0.0, 0.0)  # cosine to the topic (§3, second fit)
 MISSING_SCALE = 7.0  # IDF of the most telling question word the passage lacks, divided by this
 # A question about what minutes, news or councillors said wants those, not the report's judgement line.
 _OTHER_SOURCES = re.compile(
