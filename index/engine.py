@@ -72,6 +72,9 @@ AREA_BONUS = 0.25  # a stated judgement of the area the question asks about (ove
 _TRAILING_NUMBERS = re.compile(r"[\s\d]+$")  # "What needs to improve?\n1": a heading and a list number
 _CONTENTS_LINE = re.compile(r"\S\s+\d{1,3}\s*(?:\n|$)")  # "Service information 3": a table of contents
 _FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only label the report
+_FRONT_BLOCK = re.compile(
+    r"Inspection dates?:|Report published:|Lead inspector:"
+)  # ... inside a longer block
 _FRONT_LABEL_ASKED = re.compile(
     r"\b(lead inspector|inspection dates?|who inspected|who led)\b", re.IGNORECASE
 )
@@ -603,7 +606,7 @@ class Index:
             or (doc.context and bare and bare in doc.context)
             or (
                 not intent.asks_date
-                and sentence.startswith(_FRONT_LABELS)
+                and (sentence.startswith(_FRONT_LABELS) or _FRONT_BLOCK.search(sentence) is not None)
                 and not _FRONT_LABEL_ASKED.search(query_text)
             )
             or _is_bare_label(sentence)
