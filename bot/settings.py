@@ -41,6 +41,14 @@ class Settings(BaseSettings):
         return f"{root.removesuffix('/bot')}/file/bot" if root.endswith("/bot") else f"{root}/file/bot"
 
     @property
+    def listen_port(self) -> int:
+        """The port the webhook server listens on: BOT_WEBHOOK_PORT when set, else the webhook URL's own
+        port when it names one (no proxy in between), else 8443."""
+        if "webhook_port" in self.model_fields_set or self.webhook_url is None:
+            return self.webhook_port
+        return urlsplit(self.webhook_url).port or self.webhook_port
+
+    @property
     def webhook_path(self) -> str:
         """The path the webhook listens on: the webhook URL's path, without its leading slash."""
         assert self.webhook_url is not None

@@ -541,7 +541,7 @@ def webhook_arguments(settings: Settings) -> dict[str, Any]:
     )
     return {
         "listen": settings.webhook_listen,
-        "port": settings.webhook_port,
+        "port": settings.listen_port,
         "url_path": settings.webhook_path,
         "webhook_url": settings.webhook_url,
         "secret_token": secret,
