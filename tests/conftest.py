@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from index.document import Document, DocumentMeta, Section
 from index.embedding import HashingEmbedder
 from index.loaders.base import content_hash
+
+if TYPE_CHECKING:
+    from tests.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ROOT / "documents"
@@ -82,3 +87,14 @@ def eastmarch_report() -> Document:
         published="2024-05-01",
         council="Eastmarch County Council",
     )
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotAPI]:
+    """The fake Bot API server on a random local port (for the bot's end-to-end tests)."""
+    from tests.fake_bot_api import FakeBotAPI
+
+    server = FakeBotAPI()
+    await server.start()
+    yield server
+    await server.stop()

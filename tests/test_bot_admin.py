@@ -58,14 +58,6 @@ def service(folders: tuple[Path, Path], tmp_path: Path) -> AnswerService:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    server = FakeBotAPI()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def app(api: FakeBotAPI, service: AnswerService) -> AsyncIterator[AnyApplication]:
     async with polling_bot(api, service, timeout=2.0) as application:
         application.bot_data["admins"] = (ADMIN,)

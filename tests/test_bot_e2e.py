@@ -51,15 +51,6 @@ def service(tmp_path: Path) -> AnswerService:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    """The fake Bot API server on a random local port."""
-    server = FakeBotAPI()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def app(api: FakeBotAPI, service: AnswerService) -> AsyncIterator[AnyApplication]:
     """The bot's Application, polling the fake server."""
     async with polling_bot(api, service, timeout=1.0) as application:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,6 @@ def service() -> AnswerService:
     index = Index.build([doc], HashingEmbedder(dimension=512))
     index.threshold = 0.85
     return AnswerService(index)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    server = FakeBotAPI()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_updates_posted_to_the_webhook_are_answered(api: FakeBotAPI, service: AnswerService) -> None:
