@@ -350,6 +350,21 @@ def maintenance_of(context: ContextTypes.DEFAULT_TYPE) -> Maintenance | None:
     return maintenance
 
 
+async def admin_change(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, what: str
+) -> tuple[Message, Maintenance, int] | None:
+    """For a change an admin asks for: the message, the change service and the admin's id; None (after
+    replying) when the sender is not an admin or this bot has no index folder it may change."""
+    message = update.effective_message
+    if message is None or not await admin_only(update, context, what):
+        return None
+    maintenance = maintenance_of(context)
+    if maintenance is None:
+        await message.reply_text(render.NO_CHANGES, parse_mode=None)
+        return None
+    return message, maintenance, message.from_user.id if message.from_user else 0
+
+
 async def reply_parts(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Send ``text`` split under 4096 characters, with ``markup`` under the last part."""
     parts = render.split_message(text)
@@ -360,14 +375,13 @@ async def reply_parts(message: Message, text: str, markup: InlineKeyboardMarkup 
 
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Add a document an admin sends (PDF, HTML, TXT, MD) and say what was understood, with undo."""
-    message = update.effective_message
-    if message is None or message.document is None or not await admin_only(update, context, "an upload"):
+    if update.effective_message is None or update.effective_message.document is None:
         return
-    maintenance = maintenance_of(context)
-    if maintenance is None:
-        await message.reply_text(render.NO_CHANGES, parse_mode=None)
+    change = await admin_change(update, context, "an upload")
+    if change is None:
         return
-    document = message.document
+    message, maintenance, admin = change
+    document = update.effective_message.document
     try:
         if document.file_size is not None and document.file_size > MAX_UPLOAD_BYTES:
             raise UploadRejectedError(f"the file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
@@ -376,9 +390,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await message.reply_text(render_admin.BUSY, parse_mode=None)
         telegram_file = await with_retries(document.get_file)
         data = bytes(await with_retries(telegram_file.download_as_bytearray))
-        added = await maintenance.add_upload(
-            document.file_name, data, message.from_user.id if message.from_user else 0
-        )
+        added = await maintenance.add_upload(document.file_name, data, admin)
     except IndexLibraryError as exc:  # a refused file, or an index that cannot be changed now
         await message.reply_text(f"Not added: {exc}", parse_mode=None)
         return
@@ -388,19 +400,16 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remove a document from the index: `/remove SOURCE`."""
-    message = update.effective_message
-    if message is None or not await admin_only(update, context, "/remove"):
+    change = await admin_change(update, context, "/remove")
+    if change is None:
         return
-    maintenance = maintenance_of(context)
-    if maintenance is None:
-        await message.reply_text(render.NO_CHANGES, parse_mode=None)
-        return
+    message, maintenance, admin = change
     source = " ".join(context.args or []).strip()
     if not source:
         await message.reply_text("Usage: /remove SOURCE (as /docs or /sources shows it)", parse_mode=None)
         return
     try:
-        removed = await maintenance.remove(source, message.from_user.id if message.from_user else 0)
+        removed = await maintenance.remove(source, admin)
     except UnknownSourceError:
         await message.reply_text(render_admin.render_unknown_source(source, maintenance.known_sources()))
         return
@@ -410,18 +419,15 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Bring the index in line with the documents folder, without stopping the bot."""
-    message = update.effective_message
-    if message is None or not await admin_only(update, context, "/reindex"):
+    change = await admin_change(update, context, "/reindex")
+    if change is None:
         return
-    maintenance = maintenance_of(context)
-    if maintenance is None:
-        await message.reply_text(render.NO_CHANGES, parse_mode=None)
-        return
+    message, maintenance, admin = change
     await message.reply_text(
         render_admin.BUSY if maintenance.busy else "Re-indexing; I keep answering meanwhile.", parse_mode=None
     )
     try:
-        summary = await maintenance.reindex(message.from_user.id if message.from_user else 0)
+        summary = await maintenance.reindex(admin)
     except IndexLibraryError as exc:
         await message.reply_text(
             f"Re-indexing failed; the previous index still serves: {exc}", parse_mode=None

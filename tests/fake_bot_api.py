@@ -370,8 +370,8 @@ class FakeBotAPI:
                     raise _BadRequestError("BUTTON_DATA_INVALID")
         return text
 
-    async def _m_send_message(self, params: dict[str, Any]) -> Any:
-        text = self._check_text(params)
+    def _deliver(self, params: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
+        """Record a message the bot sends to ``params["chat_id"]`` with ``content``; return it as the API does."""
         chat_id = int(params["chat_id"])
         message_id = next(self._message_ids)
         message: dict[str, Any] = {
@@ -379,13 +379,19 @@ class FakeBotAPI:
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
             "from": self._bot_user(),
-            "text": html.unescape(text) if params.get("parse_mode") == "HTML" else text,
+            **content,
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat_id, message_id)] = message
         self.sent_to[chat_id] += 1
         return message
+
+    async def _m_send_message(self, params: dict[str, Any]) -> Any:
+        text = self._check_text(params)
+        return self._deliver(
+            params, {"text": html.unescape(text) if params.get("parse_mode") == "HTML" else text}
+        )
 
     async def _m_send_photo(self, params: dict[str, Any]) -> Any:
         photo = params.get("photo")
@@ -394,20 +400,9 @@ class FakeBotAPI:
         caption = str(params.get("caption", ""))
         if len(parsed_text(caption, params.get("parse_mode"))) > 1024:
             raise _BadRequestError("message caption is too long")
-        chat_id = int(params["chat_id"])
-        message_id = next(self._message_ids)
-        message: dict[str, Any] = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
-            "from": self._bot_user(),
-            "photo": [{"file_id": f"photo-{message_id}", "file_unique_id": f"p{message_id}", "width": 1000,
-                       "height": 600}],
-            "caption": caption,
-        }  # fmt: skip
-        self.messages[(chat_id, message_id)] = message
-        self.sent_to[chat_id] += 1
-        return message
+        photo_id = f"photo-{next(self._message_ids)}"
+        size = {"file_id": photo_id, "file_unique_id": f"u{photo_id}", "width": 1000, "height": 600}
+        return self._deliver(params, {"photo": [size], "caption": caption})
 
     async def _m_edit_message_text(self, params: dict[str, Any]) -> Any:
         text = self._check_text(params)
