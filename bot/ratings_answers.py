@@ -84,8 +84,8 @@ class RatingsAsk:
 
 def read_ratings_question(question: str, table: RatingsTable) -> RatingsAsk | None:
     """The ratings question in ``question``, or None when it is not one (the quotes answer it)."""
-    intent = read_intent(question, known_councils(table.councils).keys())
     known = known_councils(table.councils)
+    intent = read_intent(question, known.keys())
     named = sorted({known[k] for k in intent.councils | intent.elsewhere if k in known})
     if len(named) == 2 and (intent.asks_rating or _COMPARE.search(question)):
         return RatingsAsk("compare", tuple(resolve_council(n, table.councils) for n in named))

@@ -36,6 +36,7 @@ from index.intent import (
     names_document,
     newest_by_council,
     passage_prior,
+    question_words,
     read_intent,
 )
 from index.lexical import LexicalIndex, tokenize
@@ -451,7 +452,8 @@ class Index:
         terms = set(tokenize(query))
         named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
         query_weights = {t: self.lexical.weight(t) for t in terms - named}
-        named_docs = [names_document(query, identity) for identity in self._identities]
+        asked = question_words(query)
+        named_docs = [names_document(asked, identity) for identity in self._identities]
         if any(named_docs):
             intent = replace(intent, names_source=True)
         priors = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -343,6 +344,12 @@ def distinctive_identities(documents: Sequence[Document]) -> list[frozenset[str]
     return [frozenset(w for w in ws if df[w] <= limit) for ws in words]
 
 
-def names_document(question: str, identity: frozenset[str]) -> bool:
-    """True when the question names the document by one of its distinctive identity words."""
-    return bool(identity) and bool(identity & set(_words(question)))
+def names_document(question_words: AbstractSet[str], identity: frozenset[str]) -> bool:
+    """True when the question (its words, from ``question_words``) names the document by one of its
+    distinctive identity words."""
+    return bool(identity & question_words)
+
+
+def question_words(question: str) -> frozenset[str]:
+    """The question's words, as identity words are read."""
+    return frozenset(_words(question))

@@ -8,8 +8,10 @@ when it was abolished and which councils took over its children's services.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 
 from index.errors import UnknownCouncilError
 from index.intent import council_key, english_council_names, read_intent
@@ -60,10 +62,17 @@ def display_name(key: str) -> str:
     return " ".join(word(w, i == 0) for i, w in enumerate(key.split()))
 
 
-def known_councils(extra: Iterable[str] = ()) -> dict[tuple[str, ...], str]:
-    """Every council key the resolver knows -> canonical name: the English councils plus ``extra``."""
-    names = [*english_council_names(), *(" ".join(n.casefold().split()) for n in extra)]
-    return {council_key(name): name for name in names if council_key(name)}
+def known_councils(extra: Iterable[str] = ()) -> Mapping[tuple[str, ...], str]:
+    """Every council key the resolver knows -> canonical name: the English councils plus ``extra``.
+
+    Built once per set of extra names (every question and every name resolved asks for it)."""
+    return _known_councils(frozenset(" ".join(n.casefold().split()) for n in extra))
+
+
+@lru_cache(maxsize=8)
+def _known_councils(extra: frozenset[str]) -> Mapping[tuple[str, ...], str]:
+    names = [*english_council_names(), *sorted(extra)]
+    return MappingProxyType({council_key(name): name for name in names if council_key(name)})
 
 
 def _council(name: str) -> Council:
