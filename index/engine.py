@@ -490,8 +490,8 @@ class Index:
                 self._make_hit(
                     pid,
                     doc_id,
-                    first + choice.first,
-                    first + choice.last,
+                    int(self.passages.sentence_start[first + choice.first]),
+                    int(self.passages.sentence_end[first + choice.last]),
                     fused_score,
                     HitFeatures(cosine, coverage, missing, 0.0),
                     keys,
@@ -553,37 +553,16 @@ class Index:
         _, _, doc_id, judgement = max(found, key=lambda f: (f[0], f[1]))
         quote = judgement.quote
         assert quote is not None
-        doc = self.documents[doc_id]
         pids = np.flatnonzero(self.passages.doc == doc_id)
         pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), quote.start)), None)
         if pid is None:
             return hits
-        p_start, p_end = self.passage_span(pid)
         top = hits[0] if hits else None
-        line = Hit(
-            source=doc.source,
-            quote=doc.text[quote.start : quote.end],
-            passage=doc.text[p_start:p_end],
-            score=(top.score if top else 0.0) + 1e-6,
-            confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0),
-            title=doc.meta.title,
-            publisher=doc.meta.publisher,
-            published=doc.meta.published,
-            url=doc.meta.url,
-            council=doc.meta.council,
-            page=doc.page_at(quote.start),
-            heading=doc.heading_at(p_start),
-            inspection_dates=doc.meta.inspection_dates,
-            inspection_type=doc.meta.inspection_type,
-            also_in=tuple(self.aliases.get(doc.source, ())),
-            quote_start=quote.start,
-            quote_end=quote.end,
-            passage_start=p_start,
-            passage_end=p_end,
-            cosine=top.cosine if top else 0.0,
-            coverage=top.coverage if top else 0.0,
-        )
-        rest = [h for h in hits if not (h.source == line.source and h.passage_start == p_start)]
+        features = HitFeatures(top.cosine if top else 0.0, top.coverage if top else 0.0, 0.0, 0.0)
+        score = (top.score if top else 0.0) + 1e-6  # first, whatever the fusion thought
+        line = self._make_hit(pid, doc_id, quote.start, quote.end, score, features, set())
+        line = replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
+        rest = [h for h in hits if not (h.source == line.source and h.passage_start == line.passage_start)]
         return [line, *rest][:k]
 
     def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent, query_text: str = "") -> float:
@@ -660,14 +639,15 @@ class Index:
         self,
         pid: int,
         doc_id: int,
-        first: int,
-        last: int,
+        q_start: int,
+        q_end: int,
         score: float,
         features: HitFeatures,
         keys: set[int],
     ) -> Hit:
+        """The hit quoting ``doc.text[q_start:q_end]`` from passage ``pid``; ``keys`` are the quoted
+        sentences' fingerprints (other documents holding them all are listed in ``also_in``)."""
         doc = self.documents[doc_id]
-        q_start, q_end = int(self.passages.sentence_start[first]), int(self.passages.sentence_end[last])
         p_start, p_end = self.passage_span(pid)
         also = [self.documents[d].source for d in self._docs_with_all(keys) if d != doc_id]
         also.extend(self.aliases.get(doc.source, ()))

@@ -125,6 +125,15 @@ def _merge_kind(dataset_kind: str, report_kind: str | None) -> str:
 def _merge(inspection: Inspection, reading: ReportReading, disagreements: list[Disagreement]) -> Inspection:
     from_report = {j.area: j for j in reading.judgements}
     merged: list[Judgement] = []
+
+    def disagree(ours: Judgement, report: Grade | None, quote: Quote | None) -> None:
+        dataset = ours.grade.value if ours.grade else ours.absent_reason or ""
+        disagreements.append(
+            Disagreement(
+                inspection.council, inspection.published, inspection.url, ours.area, dataset, report, quote
+            )
+        )
+
     for ours in inspection.judgements:
         theirs = from_report.pop(ours.area, None)
         if theirs is None:
@@ -133,34 +142,14 @@ def _merge(inspection: Inspection, reading: ReportReading, disagreements: list[D
         merged.append(theirs)
         unrecognised = (ours.absent_reason or "").startswith("unrecognised") and theirs.grade is not None
         if (ours.grade is not None and ours.grade != theirs.grade) or unrecognised:
-            disagreements.append(
-                Disagreement(
-                    inspection.council,
-                    inspection.published,
-                    inspection.url,
-                    ours.area,
-                    ours.grade.value if ours.grade else ours.absent_reason or "",
-                    theirs.grade,
-                    theirs.quote,
-                )
-            )
+            disagree(ours, theirs.grade, theirs.quote)
     merged.extend(from_report.values())
     if reading.judgements:  # the report's table was read: a dataset grade it does not state is not given
         stated = {j.area for j in reading.judgements}
         for n, ours in enumerate(merged):
             if ours.area not in stated and ours.grade is not None:
                 merged[n] = replace(ours, grade=None, absent_reason=NOT_IN_REPORT, origin="report")
-                disagreements.append(
-                    Disagreement(
-                        inspection.council,
-                        inspection.published,
-                        inspection.url,
-                        ours.area,
-                        ours.grade.value,
-                        None,
-                        None,
-                    )
-                )
+                disagree(ours, None, None)
     order = list(Area)
     return replace(
         inspection,
