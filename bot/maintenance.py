@@ -23,7 +23,6 @@ from pathlib import Path
 
 from bot.answers import AnswerService
 from index.chunking import chunk_document
-from index.document import Document
 from index.errors import IndexLibraryError
 from index.loaders import load_document, source_name
 from index.maintain import ChangeSummary, add_paths, remove_documents, update_index
@@ -224,10 +223,6 @@ class Maintenance:
     def known_sources(self) -> list[str]:
         """Every indexed source, for suggestions."""
         return [d.source for d in self.service.index.documents]
-
-    def document(self, source: str) -> Document | None:
-        """The indexed document with this source, if any."""
-        return next((d for d in self.service.index.documents if d.source == source), None)
 
     # ------------------------------------------------------------------------------------------ helpers
     def _keep(self, path: Path) -> Path:

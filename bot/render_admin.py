@@ -15,7 +15,6 @@ UPLOAD_HELP = (
     f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB) to add it. /remove SOURCE drops one, /reindex brings the index "
     "in line with the documents folder, /docs lists recent changes, /stats shows what people ask."
 )
-WORKING = "Reading {name}…"
 BUSY = "Another change is running; yours will start when it finishes."
 UNDONE = "Undone: {source}. The index is back as it was."
 
