@@ -69,6 +69,7 @@ FEATURES = Features()
 JUDGEMENT_BONUS = 0.2  # added to a sentence's quote score when it states a grade and the question asks one
 LABEL_PENALTY = 0.4  # taken off a title, a bare heading or an "Inspection dates" line as a quote
 JUDGEMENT_LINE_CONFIDENCE = 0.9  # the asked council's own judgement line for the asked area and year
+GLOSSARY_QUOTE_WEIGHT = 0.5  # a glossary word's weight in quote choice, against the question's own
 AREA_BONUS = 0.25  # a stated judgement of the area the question asks about (overall when it names none)
 _TRAILING_NUMBERS = re.compile(r"[\s\d]+$")  # "What needs to improve?\n1": a heading and a list number
 _CONTENTS_LINE = re.compile(r"\S\s+\d{1,3}\s*(?:\n|$)")  # "Service information 3": a table of contents
@@ -452,6 +453,9 @@ class Index:
         terms = set(tokenize(query))
         named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
         query_weights = {t: self.lexical.weight(t) for t in terms - named}
+        # The glossary's words count in quote choice too, at a discount: "fridges" finds "white goods".
+        added = set(tokenize(expand(query))) - terms - named if FEATURES.glossary else set()
+        quote_weights = query_weights | {t: GLOSSARY_QUOTE_WEIGHT * self.lexical.weight(t) for t in added}
         asked = question_words(query)
         named_docs = [names_document(asked, identity) for identity in self._identities]
         if any(named_docs):
@@ -465,6 +469,7 @@ class Index:
             for pid, score in self._candidates(query, qvec, mode)
         ]
         candidates.sort(key=lambda item: -item[1])
+
         hits: list[Hit] = []
         quoted: list[tuple[int, set[int], set[int]]] = []  # (hit index, sentence ids, sentence keys)
         for pid, fused_score in candidates:
@@ -477,7 +482,7 @@ class Index:
                 for s in range(first, end)
             ]
             bonus = [self._sentence_bonus(doc_id, s, intent, query) for s in sentences]
-            choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus, query_weights)
+            choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus, quote_weights)
             ids = set(range(first + choice.first, first + choice.last + 1))
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
             if self._merge_into_earlier(hits, quoted, doc_id, ids, keys):

@@ -42,6 +42,33 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"adopt\w*", "adoption permanence"),
     (r"court|proceedings", "care proceedings pre-proceedings public law outline"),
     (r"mental health|camhs|emotional", "emotional well-being mental health"),
+    # Residents' words for what the reports name otherwise (second round, RESULTS §2 third run).
+    (r"b ?& ?bs?|bed and breakfasts?|hostels?", "bed and breakfast accommodation"),
+    (r"befriend\w*|volunteer visitors?|mentors?", "independent visitor"),
+    (r"fridges?|washing machines?|cookers?|white goods|furniture", "white goods setting up home grant"),
+    (r"hire|hiring|recruit\w*|vacanc\w*|more social workers", "recruitment social work posts"),
+    (
+        r"refugees?|asylum|arrive\w* (?:on their own|alone)|unaccompanied",
+        "unaccompanied asylum-seeking children",
+    ),
+    (r"at night|out of hours|overnight|weekends?", "out of hours emergency duty"),
+    (
+        r"phones? in|rings?|ring up|calls? in|worried about a child|reports? a concern",
+        "contacts referrals concerns",
+    ),
+    (r"adoptive (?:parents|famil\w*)|forever homes?|adopters?", "adopters adoption"),
+    (r"court cases?|dragging", "care proceedings timescales delay"),
+    (r"health checks?|medicals?", "health assessments"),
+    (r"bosses|top people|managers at the top|in charge", "senior leaders leaders"),
+    (r"computer|it system|software", "case management system"),
+    (r"foster (?:parents|famil\w*|mums?|dads?)", "foster carers fostering"),
+    (r"gcses?|exams?|school results", "educational attainment key stage 4"),
+    (r"bin bags|black bags|luggage|suitcases?", "black bags luggage"),
+    (r"keep in touch|stay in touch|lost touch", "in touch"),
+    (r"settled|permanent(?:ly)? home|somewhere permanent", "permanence stability"),
+    (r"mums?|mothers?", "women parents"),
+    (r"sort themselves out|before social services|family support", "early help"),
+    (r"in (?:real )?danger|at risk", "high-risk safeguarding concerns risk"),
 )
 _COMPILED = tuple((re.compile(rf"\b(?:{pattern})", re.IGNORECASE), words) for pattern, words in GLOSSARY)
 
