@@ -90,6 +90,8 @@ _OTHER_SOURCES = re.compile(
     r"\b(minutes|committee|councillors?|press release|news|article|newspaper|bbc|reported by)\b",
     re.IGNORECASE,
 )
+# "Has it got better since 2021?" asks about the change, which the reports state in words, not a grade.
+_ASKS_CHANGE = re.compile(r"\b(better|worse|improv\w*|declin\w*|deteriorat\w*|progress)\b", re.IGNORECASE)
 _AREA_OF = {
     "overall": Area.OVERALL,
     "help": Area.HELP_AND_PROTECTION,
@@ -167,7 +169,9 @@ class Index:
         self._identities = distinctive_identities(self.documents)
         # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
         self._judgements: dict[int, tuple[Judgement, ...]] = {}  # judgement tables read so far, by doc
-        self._plain_headings = [{h.heading.rstrip("?:. ") for h in d.sections} for d in self.documents]
+        self._plain_headings = [
+            {_TRAILING_NUMBERS.sub("", h.heading).rstrip("?:. ") for h in d.sections} for d in self.documents
+        ]
         self._docs_by_key: dict[int, set[int]] = defaultdict(set)
         for doc_id, key in zip(passages.sentence_doc.tolist(), passages.sentence_key.tolist(), strict=True):
             if key:
@@ -533,7 +537,12 @@ class Index:
         question better than any sentence about it. It is read from the named council's report of the asked
         year (else its newest), exactly as ``python -m index ratings`` reads it.
         """
-        if not intent.asks_rating or len(intent.councils) != 1 or _OTHER_SOURCES.search(query):
+        if (
+            not intent.asks_rating
+            or len(intent.councils) != 1
+            or _OTHER_SOURCES.search(query)
+            or (intent.since and _ASKS_CHANGE.search(query))
+        ):
             return hits
         areas = [_AREA_OF[a] for a in sorted(intent.areas) if a in _AREA_OF] or [Area.OVERALL]
         found: list[tuple[float, str, int, Judgement]] = []

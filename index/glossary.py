@@ -59,7 +59,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"adoptive (?:parents|famil\w*)|forever homes?|adopters?", "adopters adoption"),
     (r"court cases?|dragging", "care proceedings timescales delay"),
     (r"health checks?|medicals?", "health assessments"),
-    (r"bosses|top people|managers at the top|in charge", "senior leaders leaders"),
+    (r"bosses|top people|managers at the top", "senior leaders leaders"),
     (r"computer|it system|software", "case management system"),
     (r"foster (?:parents|famil\w*|mums?|dads?)", "foster carers fostering"),
     (r"gcses?|exams?|school results", "educational attainment key stage 4"),
