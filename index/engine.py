@@ -551,8 +551,13 @@ class Index:
                 continue
             if doc_id not in self._judgements:
                 self._judgements[doc_id] = read_judgements(doc).judgements
-            if intent.years and not intent.years & document_years(doc):
-                continue  # a year was asked: only that year's report states its judgement
+            # A year was asked: only that year's report states its judgement; but "now, and how does that
+            # compare with 2022?" asks for the newest first.
+            if intent.years and intent.latest:
+                if doc_id not in self._newest:
+                    continue
+            elif intent.years and not intent.years & document_years(doc):
+                continue
             for judgement in self._judgements[doc_id]:
                 if judgement.area not in areas and not (
                     Area.IN_CARE in areas and "looked after children" in judgement.label  # 2013's one grade

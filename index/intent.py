@@ -112,7 +112,8 @@ _ASKS_IMPROVEMENT = re.compile(
 _ASKS_DATE = re.compile(r"\b(when|dates?|what (?:month|year|day)|how long ago)\b", re.IGNORECASE)
 _ASKS_RATING = re.compile(
     r"\b(rated?|ratings?|grades?|graded|judged?|judgements?|judgments?|verdict|score[ds]?|outstanding|"
-    r"inadequate|requires improvement|how good|any good|overall effectiveness|overall (?:result|outcome)|"
+    r"inadequate|requires improvement|how good(?! at\b)|any good(?! at\b)|overall effectiveness|"
+    r"overall (?:result|outcome)|"
     r"ofsted (?:result|outcome)s?)\b",
     re.IGNORECASE,
 )
@@ -140,7 +141,7 @@ JUDGEMENT_AREAS: dict[str, re.Pattern[str]] = {
     ),
     "help": re.compile(r"\b(help and protection|protection|protect|at risk|need help)\b", re.IGNORECASE),
     "leaders": re.compile(r"\b(leaders?|leadership|management|governance)\b", re.IGNORECASE),
-    "adoption": re.compile(r"\b(adoption|adopted|adopt)\b", re.IGNORECASE),
+    "adoption": re.compile(r"\b(adoption|adopt\w*)\b", re.IGNORECASE),
     "overall": re.compile(r"\b(overall|children'?s services in .{2,60} (?:are|were))\b", re.IGNORECASE),
 }
 
