@@ -57,6 +57,7 @@ COUNCIL_OTHER = 0.5
 COUNCIL_UNKNOWN = 0.8
 YEAR_MATCH = 1.4
 YEAR_OTHER = 0.7
+YEAR_UNKNOWN = 0.85  # a document with no date, when the question names a year
 NEWEST = 1.1  # the newest document of its council, when the question names no year
 NEWEST_ASKED = 1.3  # ... when the question asks about now / the latest
 OLDER_ASKED = 0.8
@@ -315,6 +316,10 @@ def document_prior(doc: Document, newest: bool, intent: QueryIntent, named: bool
     if intent.years:
         if years & intent.years or (newest and wants_latest):
             prior *= YEAR_MATCH
+        elif named:
+            pass  # "the committee minutes on the 2024 inspection": the year is the inspection's, not theirs
+        elif not years:
+            prior *= YEAR_UNKNOWN
         else:
             prior *= YEAR_OTHER
     elif wants_latest and doc.meta.published:
