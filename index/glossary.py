@@ -14,7 +14,8 @@ import re
 # (pattern on the question, words added to it). Patterns are case-insensitive, on word boundaries.
 GLOSSARY: tuple[tuple[str, str], ...] = (
     (
-        r"mash|front door|first (?:contact|call)s?|referral hub|takes? (?:the )?calls?",
+        r"mash|front door|first (?:contact|call)s?|referral hub|takes? (?:the )?calls?|(?:single )?place to call|"
+        r"point of contact",
         "multi-agency safeguarding hub front door contacts referrals",
     ),
     (r"cic|cla|lac|looked[- ]after|in care|foster kids|kids in care", "children in care looked after"),
@@ -69,6 +70,11 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"mums?|mothers?", "women parents"),
     (r"sort themselves out|before social services|family support", "early help"),
     (r"in (?:real )?danger|at risk", "high-risk safeguarding concerns risk"),
+    (r"prison|jail|locked up|custody|young offenders?", "custody youth justice"),
+    (
+        r"teachers?|coach(?:es)?|youth workers?|adults? who work with|allegations?",
+        "local authority designated officer allegations",
+    ),
 )
 _COMPILED = tuple((re.compile(rf"\b(?:{pattern})", re.IGNORECASE), words) for pattern, words in GLOSSARY)
 
