@@ -22,6 +22,11 @@ NOTHING_FOUND = (
     "I found nothing on that in the reports I have. Try naming the council or the topic in other words "
     "(for example “care leavers in Suffolk”), or see /sources for what I can search."
 )
+OUTSIDE_SCOPE = (
+    "That sounds like {topic}, which is not children's services. I only hold Ofsted reports on children's "
+    "services and what councils, committees and the news said about them: your council's website will "
+    "have the answer."
+)
 NOT_TEXT = (
     "I can only read text questions. Type your question, for example: what did Ofsted find about "
     "care leavers?"
@@ -63,6 +68,13 @@ def relevant_hits(result: SearchResult) -> list[Hit]:
     if not result.answered or not result.hits:
         return []
     return [h for i, h in enumerate(result.hits) if i == 0 or h.confidence >= result.threshold]
+
+
+def nothing_found(result: SearchResult) -> str:
+    """Why there is no answer: another council service, or nothing relevant enough."""
+    if result.outside_scope:
+        return OUTSIDE_SCOPE.format(topic=result.outside_scope)
+    return NOTHING_FOUND
 
 
 def pretty_date(iso: str | None) -> str | None:
@@ -120,7 +132,7 @@ def render_answer(
     """The message for page ``page`` of an answer, with its buttons (full passage, feedback, more)."""
     hits = relevant_hits(result)
     if not hits:
-        return Rendered(html.escape(NOTHING_FOUND), ((Button("📚 Sources", data="src:0"),),))
+        return Rendered(html.escape(nothing_found(result)), ((Button("📚 Sources", data="src:0"),),))
     start = page * PER_PAGE
     shown = hits[start : start + PER_PAGE]
     if not shown:
@@ -148,7 +160,7 @@ def render_plain(result: SearchResult, titles: Mapping[str, str] | None = None) 
     """The same answer as plain text, for the console chat."""
     hits = relevant_hits(result)
     if not hits:
-        return NOTHING_FOUND
+        return nothing_found(result)
     out = []
     for i, hit in enumerate(hits[:PER_PAGE], 1):
         cite = " · ".join(citation_parts(hit))

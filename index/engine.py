@@ -35,6 +35,7 @@ from index.intent import (
     judgement_areas,
     names_document,
     newest_by_council,
+    outside_scope,
     passage_prior,
     question_words,
     read_intent,
@@ -63,6 +64,7 @@ class Features:
     glossary: bool = True  # domain glossary words added to the question for BM25
     judgement_lines: bool = True  # a rating question's answer: the report's judgement line, first
     topic_cosine: bool = True  # the confidence's cosine against the question without its council names
+    scope: bool = True  # questions about other council services (bins, adult social care) are not answered
 
 
 FEATURES = Features()
@@ -405,13 +407,15 @@ class Index:
         # A question only about councils this index does not hold has no answer here, however close the
         # wording of another council's report.
         about_elsewhere = bool(intent.elsewhere) and not intent.councils
+        outside = outside_scope(query) if FEATURES.scope else None
         answered = (
             bool(hits)
             and hits[0].confidence >= self.threshold
             and not about_elsewhere
+            and outside is None
             and not self._no_report_of_that_year(intent)
         )
-        return SearchResult(question, answered, tuple(hits), self.threshold)
+        return SearchResult(question, answered, tuple(hits), self.threshold, outside)
 
     def _candidates(
         self, query: str, qvec: npt.NDArray[np.float32], mode: SearchMode

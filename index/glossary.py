@@ -14,8 +14,8 @@ import re
 # (pattern on the question, words added to it). Patterns are case-insensitive, on word boundaries.
 GLOSSARY: tuple[tuple[str, str], ...] = (
     (
-        r"mash|front door|first (?:contact|call)s?|referral hub|takes? (?:the )?calls?|(?:single )?place to call|"
-        r"point of contact",
+        r"mash|front door|first (?:contact|call)s?|referral hub|takes? (?:the )?calls?|"
+        r"(?:single )?place to call|point of contact",
         "multi-agency safeguarding hub front door contacts referrals",
     ),
     (r"cic|cla|lac|looked[- ]after|in care|foster kids|kids in care", "children in care looked after"),

@@ -75,6 +75,51 @@ _ASKS_WHO_SAID = re.compile(
     re.IGNORECASE,
 )
 _INSPECTORS_SAID = re.compile(r"\b(ofsted|inspectors?|the report) (said|told)\b", re.IGNORECASE)
+# Council services that are not children's social care, and that inspection reports only brush against:
+# a question about them is answered "nothing found" however close a passage's wording ("school term dates"
+# against "Inspection dates"). (name, pattern); the name tells the user why.
+OUT_OF_SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "adult social care",
+        re.compile(
+            r"\b(adults?'? social care|elderly|old(?:er)? people|pensioners?|care homes? for (?:the )?old)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "school term dates and admissions",
+        re.compile(
+            r"\b(term dates|school holidays|break up for|half[- ]term dates|inset days?|11[- ]plus|"
+            r"eleven[- ]plus|grammar school (?:test|exam|places?)|school (?:dinner|lunch)(?:es)? menu)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "other council services",
+        re.compile(
+            r"\b(bin collections?|bin day|bins? (?:collected|emptied)|recycling|potholes?|council tax|"
+            r"parking|librar(?:y|ies)|the tip|planning permission|street ?lights?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+# ... unless the question is about children's social care all the same ("council tax for care leavers").
+_CHILDRENS_SERVICES = re.compile(
+    r"\b(care leavers?|leaving care|left care|in care|looked[- ]after|foster\w*|social work\w*|"
+    r"children'?s services|safeguarding|adopt\w*|child protection)\b",
+    re.IGNORECASE,
+)
+
+
+def outside_scope(question: str) -> str | None:
+    """The name of the service a question asks about when it is not children's services, else None."""
+    if _CHILDRENS_SERVICES.search(question):
+        return None
+    return next((name for name, pattern in OUT_OF_SCOPE if pattern.search(question)), None)
+
+
 NAMED_SOURCE = 1.5  # a document the question names by what it is ("the committee minutes", "the BBC")
 IDENTITY_SHARE = 0.25  # a word of at most this share of documents' names tells them apart
 

@@ -71,11 +71,15 @@ class SearchResult:
     answered: bool
     hits: tuple[Hit, ...] = field(default=())
     threshold: float = 0.0  # the confidence the top hit needed
+    outside_scope: str | None = None  # the service asked about, when it is not children's services
 
     def as_json(self) -> dict[str, Any]:
-        """The result in the ``search --json`` shape."""
-        return {
+        """The result in the ``search --json`` shape (``outside_scope`` only when set)."""
+        out: dict[str, Any] = {
             "question": self.question,
             "answered": self.answered,
             "hits": [h.as_json() for h in self.hits],
         }
+        if self.outside_scope:
+            out["outside_scope"] = self.outside_scope
+        return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from index.embedding import HashingEmbedder
 from index.engine import Index
-from index.intent import council_key, read_intent
+from index.intent import council_key, outside_scope, read_intent
 from tests.conftest import make_doc
 
 INDEXED = [council_key("Eastmarch County Council"), council_key("Westhaven Borough Council")]
@@ -72,6 +72,21 @@ def test_question_only_about_an_unindexed_council_is_not_answered() -> None:
     result = _index().search("Bolton care leavers entitlements local offer", 3)
     assert result.answered is False
     assert result.hits  # the nearest passages are still listed, marked unanswered
+
+
+def test_other_council_services_are_out_of_scope_unless_about_children_in_care() -> None:
+    assert (
+        outside_scope("When is the bin collection in Eastmarch over Christmas?") == "other council services"
+    )
+    assert outside_scope("waiting list for an adult social care assessment") == "adult social care"
+    assert outside_scope("Eastmarch school term dates 2025/26") == "school term dates and admissions"
+    assert outside_scope("do care leavers get money off council tax?") is None
+    assert outside_scope("did kids in care carry their stuff in bin bags?") is None
+    assert outside_scope("what did Ofsted say about care leavers?") is None
+    result = _index().search("How do I get a parking permit in Westhaven?", 3)
+    assert result.answered is False
+    assert result.as_json()["outside_scope"] == "other council services"
+    assert "outside_scope" not in _index().search("Westhaven care leavers entitlements", 1).as_json()
 
 
 def test_since_a_year_means_what_came_after() -> None:

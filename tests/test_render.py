@@ -58,6 +58,13 @@ def test_unanswered_is_a_fixed_phrase_without_quotes() -> None:
     assert "Something near" not in render.render_plain(result)
 
 
+def test_a_question_about_another_council_service_says_so() -> None:
+    result = SearchResult("bins?", False, (hit("Something near."),), 0.5, "other council services")
+    text = render.render_answer(result, "abc").text
+    assert "other council services" in text and "not children's services" in html.unescape(text)
+    assert render.render_plain(result).startswith("That sounds like other council services")
+
+
 def test_buttons_callback_data_fits_telegram() -> None:
     hits = tuple(hit(f"Quote number {i}.", source=f"s{i}.txt") for i in range(9))
     rendered = render.render_answer(SearchResult("q", True, hits, 0.5), "x" * 8, page=1)
