@@ -299,7 +299,10 @@ def _citation(hit: Hit) -> str:
 
 def _print_result(result: SearchResult, out: TextIO) -> None:
     print(f"Q: {result.question}", file=out)
-    if not result.answered:
+    if result.outside_scope:
+        topic = result.outside_scope
+        print(f"   That is about {topic}, not children's services. Nearest passages:", file=out)
+    elif not result.answered:
         print("   Nothing relevant enough was found. Nearest passages:", file=out)
     for rank, hit in enumerate(result.hits, 1):
         print(f"{rank}. “{hit.quote}”", file=out)
