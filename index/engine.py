@@ -40,11 +40,12 @@ from index.intent import (
     question_words,
     read_intent,
 )
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import LexicalIndex, token_set, tokenize
 from index.onnx_embedding import embedder_for
-from index.quoting import choose_quote
+from index.quoting import QuoteChoice, choose_quote
 from index.ratings.reports import read_judgements
 from index.ratings.table import Area, Judgement
+from index.rerank import RERANK_DEPTH, CandidateFeatures, rerank_score
 from index.results import Hit, SearchResult
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class Features:
     glossary: bool = True  # domain glossary words added to the question for BM25
     judgement_lines: bool = True  # a rating question's answer: the report's judgement line, first
     topic_cosine: bool = True  # the confidence's cosine against the question without its council names
+    rerank: bool = True  # the second ranker re-orders the fused ranking's top passages (index/rerank.py)
     scope: bool = True  # questions about other council services (bins, adult social care) are not answered
 
 
@@ -396,11 +398,7 @@ class Index:
             raise EmptyQuestionError("the question has no words to search for")
         if self.passage_count == 0 or k <= 0:
             return SearchResult(question, False, (), self.threshold)
-        spelled = spell_out(query) if FEATURES.glossary else query
-        qvec = self.embedder.encode([spelled])[0]
-        intent = read_intent(query, self._council_keys, self.lexical.knows)
-        topic = topic_of(spelled, intent) if FEATURES.topic_cosine else spelled
-        tvec = self.embedder.encode([topic])[0] if topic != spelled else qvec
+        qvec, intent, tvec = self._read(query)
         hits = self._rank(query, qvec, k, mode, intent, tvec)
         if mode == "hybrid" and FEATURES.judgement_lines:
             hits = self._with_judgement_line(query, hits, intent, k)
@@ -417,29 +415,52 @@ class Index:
         )
         return SearchResult(question, answered, tuple(hits), self.threshold, outside)
 
-    def _candidates(
-        self, query: str, qvec: npt.NDArray[np.float32], mode: SearchMode
-    ) -> list[tuple[int, float]]:
+    def _read(self, query: str) -> tuple[npt.NDArray[np.float32], QueryIntent, npt.NDArray[np.float32]]:
+        """The question's vector, what it names and asks, and its topic's vector."""
+        spelled = spell_out(query) if FEATURES.glossary else query
+        qvec = self.embedder.encode([spelled])[0]
+        intent = read_intent(query, self._council_keys, self.lexical.knows)
+        topic = topic_of(spelled, intent) if FEATURES.topic_cosine else spelled
+        tvec = self.embedder.encode([topic])[0] if topic != spelled else qvec
+        return qvec, intent, tvec
+
+    def candidate_features(self, question: str) -> list[tuple[str, str, CandidateFeatures]]:
+        """What the second ranker sees of each of the fused ranking's top passages, in fused order, as
+        (source, passage text, features): for fitting its weights (benchmarks/fit_reranker.py)."""
+        query = " ".join(question.split())
+        qvec, intent, tvec = self._read(query)
+        seen: list[tuple[int, CandidateFeatures]] = []
+        self._rank(query, qvec, 1, "hybrid", intent, tvec, seen)
+        out = []
+        for pid, features in seen:
+            doc = self.documents[int(self.passages.doc[pid])]
+            start, end = self.passage_span(pid)
+            out.append((doc.source, doc.text[start:end], features))
+        return out
+
+    def _candidates(self, query: str, qvec: npt.NDArray[np.float32], mode: SearchMode) -> _Candidates:
         """Passage ids with their fused score, best first, from dense and lexical rankings."""
         depth = min(CANDIDATES, self.passage_count)
         fused: dict[int, float] = defaultdict(float)
+        dense: dict[int, float] = {}
+        lexical_scores = None
         if mode != "lexical":
-            _, dense_ids = self.dense.search(qvec.reshape(1, -1), depth)
+            dense_scores, dense_ids = self.dense.search(qvec.reshape(1, -1), depth)
             for rank, pid in enumerate(dense_ids[0].tolist()):
                 if pid >= 0:
                     fused[pid] += RRF_WEIGHTS[0] / (RRF_K + rank + 1)
+                    dense[pid] = float(dense_scores[0][rank])
         if mode != "dense":
             lexical_scores = self.lexical.scores(expand(query) if FEATURES.glossary else query)
             for rank, pid in enumerate(np.argsort(-lexical_scores)[:depth].tolist()):
                 if lexical_scores[pid] > 0:
                     fused[pid] += RRF_WEIGHTS[1] / (RRF_K + rank + 1)
-        if mode != "hybrid":
-            return sorted(fused.items(), key=lambda item: -item[1])
-        # Third ranking: the best single sentence of each candidate passage.
-        best_sentence = {pid: float(self._sentence_cosines(pid, qvec).max()) for pid in fused}
-        for rank, pid in enumerate(sorted(best_sentence, key=lambda p: -best_sentence[p])):
-            fused[pid] += RRF_WEIGHTS[2] / (RRF_K + rank + 1)
-        return sorted(fused.items(), key=lambda item: -item[1])
+        if mode == "hybrid":
+            # Third ranking: the best single sentence of each candidate passage.
+            best_sentence = {pid: float(self._sentence_cosines(pid, qvec).max()) for pid in fused}
+            for rank, pid in enumerate(sorted(best_sentence, key=lambda p: -best_sentence[p])):
+                fused[pid] += RRF_WEIGHTS[2] / (RRF_K + rank + 1)
+        return _Candidates(sorted(fused.items(), key=lambda item: -item[1]), dense, lexical_scores)
 
     def _sentence_cosines(self, pid: int, qvec: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])
@@ -454,10 +475,12 @@ class Index:
         mode: SearchMode,
         intent: QueryIntent,
         tvec: npt.NDArray[np.float32] | None = None,
+        seen: list[tuple[int, CandidateFeatures]] | None = None,
     ) -> list[Hit]:
         """Rank candidates into hits. ``tvec`` encodes the question's topic (without the councils and
         years it names): the confidence's cosine is measured against it, so that naming a council does not
-        make an unrelated passage about that council look like an answer."""
+        make an unrelated passage about that council look like an answer. ``seen`` receives the second
+        ranker's candidates with their features, in fused order."""
         terms = set(tokenize(query))
         named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
         query_weights = {t: self.lexical.weight(t) for t in terms - named}
@@ -472,25 +495,61 @@ class Index:
             document_prior(d, i in self._newest, intent, named_docs[i]) if FEATURES.document_priors else 1.0
             for i, d in enumerate(self.documents)
         ]
+        found = self._candidates(query, qvec, mode)
+        passage_priors = {pid: self._passage_prior(pid, intent) for pid, _ in found.fused}
         candidates = [
-            (pid, score * priors[int(self.passages.doc[pid])] * self._passage_prior(pid, intent))
-            for pid, score in self._candidates(query, qvec, mode)
+            (pid, score * priors[int(self.passages.doc[pid])] * passage_priors[pid])
+            for pid, score in found.fused
         ]
         candidates.sort(key=lambda item: -item[1])
 
+        def quote_of(pid: int) -> QuoteChoice:
+            doc_id = int(self.passages.doc[pid])
+            text = self.documents[doc_id].text
+            starts, ends = self.passages.sentence_start, self.passages.sentence_end
+            first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])
+            sentences = [text[int(starts[s]) : int(ends[s])] for s in range(first, end)]
+            bonus = [self._sentence_bonus(doc_id, s, intent, query) for s in sentences]
+            return choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus, quote_weights)
+
+        quotes: dict[int, QuoteChoice] = {}
+        if mode == "hybrid" and FEATURES.rerank and candidates:
+            head = candidates[:RERANK_DEPTH]
+            lexical = found.lexical if found.lexical is not None else np.zeros(self.passage_count)
+            top, best_lexical = head[0][1], max(float(lexical[pid]) for pid, _ in head)
+            rows: list[tuple[int, float, CandidateFeatures]] = []
+            for rank, (pid, score) in enumerate(head):
+                quotes[pid] = quote_of(pid)
+                doc_id = int(self.passages.doc[pid])
+                candidate = CandidateFeatures(
+                    fused=score / top if top > 0 else 0.0,
+                    reciprocal_rank=1.0 / (1 + rank),
+                    dense=found.dense.get(pid, 0.0),
+                    lexical=float(lexical[pid]) / best_lexical if best_lexical > 0 else 0.0,
+                    best_sentence=quotes[pid].cosine,
+                    quote=quotes[pid].score,
+                    coverage=self._coverage(query_weights, pid)[0],
+                    document_prior=float(np.log(priors[doc_id])),
+                    passage_prior=float(np.log(passage_priors[pid])),
+                    topic=float(self._sentence_cosines(pid, tvec if tvec is not None else qvec).max()),
+                )
+                rows.append((pid, rerank_score(candidate), candidate))
+            if seen is not None:
+                seen.extend((pid, features) for pid, _, features in rows)
+            # Each document keeps the places (and fused scores) the fused ranking, with its council, year
+            # and source priors, gave it; the second ranker decides which of its passages fill them.
+            by_doc: dict[int, list[int]] = defaultdict(list)
+            for pid, _, _ in sorted(rows, key=lambda row: -row[1]):
+                by_doc[int(self.passages.doc[pid])].append(pid)
+            slots = [(int(self.passages.doc[pid]), score) for pid, score in head]
+            tail = candidates[RERANK_DEPTH:]
+            candidates = [(by_doc[doc_id].pop(0), score) for doc_id, score in slots] + tail
         hits: list[Hit] = []
         quoted: list[tuple[int, set[int], set[int]]] = []  # (hit index, sentence ids, sentence keys)
         for pid, fused_score in candidates:
             doc_id = int(self.passages.doc[pid])
-            doc = self.documents[doc_id]
             first = int(self.passages.first_sentence[pid])
-            end = int(self.passages.end_sentence[pid])
-            sentences = [
-                doc.text[int(self.passages.sentence_start[s]) : int(self.passages.sentence_end[s])]
-                for s in range(first, end)
-            ]
-            bonus = [self._sentence_bonus(doc_id, s, intent, query) for s in sentences]
-            choice = choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus, quote_weights)
+            choice = quotes[pid] if pid in quotes else quote_of(pid)
             ids = set(range(first + choice.first, first + choice.last + 1))
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
             if self._merge_into_earlier(hits, quoted, doc_id, ids, keys):
@@ -627,7 +686,7 @@ class Index:
         if total <= 0:
             return 0.0, 0.0
         start, end = self.passage_span(pid)
-        have = set(tokenize(indexed_text(self.documents[int(self.passages.doc[pid])], start, end)))
+        have = token_set(indexed_text(self.documents[int(self.passages.doc[pid])], start, end))
         missing = max((w for t, w in query_weights.items() if t not in have), default=0.0)
         return sum(w for t, w in query_weights.items() if t in have) / total, missing / MISSING_SCALE
 
@@ -705,6 +764,15 @@ class Index:
             return []
         common = set.intersection(*(self._docs_by_key.get(key, set()) for key in keys))
         return sorted(common)
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """The fused ranking, with the raw scores the second ranker reads."""
+
+    fused: list[tuple[int, float]]  # (passage id, fused score), best first
+    dense: dict[int, float]  # cosine of the passages in the dense top list
+    lexical: npt.NDArray[np.float32] | None  # BM25 score of every passage (None in dense-only mode)
 
 
 @dataclass(frozen=True)

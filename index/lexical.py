@@ -122,6 +122,12 @@ def tokenize(text: str) -> list[str]:
     return list(_stemmer().stemWords(words))
 
 
+@lru_cache(maxsize=32768)
+def token_set(text: str) -> frozenset[str]:
+    """The distinct tokens of ``text``, remembered: search reads the same sentences and passages often."""
+    return frozenset(tokenize(text))
+
+
 class LexicalIndex:
     """BM25 over passages; scores are comparable within one query only."""
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.lexical import tokenize
+from index.lexical import token_set
 
 # Openings that lean on the sentence before ("This includes…", "However, …"): quoted alone they mislead.
 _LEANS_BACK = re.compile(
@@ -30,6 +30,7 @@ class QuoteChoice:
     first: int
     last: int
     cosine: float  # the passage's best sentence cosine similarity to the question
+    score: float = 0.0  # the chosen sentence's quote score: cosine, word overlap and form bonus
 
 
 def lexical_overlap(
@@ -38,11 +39,11 @@ def lexical_overlap(
     """Share of the question's content words found in ``sentence`` (0 to 1), optionally IDF-weighted."""
     if weights:
         total = sum(weights.values())
-        have = set(tokenize(sentence))
+        have = token_set(sentence)
         return sum(w for t, w in weights.items() if t in have) / total if total > 0 else 0.0
     if not query_terms:
         return 0.0
-    return len(query_terms & set(tokenize(sentence))) / len(query_terms)
+    return len(query_terms & token_set(sentence)) / len(query_terms)
 
 
 def choose_quote(
@@ -73,4 +74,4 @@ def choose_quote(
             last = best + 1
     if last - first < 2 and last + 1 < len(sentences) and scores[last + 1] >= NEIGHBOUR_RATIO * scores[best]:
         last += 1
-    return QuoteChoice(first, last, float(np.max(cosines)))
+    return QuoteChoice(first, last, float(np.max(cosines)), float(scores[best]))

@@ -12,7 +12,7 @@ import pytest
 from index.chunking import ChunkingParams
 from index.document import Document
 from index.embedding import HashingEmbedder
-from index.engine import MAX_QUESTION_CHARS, Index
+from index.engine import FEATURES, MAX_QUESTION_CHARS, Index
 from index.errors import (
     EmptyQuestionError,
     IndexCorruptError,
@@ -20,6 +20,7 @@ from index.errors import (
     IndexNotFoundError,
     QuestionTooLongError,
 )
+from index.rerank import FEATURE_NAMES, RERANK_DEPTH, RERANK_WEIGHTS
 from index.store import CURRENT
 from tests.conftest import make_doc
 
@@ -110,6 +111,26 @@ def test_hits_do_not_repeat_overlapping_quotes(embedder: HashingEmbedder) -> Non
     for i, (s1, e1) in enumerate(spans):
         for s2, e2 in spans[i + 1 :]:
             assert e1 <= s2 or e2 <= s1
+
+
+def test_second_ranker_sees_the_fused_top_and_keeps_quotes_verbatim(index: Index) -> None:
+    assert len(RERANK_WEIGHTS) == len(FEATURE_NAMES)
+    rows = index.candidate_features("Is safeguarding in Westhaven strong?")
+    assert 0 < len(rows) <= RERANK_DEPTH
+    first = rows[0][2]
+    assert first.fused == 1.0 and first.reciprocal_rank == 1.0
+    assert all(r[2].fused <= 1.0 for r in rows)
+    texts = {d.source: d.text for d in index.documents}
+    assert all(text in texts[source] for source, text, _ in rows)
+    reranked = index.search("Is safeguarding in Westhaven strong?", 5)
+    FEATURES.rerank = False
+    try:
+        fused = index.search("Is safeguarding in Westhaven strong?", 5)
+    finally:
+        FEATURES.rerank = True
+    assert {h.source for h in reranked.hits} <= set(texts) and {h.source for h in fused.hits} <= set(texts)
+    assert all(h.quote in texts[h.source] for h in reranked.hits)
+    assert [h.score for h in reranked.hits] == sorted((h.score for h in reranked.hits), reverse=True)
 
 
 def test_bad_questions(index: Index) -> None:

@@ -1,0 +1,62 @@
+"""The second ranker: a linear model over the features of each of the fused ranking's top passages.
+
+Reciprocal-rank fusion keeps only ranks; this step looks again at the best ``RERANK_DEPTH`` candidates with
+what is known of each — its fused score and rank, its dense cosine and BM25 score, its best sentence and
+quote, how much of the question's wording it holds, and the council/year and section priors — and scores
+them by ``RERANK_WEIGHTS · features``. The score decides which passages of a document come first; each
+document keeps the places the fused ranking gave it, so the choice between reports, years and sources stays
+with the priors people can reason about ("the newest report first"). Finding the passage inside a 15–50 page
+report is where the points were.
+
+The weights are fitted by ``benchmarks/fit_reranker.py`` (softmax over each question's candidates, the
+passages carrying its answer as targets); fitted on one development set, they improved the other
+(benchmarks/RESULTS.md §2, fourth run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+RERANK_DEPTH = 30  # candidates re-ordered (depth 50 measured the same)
+
+
+@dataclass(frozen=True)
+class CandidateFeatures:
+    """What the second ranker knows of one candidate passage."""
+
+    fused: float  # fused score times priors, over the best candidate's
+    reciprocal_rank: float  # 1 / (1 + its rank in the fused order)
+    dense: float  # the passage vector's cosine to the question (0 when outside the dense top list)
+    lexical: float  # its BM25 score over the best candidate BM25 score
+    best_sentence: float  # its best sentence's cosine to the question
+    quote: float  # the chosen quote's score: cosine, word overlap and form bonus
+    coverage: float  # IDF-weighted share of the question's words the passage holds
+    document_prior: float  # log of the council/year/source prior of its document
+    passage_prior: float  # log of the section prior
+    topic: float  # its best sentence's cosine to the question's topic (councils and years left out)
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """The features in the order of ``RERANK_WEIGHTS``."""
+        return (
+            self.fused,
+            self.reciprocal_rank,
+            self.dense,
+            self.lexical,
+            self.best_sentence,
+            self.quote,
+            self.coverage,
+            self.document_prior,
+            self.passage_prior,
+            self.topic,
+        )
+
+
+FEATURE_NAMES = tuple(f.name for f in fields(CandidateFeatures))
+# Fitted on both development sets (benchmarks/fit_reranker.py, L2 0.1), in the order of FEATURE_NAMES.
+RERANK_WEIGHTS: tuple[float, ...] = (4.30, 1.26, -0.54, 3.76, -1.62, 2.13, 0.12, 4.80, 3.86, 6.75)
+
+
+def rerank_score(features: CandidateFeatures, weights: tuple[float, ...] | None = None) -> float:
+    """The second ranker's score of one candidate (``RERANK_WEIGHTS`` unless given): higher is better."""
+    chosen = RERANK_WEIGHTS if weights is None else weights
+    return sum(w * x for w, x in zip(chosen, features.as_tuple(), strict=True))
