@@ -38,18 +38,19 @@ SETS = [
         ROOT / "benchmarks/questions/ofsted_subset.jsonl",
     ),
 ]
-# (label, mode, document priors, section priors, glossary, judgement lines, scope, second ranker): one idea a
-# step.
-STEPS: tuple[tuple[str, SearchMode, bool, bool, bool, bool, bool, bool], ...] = (
-    ("BM25-only", "lexical", False, False, False, False, False, False),
-    ("dense-only (MiniLM)", "dense", False, False, False, False, False, False),
-    ("hybrid RRF (dense + BM25 + best sentence)", "hybrid", False, False, False, False, False, False),
-    ("+ council/year/now/primary-source priors", "hybrid", True, False, False, False, False, False),
-    ("+ section priors and quote form", "hybrid", True, True, False, False, False, False),
-    ("+ domain glossary for BM25 and quote choice", "hybrid", True, True, True, False, False, False),
-    ("+ the report's judgement line first for rating questions", "hybrid", *(True,) * 4, False, False),
-    ("+ other council services out of scope", "hybrid", True, True, True, True, True, False),
-    ("+ second ranker for passages within each document (= default)", "hybrid", *(True,) * 6),
+# (label, mode, document priors, section priors, glossary, judgement lines, scope, second ranker, quote
+# model): one idea a step.
+STEPS: tuple[tuple[str, SearchMode, bool, bool, bool, bool, bool, bool, bool], ...] = (
+    ("BM25-only", "lexical", *(False,) * 7),
+    ("dense-only (MiniLM)", "dense", *(False,) * 7),
+    ("hybrid RRF (dense + BM25 + best sentence)", "hybrid", *(False,) * 7),
+    ("+ council/year/now/primary-source priors", "hybrid", True, *(False,) * 6),
+    ("+ section priors and quote form", "hybrid", *(True,) * 2, *(False,) * 5),
+    ("+ domain glossary for BM25 and quote choice", "hybrid", *(True,) * 3, *(False,) * 4),
+    ("+ the report's judgement line first for rating questions", "hybrid", *(True,) * 4, *(False,) * 3),
+    ("+ other council services out of scope", "hybrid", *(True,) * 5, *(False,) * 2),
+    ("+ second ranker for passages within each document", "hybrid", *(True,) * 6, False),
+    ("+ fitted quote model (= default)", "hybrid", *(True,) * 7),
 )
 
 
@@ -75,13 +76,14 @@ def main() -> None:
         print("| step | R@1 | R@3 | R@5 | MRR@10 | quote@1 | para. R@3 | abstention | false abst. | p50 ms |")
         print("|---|---|---|---|---|---|---|---|---|---|")
         report = None
-        for label, mode, doc_priors, section_priors, glossary, judgement_lines, scope, rerank in STEPS:
+        for label, mode, doc_priors, section_priors, glossary, judgement_lines, scope, rerank, quote in STEPS:
             FEATURES.document_priors, FEATURES.section_priors, FEATURES.glossary = (
                 doc_priors,
                 section_priors,
                 glossary,
             )
             FEATURES.judgement_lines, FEATURES.scope, FEATURES.rerank = judgement_lines, scope, rerank
+            FEATURES.quote_model = quote
             report = evaluate(index, questions, 10, mode)
             d = report.as_json()
             para = d["by_kind"].get("paraphrase", {}).get("recall@3")

@@ -1,16 +1,19 @@
-"""Fit the second ranker's weights (``index/rerank.py``) and show, in one run, what it does on held-out data.
+"""Fit the two small models of the search — which sentence of a passage to quote (``index/quoting.py``) and
+which passages of a report come first (the second ranker, ``index/rerank.py``) — and show, in one run, what
+each does on held-out data.
 
 Run: ``.venv/bin/python benchmarks/fit_reranker.py [--l2 0.1]`` (needs the two quality indexes that
 ``bench_quality.py`` builds).
 
-For every answerable question, the fused ranking's top ``RERANK_DEPTH`` passages are taken with their
-features; the passages that carry the question's answer are the targets. The model is linear, fitted by a
-softmax over each question's candidates (maximising the probability of its answer passages) with an L2
-penalty. Questions whose candidates hold no answer, or only answers, teach nothing and are left out.
+Both are linear models fitted the same way: a softmax over a group of choices, maximising the probability
+of the right ones, with an L2 penalty. For the quote model a group is one quoted passage's sentences, and
+the right ones carry the question's answer. For the second ranker a group is one question's top
+``RERANK_DEPTH`` passages, and the right ones carry its answer. Groups with no right choice, or only right
+ones, teach nothing and are left out. The quote model is fitted first; the second ranker is fitted with it.
 
-Three fits: on documents/ alone (scored on the 8-council subset: held out), on the subset alone (scored on
-documents/: held out), and on both (the shipped weights). Each is scored by the evaluation harness against
-the fused ranking in the same run.
+Three fits of each: on documents/ alone (scored on the 8-council subset: held out), on the subset alone
+(scored on documents/: held out), and on both (the shipped weights). Each is scored by the evaluation
+harness against the search without it, in the same run.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from scipy.optimize import minimize
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe
-from index import rerank
+from index import quoting, rerank
 from index.engine import FEATURES, Index
 from index.evaluation import Question, carries, evaluate, read_questions
 
@@ -52,7 +55,24 @@ def groups(index: Index, questions: list[Question]) -> list[Group]:
     return out
 
 
-def fit(data: list[Group], l2: float) -> npt.NDArray[np.float64]:
+def sentence_groups(index: Index, questions: list[Question]) -> list[Group]:
+    """Each quoted passage's sentences (once per question) and which of them carry the answer."""
+    out = []
+    for q in questions:
+        if not q.answerable or q.answer_quote is None:
+            continue
+        seen: set[tuple[str, ...]] = set()
+        for sentences, x in index.sentence_features(q.question):
+            if tuple(sentences) in seen:
+                continue
+            seen.add(tuple(sentences))
+            y = np.array([carries(s, q.answer_quote) for s in sentences], dtype=bool)
+            if y.any() and not y.all():
+                out.append((x, y))
+    return out
+
+
+def fit(data: list[Group], l2: float, start: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Weights maximising the softmax probability of each question's answer passages, minus L2."""
     n = data[0][0].shape[1]
 
@@ -67,25 +87,58 @@ def fit(data: list[Group], l2: float) -> npt.NDArray[np.float64]:
             grad = grad - (p[y] @ x[y]) / (hit + 1e-12) + p @ x
         return total, grad
 
-    start = np.zeros(n)
-    start[0] = 1.0  # the fused ranking itself
+    assert len(start) == n
     return np.asarray(minimize(loss, start, jac=True, method="L-BFGS-B").x)
 
 
-def score(index: Index, questions: list[Question], weights: tuple[float, ...] | None) -> str:
-    """The harness's figures with the second ranker off (None) or on with ``weights``."""
-    saved = rerank.RERANK_WEIGHTS
-    FEATURES.rerank = weights is not None
-    if weights is not None:
-        rerank.RERANK_WEIGHTS = weights
+def score(index: Index, questions: list[Question], model: str, weights: tuple[float, ...] | None) -> str:
+    """The harness's figures with ``model`` ("quote" or "rerank") off (None) or on with ``weights``."""
+    saved = quoting.QUOTE_WEIGHTS, rerank.RERANK_WEIGHTS
+    if model == "quote":
+        FEATURES.quote_model = weights is not None
+        quoting.QUOTE_WEIGHTS = weights or saved[0]
+    else:
+        FEATURES.rerank = weights is not None
+        rerank.RERANK_WEIGHTS = weights or saved[1]
     try:
         d = evaluate(index, questions, 10).as_json()
     finally:
-        FEATURES.rerank, rerank.RERANK_WEIGHTS = True, saved
+        FEATURES.quote_model = FEATURES.rerank = True
+        quoting.QUOTE_WEIGHTS, rerank.RERANK_WEIGHTS = saved
     return (
         f"{d['recall@1']:.3f} | {d['recall@3']:.3f} | {d['mrr@10']:.3f} | {d['quote@1']:.3f} | "
         f"{d['abstention_accuracy']:.3f} | {d['false_abstention_rate']:.3f} | {d['latency_ms']['p50']}"
     )
+
+
+def report(
+    model: str,
+    names: tuple[str, ...],
+    loaded: dict[str, tuple[Index, list[Question]]],
+    data: dict[str, list[Group]],
+    l2: float,
+    start: npt.NDArray[np.float64],
+) -> tuple[float, ...]:
+    """Fit ``model`` three ways and print the weights and the held-out table; return the fit on both."""
+    print({name: f"{len(g)} groups" for name, g in data.items()})
+    fits = {
+        "documents/": fit(data["documents/"], l2, start),
+        "8 councils": fit(data["8 councils"], l2, start),
+        "both": fit(data["documents/"] + data["8 councils"], l2, start),
+    }
+    print("\nweights (" + ", ".join(names) + "):")
+    for name, w in fits.items():
+        print(f"  fitted on {name}: ({', '.join(f'{v:.2f}' for v in w)})")
+    print("\n| scored on | model | R@1 | R@3 | MRR@10 | quote@1 | abstention | false abst. | p50 ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, (index, qs) in loaded.items():
+        other = next(n for n in SETS if n != name)
+        print(f"| {name} | without | {score(index, qs, model, None)} |")
+        held = tuple(round(float(v), 2) for v in fits[other])
+        print(f"| {name} | fitted on {other} (held out) | {score(index, qs, model, held)} |")
+        both = tuple(round(float(v), 2) for v in fits["both"])
+        print(f"| {name} | fitted on both (in-sample) | {score(index, qs, model, both)} |")
+    return tuple(round(float(v), 2) for v in fits["both"])
 
 
 def main() -> None:
@@ -97,25 +150,17 @@ def main() -> None:
     for name, (index_dir, questions_file) in SETS.items():
         index = Index.load(index_dir)
         loaded[name] = (index, read_questions(questions_file, {d.source: d.text for d in index.documents}))
+
+    print("\n## The quote model\n")
+    start = np.array([1.0, quoting.LEXICAL_WEIGHT, 1.0] + [0.0] * (len(quoting.QUOTE_FEATURES) - 3))
+    data = {name: sentence_groups(index, qs) for name, (index, qs) in loaded.items()}
+    quoting.QUOTE_WEIGHTS = report("quote", quoting.QUOTE_FEATURES, loaded, data, args.l2, start)
+
+    print("\n## The second ranker (with the quote model fitted on both)\n")
+    start = np.zeros(len(rerank.FEATURE_NAMES))
+    start[0] = 1.0  # the fused ranking itself
     data = {name: groups(index, qs) for name, (index, qs) in loaded.items()}
-    print({name: f"{len(g)} questions with an answer among the candidates" for name, g in data.items()})
-    fits = {
-        "documents/": fit(data["documents/"], args.l2),
-        "8 councils": fit(data["8 councils"], args.l2),
-        "both": fit(data["documents/"] + data["8 councils"], args.l2),
-    }
-    print("\nweights (" + ", ".join(rerank.FEATURE_NAMES) + "):")
-    for name, w in fits.items():
-        print(f"  fitted on {name}: ({', '.join(f'{v:.2f}' for v in w)})")
-    print("\n| scored on | ranking | R@1 | R@3 | MRR@10 | quote@1 | abstention | false abst. | p50 ms |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for name, (index, qs) in loaded.items():
-        other = next(n for n in SETS if n != name)
-        print(f"| {name} | fused only | {score(index, qs, None)} |")
-        held = tuple(float(v) for v in fits[other])
-        print(f"| {name} | + second ranker fitted on {other} (held out) | {score(index, qs, held)} |")
-        both = tuple(float(v) for v in fits["both"])
-        print(f"| {name} | + second ranker fitted on both (in-sample) | {score(index, qs, both)} |")
+    report("rerank", rerank.FEATURE_NAMES, loaded, data, args.l2, start)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from index.intent import (
 )
 from index.lexical import LexicalIndex, token_set, tokenize
 from index.onnx_embedding import embedder_for
-from index.quoting import QuoteChoice, choose_quote
+from index.quoting import QuoteChoice, SentenceRows, choose_quote
 from index.ratings.reports import read_judgements
 from index.ratings.table import Area, Judgement
 from index.rerank import RERANK_DEPTH, CandidateFeatures, rerank_score
@@ -66,6 +66,7 @@ class Features:
     judgement_lines: bool = True  # a rating question's answer: the report's judgement line, first
     topic_cosine: bool = True  # the confidence's cosine against the question without its council names
     rerank: bool = True  # the second ranker re-orders the fused ranking's top passages (index/rerank.py)
+    quote_model: bool = True  # the fitted quote model picks the sentence (index/quoting.py)
     scope: bool = True  # questions about other council services (bins, adult social care) are not answered
 
 
@@ -438,6 +439,15 @@ class Index:
             out.append((doc.source, doc.text[start:end], features))
         return out
 
+    def sentence_features(self, question: str, k: int = 10) -> SentenceRows:
+        """The sentences of every passage a search for ``question`` quotes from, with the quote model's
+        features of each: for fitting its weights (benchmarks/fit_reranker.py)."""
+        query = " ".join(question.split())
+        qvec, intent, tvec = self._read(query)
+        seen: SentenceRows = []
+        self._rank(query, qvec, k, "hybrid", intent, tvec, quotes_seen=seen)
+        return seen
+
     def _candidates(self, query: str, qvec: npt.NDArray[np.float32], mode: SearchMode) -> _Candidates:
         """Passage ids with their fused score, best first, from dense and lexical rankings."""
         depth = min(CANDIDATES, self.passage_count)
@@ -476,11 +486,13 @@ class Index:
         intent: QueryIntent,
         tvec: npt.NDArray[np.float32] | None = None,
         seen: list[tuple[int, CandidateFeatures]] | None = None,
+        quotes_seen: SentenceRows | None = None,
     ) -> list[Hit]:
         """Rank candidates into hits. ``tvec`` encodes the question's topic (without the councils and
         years it names): the confidence's cosine is measured against it, so that naming a council does not
         make an unrelated passage about that council look like an answer. ``seen`` receives the second
-        ranker's candidates with their features, in fused order."""
+        ranker's candidates with their features, in fused order; ``quotes_seen`` each quoted passage's
+        sentences with the quote model's features."""
         terms = set(tokenize(query))
         named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
         query_weights = {t: self.lexical.weight(t) for t in terms - named}
@@ -510,7 +522,16 @@ class Index:
             first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])
             sentences = [text[int(starts[s]) : int(ends[s])] for s in range(first, end)]
             bonus = [self._sentence_bonus(doc_id, s, intent, query) for s in sentences]
-            return choose_quote(sentences, self._sentence_cosines(pid, qvec), terms, bonus, quote_weights)
+            return choose_quote(
+                sentences,
+                self._sentence_cosines(pid, qvec),
+                terms,
+                bonus,
+                quote_weights,
+                self._sentence_cosines(pid, tvec) if tvec is not None else None,
+                FEATURES.quote_model,
+                quotes_seen,
+            )
 
         quotes: dict[int, QuoteChoice] = {}
         if mode == "hybrid" and FEATURES.rerank and candidates:

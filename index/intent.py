@@ -359,7 +359,7 @@ def document_prior(doc: Document, newest: bool, intent: QueryIntent, named: bool
     wants_latest = intent.latest or bool(intent.since)
     years = document_years(doc)
     if intent.years:
-        if years & intent.years or (newest and wants_latest):
+        if years & intent.years or (newest and intent.latest):  # "since 2015, in the 2017 report": 2017
             prior *= YEAR_MATCH
         elif named:
             pass  # "the committee minutes on the 2024 inspection": the year is the inspection's, not theirs

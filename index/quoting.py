@@ -21,6 +21,21 @@ LEXICAL_WEIGHT = 0.3  # how much the share of the question's words in a sentence
 NEIGHBOUR_RATIO = 0.75  # a neighbouring sentence this close to the best one joins the quote (0.85 → 0.75:
 # quote@1 +2.2 points on documents/, +0.9 on the Ofsted subset, RESULTS §2)
 SHORT_SENTENCE_WORDS = 8  # a best sentence shorter than this takes its strongest neighbour
+# Which sentence answers best: a linear model over each sentence's features (``sentence_features``, in the
+# order of QUOTE_FEATURES), fitted by benchmarks/fit_reranker.py on the development questions (softmax over
+# a passage's sentences, those carrying the answer as targets, L2 0.1; RESULTS.md §2, fourth run).
+QUOTE_FEATURES = (
+    "cosine",  # to the question
+    "overlap",  # IDF-weighted share of the question's words (and, at half weight, its glossary words)
+    "form",  # the form bonus: a stated grade when one is asked, minus for labels and bare headings
+    "first",  # the passage's first sentence
+    "log_words",  # log(1 + words)
+    "leans_back",  # opens with "This", "However"… (the quote then takes the sentence before)
+    "topic",  # cosine to the question's topic (councils and years left out)
+    "digits",  # holds a number or date
+)
+QUOTE_WEIGHTS: tuple[float, ...] = (2.98, 7.61, 6.60, 0.03, -0.19, -0.72, 5.18, 0.13)
+SentenceRows = list[tuple[list[str], "npt.NDArray[np.float64]"]]  # a passage's sentences and their features
 
 
 @dataclass(frozen=True)
@@ -46,23 +61,59 @@ def lexical_overlap(
     return len(query_terms & token_set(sentence)) / len(query_terms)
 
 
+def sentence_features(
+    sentences: list[str],
+    cosines: npt.NDArray[np.float32],
+    overlaps: list[float],
+    bonus: list[float],
+    topic_cosines: npt.NDArray[np.float32],
+) -> npt.NDArray[np.float64]:
+    """One row of QUOTE_FEATURES per sentence."""
+    return np.array(
+        [
+            [
+                float(cosines[i]),
+                overlaps[i],
+                bonus[i],
+                float(i == 0),
+                float(np.log1p(len(s.split()))),
+                float(_LEANS_BACK.match(s) is not None),
+                float(topic_cosines[i]),
+                float(any(ch.isdigit() for ch in s)),
+            ]
+            for i, s in enumerate(sentences)
+        ],
+        dtype=np.float64,
+    )
+
+
 def choose_quote(
     sentences: list[str],
     cosines: npt.NDArray[np.float32],
     query_terms: set[str],
     bonus: list[float] | None = None,
     weights: Mapping[str, float] | None = None,
+    topic_cosines: npt.NDArray[np.float32] | None = None,
+    learned: bool = True,
+    seen: SentenceRows | None = None,
 ) -> QuoteChoice:
-    """Pick the best sentence by cosine plus word overlap (plus ``bonus``), then widen to at most three."""
-    scores = np.array(
-        [
-            float(c)
-            + LEXICAL_WEIGHT * lexical_overlap(query_terms, s, weights)
-            + (bonus[i] if bonus else 0.0)
-            for i, (c, s) in enumerate(zip(cosines, sentences, strict=True))
-        ]
-    )
+    """Pick the best sentence, then widen to at most three.
+
+    The best sentence is the one the fitted model (``QUOTE_WEIGHTS``) scores highest, or with ``learned``
+    False the one with the highest cosine plus word overlap plus ``bonus``. Widening compares neighbours by
+    that simple score. ``seen`` receives the sentences and their features (for fitting the model).
+    """
+    overlaps = [lexical_overlap(query_terms, s, weights) for s in sentences]
+    bonuses = bonus if bonus else [0.0] * len(sentences)
+    scores = np.array([float(c) + LEXICAL_WEIGHT * overlaps[i] + bonuses[i] for i, c in enumerate(cosines)])
     best = int(np.argmax(scores))
+    if learned or seen is not None:
+        topics = topic_cosines if topic_cosines is not None else cosines
+        features = sentence_features(sentences, cosines, overlaps, bonuses, topics)
+        if seen is not None:
+            seen.append((sentences, features))
+        if learned:
+            best = int(np.argmax(features @ np.asarray(QUOTE_WEIGHTS)))
     first = last = best
     words = len(sentences[best].split())
     if best > 0 and _LEANS_BACK.match(sentences[best]):

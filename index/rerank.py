@@ -52,8 +52,9 @@ class CandidateFeatures:
 
 
 FEATURE_NAMES = tuple(f.name for f in fields(CandidateFeatures))
-# Fitted on both development sets (benchmarks/fit_reranker.py, L2 0.1), in the order of FEATURE_NAMES.
-RERANK_WEIGHTS: tuple[float, ...] = (4.30, 1.26, -0.54, 3.76, -1.62, 2.13, 0.12, 4.80, 3.86, 6.75)
+# Fitted on both development sets with the quote model on (benchmarks/fit_reranker.py, L2 0.1), in the
+# order of FEATURE_NAMES.
+RERANK_WEIGHTS: tuple[float, ...] = (4.32, 1.26, -0.53, 3.77, -1.55, 2.13, 0.09, 4.80, 3.90, 6.64)
 
 
 def rerank_score(features: CandidateFeatures, weights: tuple[float, ...] | None = None) -> float:

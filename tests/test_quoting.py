@@ -1,0 +1,32 @@
+"""Quote choice: the fitted sentence model, the simple score it replaced, and widening."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.quoting import QUOTE_FEATURES, QUOTE_WEIGHTS, SentenceRows, choose_quote
+
+SENTENCES = [
+    "Leaders in Westhaven have a clear vision for the service.",
+    "Care leavers receive white goods at no cost from the council's own store.",
+    "Inspectors met many staff during the visit.",
+]
+
+
+def test_the_sentence_with_the_questions_words_is_quoted() -> None:
+    cosines = np.array([0.40, 0.38, 0.41], dtype=np.float32)  # close: the words decide
+    terms = {"care", "leaver", "white", "good"}
+    weights = {t: 1.0 for t in terms}
+    seen: SentenceRows = []
+    choice = choose_quote(SENTENCES, cosines, terms, [0.0, 0.0, 0.0], weights, cosines, True, seen)
+    assert choice.first <= 1 <= choice.last
+    assert len(seen) == 1 and seen[0][0] == SENTENCES
+    assert seen[0][1].shape == (3, len(QUOTE_FEATURES)) == (3, len(QUOTE_WEIGHTS))
+
+
+def test_a_label_penalty_keeps_a_heading_out_of_the_quote() -> None:
+    cosines = np.array([0.9, 0.5, 0.1], dtype=np.float32)
+    for learned in (True, False):
+        choice = choose_quote(SENTENCES, cosines, set(), [-4.0, 0.0, 0.0], None, None, learned)
+        assert (choice.first, choice.last) == (1, 1)
+        assert choice.cosine == np.float32(0.9)  # the passage's best cosine, whichever sentence is quoted
