@@ -48,7 +48,7 @@ STEPS: tuple[tuple[str, SearchMode, bool, bool, bool, bool, bool, bool, bool], .
     ("+ section priors and quote form", "hybrid", *(True,) * 2, *(False,) * 5),
     ("+ domain glossary for BM25 and quote choice", "hybrid", *(True,) * 3, *(False,) * 4),
     ("+ the report's judgement line first for rating questions", "hybrid", *(True,) * 4, *(False,) * 3),
-    ("+ other council services out of scope", "hybrid", *(True,) * 5, *(False,) * 2),
+    ("+ scope: other council services; a number asked, none quoted", "hybrid", *(True,) * 5, False, False),
     ("+ second ranker for passages within each document", "hybrid", *(True,) * 6, False),
     ("+ fitted quote model (= default)", "hybrid", *(True,) * 7),
 )

@@ -39,6 +39,7 @@ from index.intent import (
     passage_prior,
     question_words,
     read_intent,
+    states_number,
 )
 from index.lexical import LexicalIndex, token_set, tokenize
 from index.onnx_embedding import embedder_for
@@ -67,7 +68,7 @@ class Features:
     topic_cosine: bool = True  # the confidence's cosine against the question without its council names
     rerank: bool = True  # the second ranker re-orders the fused ranking's top passages (index/rerank.py)
     quote_model: bool = True  # the fitted quote model picks the sentence (index/quoting.py)
-    scope: bool = True  # questions about other council services (bins, adult social care) are not answered
+    scope: bool = True  # other council services, and a number asked but none quoted, are not answered
 
 
 FEATURES = Features()
@@ -413,6 +414,8 @@ class Index:
             and not about_elsewhere
             and outside is None
             and not self._no_report_of_that_year(intent)
+            # "How much are foster carers paid?" is not answered by "Suffolk has a busy fostering service."
+            and not (FEATURES.scope and intent.asks_number and not states_number(hits[0].quote))
         )
         return SearchResult(question, answered, tuple(hits), self.threshold, outside)
 

@@ -156,6 +156,27 @@ _ASKS_IMPROVEMENT = re.compile(
     re.IGNORECASE,
 )
 _ASKS_DATE = re.compile(r"\b(when|dates?|what (?:month|year|day)|how long ago)\b", re.IGNORECASE)
+# "How many…", "how much… paid", "how long is the wait": the answer is a number ("how much did it improve"
+# asks for a degree, not a number).
+_ASKS_NUMBER = re.compile(
+    r"\b(how many|how long(?! ago)|what (?:percentage|proportion|share|number)|"
+    r"how much(?!.*\b(?:improv\w*|better|worse|change\w*|progress\w*|declin\w*)\b))\b",
+    re.IGNORECASE,
+)
+# A number stated in words or figures; list and paragraph numbers ("42. Suffolk has…") do not count.
+_NUMBER = re.compile(
+    r"\d|£|%|\bper ?cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|fifty|hundred|thousand|million|half|third|quarter|dozen)\b",
+    re.IGNORECASE,
+)
+_LIST_NUMBER = re.compile(r"(?m)^\s*(?:[•\-–]\s*)?\d{1,3}\.\s+")
+
+
+def states_number(quote: str) -> bool:
+    """True when ``quote`` states a number, amount or share (not only a list or paragraph number)."""
+    return _NUMBER.search(_LIST_NUMBER.sub("", quote)) is not None
+
+
 _ASKS_RATING = re.compile(
     r"\b(rated?|ratings?|grades?|graded|judged?|judgements?|judgments?|verdict|score[ds]?|outstanding|"
     r"inadequate|requires improvement|how good(?! at\b)|any good(?! at\b)|overall effectiveness|"
@@ -219,6 +240,7 @@ class QueryIntent:
     asks_rating: bool = False
     since: frozenset[int] = frozenset()  # years the question measures change from ("since 2021")
     asks_date: bool = False
+    asks_number: bool = False  # "how many", "how much", "how long": the answer states a number
     areas: frozenset[str] = frozenset({"overall"})  # judgement areas it names (see judgement_areas)
     names_source: bool = False  # it names a document by what it is (set by the index, which knows them)
 
@@ -298,6 +320,7 @@ def read_intent(
         asks_rating=bool(_ASKS_RATING.search(question)),
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
+        asks_number=bool(_ASKS_NUMBER.search(question)),
         areas=frozenset(judgement_areas(question) or {"overall"}),
         names_source=bool(_ASKS_WHO_SAID.search(question))
         and not re.search(r"\bofsted said\b", question, re.I),

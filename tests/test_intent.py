@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from index.embedding import HashingEmbedder
 from index.engine import Index
-from index.intent import council_key, outside_scope, read_intent
+from index.intent import council_key, outside_scope, read_intent, states_number
 from tests.conftest import make_doc
 
 INDEXED = [council_key("Eastmarch County Council"), council_key("Westhaven Borough Council")]
@@ -87,6 +87,18 @@ def test_other_council_services_are_out_of_scope_unless_about_children_in_care()
     assert result.answered is False
     assert result.as_json()["outside_scope"] == "other council services"
     assert "outside_scope" not in _index().search("Westhaven care leavers entitlements", 1).as_json()
+
+
+def test_a_question_asking_for_a_number_needs_a_quote_that_states_one() -> None:
+    assert read_intent("How much are foster carers paid per week in Eastmarch?", INDEXED).asks_number
+    assert read_intent("how long do referrals wait?", INDEXED).asks_number
+    assert not read_intent("How much did Eastmarch improve since 2019?", INDEXED).asks_number
+    assert not read_intent("How long ago was the inspection?", INDEXED).asks_number
+    assert states_number("Requests wait for up to five days.") and states_number("It costs £40 a week.")
+    assert not states_number("42. Eastmarch has a busy, thriving fostering service.")
+    result = _index().search("How much are care leavers in Westhaven paid for their entitlements?", 3)
+    assert result.hits and not states_number(result.hits[0].quote)
+    assert result.answered is False
 
 
 def test_since_a_year_means_what_came_after() -> None:
