@@ -9,6 +9,7 @@ from index.build import build_index
 from index.embedding import Embedder
 from index.engine import Index
 from index.errors import IndexLibraryError
+from index.maintain import index_embedder, update_index
 from index.onnx_embedding import default_embedder
 from index.progress import encoding_bar
 from index.store import current_generation
@@ -16,24 +17,52 @@ from index.store import current_generation
 log = logging.getLogger(__name__)
 
 
+CHECKED = "checked"  # a stamp in the index folder: when the documents were last found unchanged
+
+
 def index_is_stale(docs_dir: Path, index_dir: Path) -> bool:
-    """True when there is no index, or a file under ``docs_dir`` is newer than the index."""
+    """True when there is no index, or a file under ``docs_dir`` is newer than the index (or than the last
+    check that found the documents unchanged)."""
     try:
         built = (current_generation(index_dir) / "meta.json").stat().st_mtime
     except (IndexLibraryError, OSError):
         return True
+    stamp = index_dir / CHECKED
+    if stamp.is_file():
+        built = max(built, stamp.stat().st_mtime)
     return any(p.is_file() and p.stat().st_mtime > built for p in docs_dir.rglob("*"))
 
 
 def ensure_index(docs_dir: Path, index_dir: Path, embedder: Embedder | None = None) -> Index:
-    """Load the index; build it first (progress bar on stderr) when missing or older than the documents."""
-    if index_is_stale(docs_dir, index_dir):
+    """Load the index, bringing it in line with ``docs_dir`` first when files there are newer.
+
+    An existing index is updated: only new and changed documents (by content hash) are encoded, so files
+    copied again with the same content cost a re-read, not a rebuild. A missing or unreadable index, or one
+    this version cannot update (another format or chunking), is built anew (progress bar on stderr).
+    """
+    if not index_is_stale(docs_dir, index_dir):
+        return Index.load(index_dir, embedder)  # without one, the encoder the index was built with
+    try:
+        model = embedder or index_embedder(index_dir)
+        with encoding_bar("updating") as on_encode:
+            change = update_index(docs_dir, index_dir, model, progress=on_encode)
+    except IndexLibraryError as exc:
+        log.info("building the index of %s into %s (%s)", docs_dir, index_dir, exc)
         model = embedder or default_embedder()
-        log.info("building the index of %s into %s", docs_dir, index_dir)
         with encoding_bar("indexing") as on_encode:
             summary = build_index(docs_dir, index_dir, model, on_encode=on_encode)
-        for failure in summary.report.failures:
-            log.warning("could not read %s: %s", failure.source, failure.reason)
+        failures = summary.report.failures
         log.info("indexed %d documents into %d passages", summary.documents, summary.passages)
-        return Index.load(index_dir, model)
-    return Index.load(index_dir, embedder)  # without one, the encoder the index was built with
+    else:
+        failures = change.failures
+        log.info(
+            "index updated: %d added, %d changed, %d removed, %d unchanged",
+            len(change.added),
+            len(change.changed),
+            len(change.removed),
+            change.unchanged,
+        )
+    for failure in failures:
+        log.warning("could not read %s: %s", failure.source, failure.reason)
+    (index_dir / CHECKED).touch()
+    return Index.load(index_dir, model)

@@ -15,10 +15,10 @@ from tqdm import tqdm
 from index.build import BuildSummary, build_index
 from index.embedding import Embedder, SentenceTransformerEmbedder
 from index.engine import Index
-from index.errors import EmptyQuestionError, IndexLibraryError, IndexMismatchError, QuestionTooLongError
+from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongError
 from index.evaluation import evaluate, read_questions, summary_lines
-from index.maintain import add_paths, remove_documents, update_index
-from index.onnx_embedding import default_embedder, embedder_for
+from index.maintain import add_paths, index_embedder, remove_documents, update_index
+from index.onnx_embedding import default_embedder
 from index.progress import encoding_bar
 from index.ratings import cli as ratings_cli
 from index.results import Hit, SearchResult
@@ -261,15 +261,6 @@ def _change(args: argparse.Namespace, embedder: Embedder | None) -> int:
             f"now {summary.documents} documents, {summary.passages} passages -> {args.index}"
         )
     return EXIT_FAILED if summary.failures else EXIT_OK
-
-
-def index_embedder(index_dir: Path) -> Embedder:
-    """The encoder an existing index was built with (so that changes are encoded alike)."""
-    model = str(read_meta(index_dir).get("model"))
-    found: Embedder | None = embedder_for(model)
-    if found is None:
-        raise IndexMismatchError(f"index was built with model {model!r}, which this version cannot run")
-    return found
 
 
 def _eval(index_dir: Path, questions_file: Path, k: int, as_json: bool, embedder: Embedder | None) -> int:

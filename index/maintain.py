@@ -17,9 +17,10 @@ from pathlib import Path
 from index.document import Document
 from index.embedding import Embedder
 from index.engine import Index, ProgressFn
-from index.errors import IndexLibraryError
+from index.errors import IndexLibraryError, IndexMismatchError
 from index.loaders import LOADERS, LoadFailure, is_sidecar, load_document, load_folder, source_name
-from index.store import index_lock
+from index.onnx_embedding import embedder_for
+from index.store import index_lock, read_meta
 
 
 class UnknownSourceError(IndexLibraryError):
@@ -111,7 +112,20 @@ def update_index(
                 summary.unchanged += 1
             elif previous.source not in now:
                 summary.removed.append(previous.source)
+        if not (summary.added or summary.changed or summary.removed):
+            # Files copied again or touched, same content: the index stands as it is.
+            summary.documents, summary.passages = len(old.documents), old.passage_count
+            return summary
         return _rebuild(old, documents, index_dir, embedder, summary, progress, str(docs_dir.resolve()))
+
+
+def index_embedder(index_dir: Path) -> Embedder:
+    """The encoder an existing index was built with (so that changes are encoded alike)."""
+    model = str(read_meta(index_dir).get("model"))
+    found: Embedder | None = embedder_for(model)
+    if found is None:
+        raise IndexMismatchError(f"index was built with model {model!r}, which this version cannot run")
+    return found
 
 
 def remove_documents(
