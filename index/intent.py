@@ -155,6 +155,16 @@ _ASKS_IMPROVEMENT = re.compile(
     r"fix|actions?|priorit\w*)\b",
     re.IGNORECASE,
 )
+# "Did support improve between 2015 and 2019?", "has it improved since…": about change, not recommendations.
+_ASKS_IF_IMPROVED = re.compile(
+    r"\bimproved\b|\b(?:did|has|have|had)\b(?:(?!\b(?:must|needs?|needed|should|wants?|wanted|to)\b)[^?]){0,60}"
+    r"\bimprove\b",
+    re.IGNORECASE,
+)
+_ASKS_CHANGE_BETWEEN = re.compile(
+    r"\b(improv\w*|better|worse|chang\w*|differ\w*|compar\w*|same|declin\w*|progress\w*|between)\b",
+    re.IGNORECASE,
+)
 _ASKS_DATE = re.compile(r"\b(when|dates?|what (?:month|year|day)|how long ago)\b", re.IGNORECASE)
 # "How many…", "how much… paid", "how long is the wait": the answer is a number ("how much did it improve"
 # asks for a degree, not a number).
@@ -311,12 +321,15 @@ def read_intent(
     named = _named(question, indexed | english_councils(), known_word)
     since = frozenset(int(m.group(1)) for m in _SINCE_YEAR.finditer(question))
     years = frozenset(int(y) for y in _YEAR.findall(question)) - since
+    if len(years) >= 2 and _ASKS_CHANGE_BETWEEN.search(question):
+        # "Did it improve between 2015 and 2019?": the later report says what changed since the earlier.
+        since, years = since | (years - {max(years)}), frozenset({max(years)})
     return QueryIntent(
         councils=frozenset(named & indexed),
         years=years,
         latest=bool(_LATEST.search(question)),
         elsewhere=frozenset(named - indexed),
-        asks_improvement=bool(_ASKS_IMPROVEMENT.search(question)),
+        asks_improvement=bool(_ASKS_IMPROVEMENT.search(question)) and not _ASKS_IF_IMPROVED.search(question),
         asks_rating=bool(_ASKS_RATING.search(question)),
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),

@@ -101,6 +101,14 @@ def test_a_question_asking_for_a_number_needs_a_quote_that_states_one() -> None:
     assert result.answered is False
 
 
+def test_a_change_between_two_years_is_read_in_the_later_report() -> None:
+    intent = read_intent("Did Eastmarch improve between the 2015 and 2019 inspections?", INDEXED)
+    assert intent.years == {2019} and intent.since == {2015} and not intent.asks_improvement
+    assert read_intent("What must Eastmarch improve in 2019?", INDEXED).asks_improvement
+    both = read_intent("Eastmarch care leavers in 2015 and 2019", INDEXED)
+    assert both.years == {2015, 2019} and not both.since
+
+
 def test_since_a_year_means_what_came_after() -> None:
     intent = read_intent("Has Eastmarch improved since it was rated inadequate in 2019?", INDEXED)
     assert intent.since == {2019} and not intent.years
