@@ -46,7 +46,7 @@ from index.onnx_embedding import embedder_for
 from index.quoting import QuoteChoice, SentenceRows, choose_quote
 from index.ratings.reports import read_judgements
 from index.ratings.table import Area, Judgement
-from index.rerank import RERANK_DEPTH, CandidateFeatures, rerank_score
+from index.rerank import RERANK_DEPTH, CandidateFeatures, fill_document_places, rerank_score
 from index.results import Hit, SearchResult
 
 log = logging.getLogger(__name__)
@@ -560,14 +560,11 @@ class Index:
                 rows.append((pid, rerank_score(candidate), candidate))
             if seen is not None:
                 seen.extend((pid, features) for pid, _, features in rows)
-            # Each document keeps the places (and fused scores) the fused ranking, with its council, year
-            # and source priors, gave it; the second ranker decides which of its passages fill them.
-            by_doc: dict[int, list[int]] = defaultdict(list)
-            for pid, _, _ in sorted(rows, key=lambda row: -row[1]):
-                by_doc[int(self.passages.doc[pid])].append(pid)
-            slots = [(int(self.passages.doc[pid]), score) for pid, score in head]
-            tail = candidates[RERANK_DEPTH:]
-            candidates = [(by_doc[doc_id].pop(0), score) for doc_id, score in slots] + tail
+            # The choice between documents stays with the fused ranking and its council, year and source
+            # priors; the second ranker decides which of a document's passages come first.
+            scores = {pid: score for pid, score, _ in rows}
+            placed = fill_document_places(head, scores, lambda pid: int(self.passages.doc[pid]))
+            candidates = placed + candidates[RERANK_DEPTH:]
         hits: list[Hit] = []
         quoted: list[tuple[int, set[int], set[int]]] = []  # (hit index, sentence ids, sentence keys)
         for pid, fused_score in candidates:

@@ -15,6 +15,8 @@ passages carrying its answer as targets); fitted on one development set, they im
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
 RERANK_DEPTH = 30  # candidates re-ordered (depth 50 measured the same)
@@ -61,3 +63,14 @@ def rerank_score(features: CandidateFeatures, weights: tuple[float, ...] | None 
     """The second ranker's score of one candidate (``RERANK_WEIGHTS`` unless given): higher is better."""
     chosen = RERANK_WEIGHTS if weights is None else weights
     return sum(w * x for w, x in zip(chosen, features.as_tuple(), strict=True))
+
+
+def fill_document_places(
+    head: Sequence[tuple[int, float]], scores: dict[int, float], document_of: Callable[[int], int]
+) -> list[tuple[int, float]]:
+    """Re-order ``head`` (passage ids with fused scores, best first): each document keeps the places and
+    fused scores the fused ranking gave it, and its passages fill them best ``scores`` first."""
+    by_document: dict[int, list[int]] = defaultdict(list)
+    for pid, _ in sorted(head, key=lambda item: -scores[item[0]]):
+        by_document[document_of(pid)].append(pid)
+    return [(by_document[document_of(pid)].pop(0), fused) for pid, fused in head]
