@@ -404,6 +404,8 @@ class Index:
         hits = self._rank(query, qvec, k, mode, intent, tvec)
         if mode == "hybrid" and FEATURES.judgement_lines:
             hits = self._with_judgement_line(query, hits, intent, k)
+        if FEATURES.scope and intent.asks_number:
+            hits = _number_first(hits)
         # A question only about councils this index does not hold has no answer here, however close the
         # wording of another council's report.
         about_elsewhere = bool(intent.elsewhere) and not intent.councils
@@ -834,6 +836,17 @@ def topic_of(query: str, intent: QueryIntent) -> str:
     )
     topic = " ".join(re.sub(pattern, " ", query, flags=re.IGNORECASE).split())
     return topic if len(topic.split()) >= 2 else query
+
+
+NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first this many hits comes first
+
+
+def _number_first(hits: list[Hit]) -> list[Hit]:
+    """For a question asking for a number: the first of the top hits whose quote states one, first."""
+    if not hits or states_number(hits[0].quote):
+        return hits
+    i = next((i for i, h in enumerate(hits[:NUMBER_WITHIN]) if states_number(h.quote)), None)
+    return hits if i is None else [hits[i], *hits[:i], *hits[i + 1 :]]
 
 
 def _holds(span: tuple[int, int], offset: int) -> bool:

@@ -156,3 +156,12 @@ def test_ofsted_subset_question_set_is_verbatim() -> None:
     assert len(rows) >= 120
     paraphrases = sum(r["kind"] == "paraphrase" for r in rows)
     assert paraphrases >= len(rows) / 3
+
+
+@pytest.mark.skipif(not (SHARED / "ofsted_reports").is_dir(), reason="needs ../shared/ofsted_reports")
+def test_held_out_question_set_is_verbatim() -> None:
+    root = SHARED / "ofsted_reports"
+    councils = ["trafford", "wirral", "wakefield", "torbay"]
+    texts = {d.source: d.text for d in load_folder(root, include=[f"{c}/*" for c in councils]).documents}
+    rows = _check_set(QUESTION_SETS / "ofsted_holdout.jsonl", texts, "h")
+    assert len(rows) >= 40
