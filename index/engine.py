@@ -547,6 +547,13 @@ class Index:
                 quotes_seen,
             )
 
+        coverages: dict[int, tuple[float, float]] = {}
+
+        def coverage_of(pid: int) -> tuple[float, float]:
+            if pid not in coverages:
+                coverages[pid] = self._coverage(query_weights, pid)
+            return coverages[pid]
+
         quotes: dict[int, QuoteChoice] = {}
         if mode == "hybrid" and FEATURES.rerank and candidates:
             head = candidates[:RERANK_DEPTH]
@@ -563,10 +570,10 @@ class Index:
                     lexical=float(lexical[pid]) / best_lexical if best_lexical > 0 else 0.0,
                     best_sentence=quotes[pid].cosine,
                     quote=quotes[pid].score,
-                    coverage=self._coverage(query_weights, pid)[0],
+                    coverage=coverage_of(pid)[0],
                     document_prior=float(np.log(priors[doc_id])),
                     passage_prior=float(np.log(passage_priors[pid])),
-                    topic=float(self._sentence_cosines(pid, tvec if tvec is not None else qvec).max()),
+                    topic=quotes[pid].topic,
                 )
                 rows.append((pid, rerank_score(candidate), candidate))
             if seen is not None:
@@ -586,10 +593,8 @@ class Index:
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
             if self._merge_into_earlier(hits, quoted, doc_id, ids, keys):
                 continue
-            coverage, missing = self._coverage(query_weights, pid)
-            cosine = choice.cosine
-            if tvec is not None and tvec is not qvec:
-                cosine = float(self._sentence_cosines(pid, tvec).max())
+            coverage, missing = coverage_of(pid)
+            cosine = choice.topic  # to the question's topic (its councils and years left out)
             hits.append(
                 self._make_hit(
                     pid,

@@ -46,6 +46,7 @@ class QuoteChoice:
     last: int
     cosine: float  # the passage's best sentence cosine similarity to the question
     score: float = 0.0  # the chosen sentence's quote score: cosine, word overlap and form bonus
+    topic: float = 0.0  # the passage's best sentence cosine similarity to the question's topic
 
 
 def lexical_overlap(
@@ -107,8 +108,8 @@ def choose_quote(
     bonuses = bonus if bonus else [0.0] * len(sentences)
     scores = np.array([float(c) + LEXICAL_WEIGHT * overlaps[i] + bonuses[i] for i, c in enumerate(cosines)])
     best = int(np.argmax(scores))
+    topics = topic_cosines if topic_cosines is not None else cosines
     if learned or seen is not None:
-        topics = topic_cosines if topic_cosines is not None else cosines
         features = sentence_features(sentences, cosines, overlaps, bonuses, topics)
         if seen is not None:
             seen.append((sentences, features))
@@ -125,4 +126,4 @@ def choose_quote(
             last = best + 1
     if last - first < 2 and last + 1 < len(sentences) and scores[last + 1] >= NEIGHBOUR_RATIO * scores[best]:
         last += 1
-    return QuoteChoice(first, last, float(np.max(cosines)), float(scores[best]))
+    return QuoteChoice(first, last, float(np.max(cosines)), float(scores[best]), float(np.max(topics)))
