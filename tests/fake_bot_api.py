@@ -15,7 +15,7 @@ import re
 import socket
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -455,23 +455,31 @@ class _BadRequestError(Exception):
 
 
 @asynccontextmanager
+async def _running(application: Any, start_updates: Callable[[Any], Awaitable[Any]]) -> AsyncIterator[None]:
+    """Start ``application`` as ``python -m bot`` does (post_init included), its updates by
+    ``start_updates(updater)``; stop and shut it down when the block ends."""
+    await application.initialize()
+    assert application.post_init is not None and application.updater is not None
+    await application.post_init(application)
+    await application.start()
+    await start_updates(application.updater)
+    try:
+        yield
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+@asynccontextmanager
 async def polling_bot(
     api: FakeBotAPI, service: AnswerService, timeout: float | None = None
 ) -> AsyncIterator[Any]:
     """The bot's real Application, built as ``python -m bot`` builds it, polling ``api`` until the block ends."""
     settings = Settings(token=SecretStr(api.token), base_url=api.base_url, _env_file=None)  # type: ignore[call-arg]
     application = build_application(settings, lambda: service, timeout=timeout)
-    await application.initialize()
-    assert application.post_init is not None and application.updater is not None
-    await application.post_init(application)
-    await application.start()
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with _running(application, lambda updater: updater.start_polling(poll_interval=0.0, timeout=1)):
         yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
 
 
 def free_port() -> int:
@@ -497,14 +505,5 @@ async def webhook_bot(
         _env_file=None,  # type: ignore[call-arg]
     )
     application = build_application(settings, lambda: service, timeout=2.0)
-    await application.initialize()
-    assert application.post_init is not None and application.updater is not None
-    await application.post_init(application)
-    await application.start()
-    await application.updater.start_webhook(**webhook_arguments(settings))
-    try:
+    async with _running(application, lambda updater: updater.start_webhook(**webhook_arguments(settings))):
         yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()

@@ -18,8 +18,7 @@ from index.embedding import HashingEmbedder
 from index.engine import Index
 from index.ratings import Grade, councils_with, load_table
 from tests.fake_bot_api import FakeBotAPI, parsed_text, polling_bot
-from tests.pdf_factory import make_pdf
-from tests.test_ratings_cli import HEADER, REPORT_PAGE, TABLE
+from tests.test_ratings_cli import TABLE, westhaven_docs
 
 CHAT = 8101
 
@@ -27,13 +26,7 @@ CHAT = 8101
 @pytest.fixture
 def service(tmp_path: Path) -> AnswerService:
     """An index holding Westhaven's (fictional) 2023 report, and a table with its 2019 and 2023 rows."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "westhaven-2023.pdf").write_bytes(make_pdf([REPORT_PAGE, [HEADER, "More findings."]]))
-    (docs / "westhaven-2023.pdf.yaml").write_text(
-        "publisher: Ofsted\npublished: 2023-06-20\nurl: https://example.org/westhaven-2023\n",
-        encoding="utf-8",
-    )
+    docs = westhaven_docs(tmp_path)
     embedder = HashingEmbedder(dimension=512)
     build_index(docs, tmp_path / "idx", embedder)
     index = Index.load(tmp_path / "idx", embedder)

@@ -47,16 +47,22 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture
-def westhaven(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
-    """An index holding Westhaven's 2023 report (PDF) and a table whose row for it says "good" overall."""
-    docs = tmp_path / "docs"
+def westhaven_docs(folder: Path) -> Path:
+    """A documents folder ``folder/docs`` holding Westhaven's (fictional) 2023 report with its sidecar."""
+    docs = folder / "docs"
     docs.mkdir()
     (docs / "westhaven-2023.pdf").write_bytes(make_pdf([REPORT_PAGE, [HEADER, "More findings."]]))
     (docs / "westhaven-2023.pdf.yaml").write_text(
         "publisher: Ofsted\npublished: 2023-06-20\nurl: https://example.org/westhaven-2023\n",
         encoding="utf-8",
     )
+    return docs
+
+
+@pytest.fixture
+def westhaven(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
+    """An index holding Westhaven's 2023 report (PDF) and a table whose row for it says "good" overall."""
+    docs = westhaven_docs(tmp_path)
     code, _, _ = run(capsys, "build", str(docs), "--index", str(tmp_path / "idx"))
     assert code == 0
     table = tmp_path / "table.csv"
