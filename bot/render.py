@@ -38,6 +38,7 @@ TOO_LONG = (
     "That message is too long for me to search. Please ask a shorter question (under 1,000 characters)."
 )
 NO_MORE = "That is everything I found."
+SEARCHED_AS = "Searched for: {question}"  # the question with its misspelt words corrected
 EXPIRED = "That answer has expired. Please ask the question again."
 THANKS_UP = "Thanks, noted: 👍"
 THANKS_DOWN = "Thanks, noted: 👎. The maintainers will look at it."
@@ -138,6 +139,8 @@ def render_answer(
     if not shown:
         return Rendered(html.escape(NO_MORE))
     blocks = [render_hit_html(start + i + 1, hit, titles) for i, hit in enumerate(shown)]
+    if result.searched_as and page == 0:
+        blocks.insert(0, f"<i>{html.escape(SEARCHED_AS.format(question=result.searched_as))}</i>")
     passages = tuple(
         Button(f"📄 {start + i + 1}", data=f"p:{answer_id}:{start + i}") for i in range(len(shown))
     )
@@ -161,7 +164,7 @@ def render_plain(result: SearchResult, titles: Mapping[str, str] | None = None) 
     hits = relevant_hits(result)
     if not hits:
         return nothing_found(result)
-    out = []
+    out = [SEARCHED_AS.format(question=result.searched_as)] if result.searched_as else []
     for i, hit in enumerate(hits[:PER_PAGE], 1):
         cite = " · ".join(citation_parts(hit))
         lines = [f"{i}. {_title(hit)}", f"   {cite}" if cite else None, f"   “{hit.quote}”"]

@@ -290,6 +290,8 @@ def _citation(hit: Hit) -> str:
 
 def _print_result(result: SearchResult, out: TextIO) -> None:
     print(f"Q: {result.question}", file=out)
+    if result.searched_as:
+        print(f"   (searched as: {result.searched_as})", file=out)
     if result.outside_scope:
         topic = result.outside_scope
         print(f"   That is about {topic}, not children's services. Nearest passages:", file=out)

@@ -29,6 +29,7 @@ from index.intent import (
     JUDGEMENT_SENTENCE,
     QueryIntent,
     council_key,
+    council_words,
     distinctive_identities,
     document_prior,
     document_years,
@@ -48,6 +49,7 @@ from index.ratings.reports import read_judgements
 from index.ratings.table import Area, Judgement
 from index.rerank import RERANK_DEPTH, CandidateFeatures, fill_document_places, rerank_score
 from index.results import Hit, SearchResult
+from index.spelling import SpellingCorrector
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ class Features:
     rerank: bool = True  # the second ranker re-orders the fused ranking's top passages (index/rerank.py)
     quote_model: bool = True  # the fitted quote model picks the sentence (index/quoting.py)
     scope: bool = True  # other council services, and a number asked but none quoted, are not answered
+    spelling: bool = True  # misspelt words also search for the corpus word meant (index/spelling.py)
 
 
 FEATURES = Features()
@@ -178,6 +181,7 @@ class Index:
         self._plain_headings = [
             {_TRAILING_NUMBERS.sub("", h.heading).rstrip("?:. ") for h in d.sections} for d in self.documents
         ]
+        self._speller: SpellingCorrector | None = None  # built at the first word the corpus does not know
         self._docs_by_key: dict[int, set[int]] = defaultdict(set)
         for doc_id, key in zip(passages.sentence_doc.tolist(), passages.sentence_key.tolist(), strict=True):
             if key:
@@ -391,7 +395,7 @@ class Index:
         ``mode`` "hybrid" fuses dense, lexical and best-sentence rankings; "dense" and "lexical" use one
         ranking alone (for comparison in benchmarks).
         """
-        query = " ".join(question.split())
+        query = self._normal(question)
         if len(query) > MAX_QUESTION_CHARS:
             raise QuestionTooLongError(
                 f"the question has {len(query)} characters; at most {MAX_QUESTION_CHARS} are searched"
@@ -419,7 +423,8 @@ class Index:
             # "How much are foster carers paid?" is not answered by "Suffolk has a busy fostering service."
             and not (FEATURES.scope and intent.asks_number and not states_number(hits[0].quote))
         )
-        return SearchResult(question, answered, tuple(hits), self.threshold, outside)
+        searched_as = query if query != " ".join(question.split()) else None
+        return SearchResult(question, answered, tuple(hits), self.threshold, outside, searched_as)
 
     def _read(self, query: str) -> tuple[npt.NDArray[np.float32], QueryIntent, npt.NDArray[np.float32]]:
         """The question's vector, what it names and asks, and its topic's vector."""
@@ -433,7 +438,7 @@ class Index:
     def candidate_features(self, question: str) -> list[tuple[str, str, CandidateFeatures]]:
         """What the second ranker sees of each of the fused ranking's top passages, in fused order, as
         (source, passage text, features): for fitting its weights (benchmarks/fit_reranker.py)."""
-        query = " ".join(question.split())
+        query = self._normal(question)
         qvec, intent, tvec = self._read(query)
         seen: list[tuple[int, CandidateFeatures]] = []
         self._rank(query, qvec, 1, "hybrid", intent, tvec, seen)
@@ -447,7 +452,7 @@ class Index:
     def sentence_features(self, question: str, k: int = 10) -> SentenceRows:
         """The sentences of every passage a search for ``question`` quotes from, with the quote model's
         features of each: for fitting its weights (benchmarks/fit_reranker.py)."""
-        query = " ".join(question.split())
+        query = self._normal(question)
         qvec, intent, tvec = self._read(query)
         seen: SentenceRows = []
         self._rank(query, qvec, k, "hybrid", intent, tvec, quotes_seen=seen)
@@ -485,6 +490,24 @@ class Index:
             for rank, pid in enumerate(sorted(best_sentence, key=lambda p: -best_sentence[p])):
                 fused[pid] += RRF_WEIGHTS[2] / (RRF_K + rank + 1)
         return _Candidates(sorted(fused.items(), key=lambda item: -item[1]), dense, lexical_scores)
+
+    def corrections(self, query: str) -> list[tuple[str, str]]:
+        """(word as asked, corpus word) for each word of ``query`` read as misspelt."""
+        if all(self.lexical.knows(w) for w in query.split() if any(c.isalpha() for c in w)):
+            return []
+        if self._speller is None:
+            self._speller = SpellingCorrector.from_texts(d.text for d in self.documents)
+        protected = council_words() | {w for key in self._council_keys for w in key}
+        return self._speller.corrections(query, lambda w: w.lower() in protected or self.lexical.knows(w))
+
+    def _normal(self, question: str) -> str:
+        """The question as searched: white space collapsed, misspelt words read as the corpus word meant."""
+        query = " ".join(question.split())
+        if FEATURES.spelling and len(query) <= MAX_QUESTION_CHARS:
+            for wrong, right in self.corrections(query):
+                right = right.capitalize() if wrong[0].isupper() else right  # "Burry" → "Bury", a council
+                query = re.sub(rf"\b{re.escape(wrong)}\b", right, query)
+        return query
 
     def _sentence_cosines(self, pid: int, qvec: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])

@@ -133,6 +133,12 @@ def council_key(name: str) -> tuple[str, ...]:
     return tuple(w for w in _words(name) if w not in _GENERIC)
 
 
+@lru_cache(maxsize=1)
+def council_words() -> frozenset[str]:
+    """Every word of every English council's name, lower case ("telford", "wrekin", "upon")."""
+    return frozenset(w for name in english_council_names() for w in _words(name))
+
+
 # Council names that are also everyday words count only when written with a capital letter.
 _NEEDS_CAPITAL = frozenset({("bury",), ("reading",), ("kent",), ("sutton",)})
 

@@ -72,9 +72,10 @@ class SearchResult:
     hits: tuple[Hit, ...] = field(default=())
     threshold: float = 0.0  # the confidence the top hit needed
     outside_scope: str | None = None  # the service asked about, when it is not children's services
+    searched_as: str | None = None  # the question with its misspelt words corrected, when any were
 
     def as_json(self) -> dict[str, Any]:
-        """The result in the ``search --json`` shape (``outside_scope`` only when set)."""
+        """The result in the ``search --json`` shape (``outside_scope`` and ``searched_as`` only when set)."""
         out: dict[str, Any] = {
             "question": self.question,
             "answered": self.answered,
@@ -82,4 +83,6 @@ class SearchResult:
         }
         if self.outside_scope:
             out["outside_scope"] = self.outside_scope
+        if self.searched_as:
+            out["searched_as"] = self.searched_as
         return out

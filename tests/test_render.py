@@ -133,3 +133,15 @@ def test_a_sentence_published_in_many_reports_names_two_and_counts_the_rest() ->
     rendered = render_answer(SearchResult("q", True, (many,), 0.5), "abc")
     assert "Also in: ofsted/council-0.pdf; ofsted/council-1.pdf and 123 other documents" in rendered.text
     assert len(rendered.text) < 1000
+
+
+def test_a_corrected_question_says_what_was_searched_for() -> None:
+    result = SearchResult(
+        "safegaurding <b>?", True, (hit("Safeguarding is strong."),), 0.5, searched_as="safeguarding <b>?"
+    )
+    first = render.render_answer(result, "abc").text
+    assert first.startswith("<i>Searched for: safeguarding &lt;b&gt;?</i>")
+    assert (
+        "Searched for" not in render.render_answer(SearchResult("q", True, (hit("A."),) * 4, 0.5), "abc").text
+    )
+    assert render.render_plain(result).startswith("Searched for: safeguarding <b>?")
