@@ -165,3 +165,12 @@ def test_held_out_question_set_is_verbatim() -> None:
     texts = {d.source: d.text for d in load_folder(root, include=[f"{c}/*" for c in councils]).documents}
     rows = _check_set(QUESTION_SETS / "ofsted_holdout.jsonl", texts, "h")
     assert len(rows) >= 40
+
+
+@pytest.mark.skipif(not (SHARED / "ofsted_reports").is_dir(), reason="needs ../shared/ofsted_reports")
+def test_second_held_out_question_set_is_verbatim() -> None:
+    root = SHARED / "ofsted_reports"
+    councils = ["sandwell", "rotherham", "blackpool", "stoke-on-trent"]
+    texts = {d.source: d.text for d in load_folder(root, include=[f"{c}/*" for c in councils]).documents}
+    rows = _check_set(QUESTION_SETS / "ofsted_holdout2.jsonl", texts, "h2")
+    assert len(rows) >= 40
