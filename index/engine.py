@@ -35,6 +35,7 @@ from index.intent import (
     document_years,
     judgement_areas,
     names_document,
+    names_inspection_year,
     newest_by_council,
     outside_scope,
     passage_prior,
@@ -419,7 +420,7 @@ class Index:
             and hits[0].confidence >= self.threshold
             and not about_elsewhere
             and outside is None
-            and not self._no_report_of_that_year(intent)
+            and not self._no_report_of_that_year(intent, query)
             # "How much are foster carers paid?" is not answered by "Suffolk has a busy fostering service."
             and not (FEATURES.scope and intent.asks_number and not states_number(hits[0].quote))
         )
@@ -640,10 +641,12 @@ class Index:
             hits[i] = replace(hit, margin=margin, confidence=confidence(features))
         return hits
 
-    def _no_report_of_that_year(self, intent: QueryIntent) -> bool:
-        """A rating question about a council's inspection in a year none of its indexed reports is from:
-        any grade quoted would be another inspection's."""
-        if not (intent.asks_rating and intent.councils and intent.years):
+    def _no_report_of_that_year(self, intent: QueryIntent, query: str) -> bool:
+        """A rating question, or one naming an inspection by its year ("what did the 2016 inspection
+        find?"), about a council's inspection in a year none of its indexed documents is from: any grade or
+        finding quoted would be another inspection's."""
+        asks_that_inspection = intent.asks_rating or (FEATURES.scope and names_inspection_year(query))
+        if not (asks_that_inspection and intent.councils and intent.years):
             return False
         return not any(
             doc.meta.council

@@ -128,6 +128,11 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold().replace("’", "'").replace("'s", ""))
 
 
+def names_inspection_year(question: str) -> bool:
+    """True when the question names an inspection or report by its year ("the 2016 inspection")."""
+    return bool(_NAMES_INSPECTION_YEAR.search(question))
+
+
 def council_key(name: str) -> tuple[str, ...]:
     """The distinctive words of a council's name: "Suffolk County Council" -> ("suffolk",)."""
     return tuple(w for w in _words(name) if w not in _GENERIC)
@@ -169,6 +174,13 @@ _ASKS_IF_IMPROVED = re.compile(
 )
 _ASKS_CHANGE_BETWEEN = re.compile(
     r"\b(improv\w*|better|worse|chang\w*|differ\w*|compar\w*|same|declin\w*|progress\w*|between)\b",
+    re.IGNORECASE,
+)
+# "the 2016 inspection", "Ofsted's 2019 report", "the inspection in 2016": an inspection named by its year.
+_NAMES_INSPECTION_YEAR = re.compile(
+    r"\b(?:20[0-4]\d)(?:['’]s)?\s+(?:ofsted\s+|ilacs\s+|sif\s+|full\s+|standard\s+)*"
+    r"(?:inspections?|reports?|visits?|judgements?|ratings?)\b|"
+    r"\b(?:inspect(?:ion|ed)|report|visit(?:ed)?|rated|judged)\s+(?:in|of|from|during)\s+20[0-4]\d\b",
     re.IGNORECASE,
 )
 _ASKS_DATE = re.compile(r"\b(when|dates?|what (?:month|year|day)|how long ago)\b", re.IGNORECASE)

@@ -228,3 +228,10 @@ def test_save_keeps_only_current_and_previous(
 def test_sentence_vectors_are_unit_length(index: Index) -> None:
     norms = np.linalg.norm(index.sentence_vectors.astype(np.float32), axis=1)
     assert np.allclose(norms, 1.0, atol=1e-2)
+
+
+def test_an_inspection_year_with_no_report_is_not_answered(index: Index) -> None:
+    # Eastmarch's only report is from 2024: whatever 2019 finding is asked for, any quote would be another
+    # inspection's.
+    result = index.search("What did the 2019 inspection of Eastmarch find about care leavers?", k=3)
+    assert not result.answered

@@ -166,3 +166,17 @@ def test_abbreviations_are_spelled_out_for_the_dense_encoder() -> None:
     assert "children in care" in spell_out("support for CLA")
     assert spell_out("la la land") == "la la land"  # only the capitals are the abbreviation
     assert spell_out("my 16 yo nephew") == "my 16-year-old nephew"
+
+
+def test_an_inspection_named_by_its_year() -> None:
+    from index.intent import names_inspection_year
+
+    for question in [
+        "What did the 2016 Ofsted inspection of Blackpool find?",
+        "In Eastmarch's 2019 report, what about care leavers?",
+        "What was Eastmarch rated in 2019?",
+        "care leavers when it was inspected in 2022",
+    ]:
+        assert names_inspection_year(question), question
+    for question in ["Eastmarch 2016 - when did the DCS start?", "care leavers in 2019"]:
+        assert not names_inspection_year(question), question
