@@ -180,3 +180,20 @@ def test_an_inspection_named_by_its_year() -> None:
         assert names_inspection_year(question), question
     for question in ["Eastmarch 2016 - when did the DCS start?", "care leavers in 2019"]:
         assert not names_inspection_year(question), question
+
+
+def test_glossary_adds_the_reports_words_for_residents_words() -> None:
+    from index.glossary import expand
+
+    cases = {
+        "are kids in care getting their teeth checked?": "dental",
+        "does my son look after his disabled mum - is that noticed?": "young carers",
+        "do care leavers get internet paid for?": "wi-fi",
+        "is there money if a care leaver goes to uni": "higher education",
+        "kids living with family friends": "private fostering",
+        "kids in care living miles away": "live outside",
+        "how does the council check the quality of its work": "audit",
+    }
+    for question, words in cases.items():
+        assert words in expand(question), question
+    assert expand("unique universe") == "unique universe"  # whole words only
