@@ -197,3 +197,16 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
     for question, words in cases.items():
         assert words in expand(question), question
     assert expand("unique universe") == "unique universe"  # whole words only
+
+
+def test_the_council_a_text_names() -> None:
+    from index.intent import council_named_in
+
+    assert (
+        council_named_in("Suffolk County Council said… Suffolk County Council will")
+        == "Suffolk County Council"
+    )
+    assert council_named_in("Report by the London Borough of Barnet.") == "London Borough of Barnet"
+    assert council_named_in("Kent County Council and Medway Council both spoke.") is None  # no clear lead
+    assert council_named_in("They will bury council papers.") is None  # not a proper name
+    assert council_named_in("x" * 500 + " Bolton Council once.") is None  # once, and not near the top

@@ -360,3 +360,18 @@ def test_symlinked_documents_keep_their_name_in_the_folder(tmp_path: Path) -> No
     (docs / "westhaven").mkdir(parents=True)
     (docs / "westhaven/notes.txt").symlink_to(elsewhere / "real.txt")
     assert [d.source for d in load_folder(docs).documents] == ["westhaven/notes.txt"]
+
+
+def test_a_text_without_metadata_is_given_the_council_it_names(tmp_path: Path) -> None:
+    # The seed news report with its front matter taken off: its own text names the council.
+    seed = (DOCUMENTS / "seeds/002_news_suffolk_ofsted_deteriorated_since_2019.txt").read_text(
+        encoding="utf-8"
+    )
+    body = seed.split("\n---\n", 1)[1]
+    (tmp_path / "news.txt").write_text(body, encoding="utf-8")
+    doc = load_document(tmp_path / "news.txt", tmp_path)
+    assert doc.meta.council == "Suffolk County Council"
+    # Minutes that say only "the Council" are left without one.
+    minutes = (DOCUMENTS / "seeds/004_committee_minutes_ofsted_action_plan.txt").read_bytes()
+    (tmp_path / "minutes.txt").write_bytes(minutes)
+    assert load_document(tmp_path / "minutes.txt", tmp_path).meta.council is None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from index.document import Document, DocumentMeta
 from index.errors import DocumentUnreadableError, UnsupportedFormatError
+from index.intent import council_named_in
 from index.loaders.base import Loader, content_hash
 from index.loaders.frontmatter import read_sidecar
 from index.loaders.html import load_html
@@ -104,6 +105,12 @@ def load_document(path: Path, root: Path, manifest: Mapping[str, DocumentMeta] |
         document = replace(
             document, meta=document.meta.merged(extra), warnings=(*document.warnings, *warnings)
         )
+    if document.meta.council is None:
+        # News, press releases and minutes often come without metadata; the council they are about is
+        # the one their own text names by its full name, when one clearly leads.
+        named = council_named_in(f"{document.meta.title or ''}\n{document.text}")
+        if named is not None:
+            document = replace(document, meta=replace(document.meta, council=named))
     return document
 
 
