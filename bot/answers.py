@@ -65,6 +65,7 @@ class AnswerService:
         )  # judgements: the shipped table + indexed reports
         self.shown_ratings = RatingsMemory()
         self._executor = ThreadPoolExecutor(max_workers=SEARCH_WORKERS, thread_name_prefix="search")
+        self._executor.submit(index.prepare_spelling)  # ahead of the first question with a misspelt word
 
     async def ask(
         self, question: str, user_id: int | None = None, chat: str | None = None
@@ -119,6 +120,7 @@ class AnswerService:
             except IndexMismatchError:  # rebuilt with another encoder: load that one for its queries
                 fresh = await asyncio.to_thread(Index.load, self.index_dir)
             ratings = await asyncio.to_thread(load_table, None, fresh.documents)
+            await asyncio.to_thread(fresh.prepare_spelling)
         except IndexLibraryError:
             log.warning(
                 "could not load the new index in %s; still serving the old one", generation, exc_info=True

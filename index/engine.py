@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -183,6 +184,7 @@ class Index:
             {_TRAILING_NUMBERS.sub("", h.heading).rstrip("?:. ") for h in d.sections} for d in self.documents
         ]
         self._speller: SpellingCorrector | None = None  # built at the first word the corpus does not know
+        self._speller_lock = threading.Lock()
         self._docs_by_key: dict[int, set[int]] = defaultdict(set)
         for doc_id, key in zip(passages.sentence_doc.tolist(), passages.sentence_key.tolist(), strict=True):
             if key:
@@ -494,12 +496,21 @@ class Index:
 
     def corrections(self, query: str) -> list[tuple[str, str]]:
         """(word as asked, corpus word) for each word of ``query`` read as misspelt."""
-        if all(self.lexical.knows(w) for w in query.split() if any(c.isalpha() for c in w)):
-            return []
-        if self._speller is None:
-            self._speller = SpellingCorrector.from_texts(d.text for d in self.documents)
+        if all(
+            self.lexical.knows(w) or not tokenize(w) for w in query.split() if any(c.isalpha() for c in w)
+        ):
+            return []  # every word is known (or a stop word)
+        speller = self.prepare_spelling()
         protected = council_words() | {w for key in self._council_keys for w in key}
-        return self._speller.corrections(query, lambda w: w.lower() in protected or self.lexical.knows(w))
+        return speller.corrections(query, lambda w: w.lower() in protected or self.lexical.knows(w))
+
+    def prepare_spelling(self) -> SpellingCorrector:
+        """The corpus's word list for reading misspelt words, built once (0.85 s on the full Ofsted corpus):
+        at the first question that needs it, or ahead of time by a server that has just loaded the index."""
+        with self._speller_lock:
+            if self._speller is None:
+                self._speller = SpellingCorrector.from_texts(d.text for d in self.documents)
+            return self._speller
 
     def _normal(self, question: str) -> str:
         """The question as searched: white space collapsed, misspelt words read as the corpus word meant."""

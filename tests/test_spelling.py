@@ -70,3 +70,13 @@ def test_council_names_are_not_corrected(embedder: HashingEmbedder) -> None:
     # "Sefton" is an English council this index does not hold: it must stay as asked, so that the question
     # is recognised as being about a council with no reports here.
     assert index.corrections("Is fostering good in Sefton?") == []
+
+
+def test_the_word_list_is_built_only_when_needed(
+    eastmarch_report: Document, embedder: HashingEmbedder
+) -> None:
+    index = Index.build([eastmarch_report], embedder)
+    index.search("what support is there for the care leavers?", k=1)  # stop words and corpus words only
+    assert index._speller is None
+    speller = index.prepare_spelling()
+    assert index.prepare_spelling() is speller  # built once
