@@ -27,6 +27,12 @@ OUTSIDE_SCOPE = (
     "services and what councils, committees and the news said about them: your council's website will "
     "have the answer."
 )
+NO_REPORT = (
+    "I have no {years} Ofsted report for {council}, so I can't quote one. {held} Ask about one of those "
+    "years, or leave the year out for the latest."
+)
+NO_REPORT_HELD = "The reports I hold for {council} are from {years}."
+NO_REPORT_NONE = "I hold no dated reports for {council}."
 NOT_TEXT = (
     "I can only read text questions. Type your question, for example: what did Ofsted find about "
     "care leavers?"
@@ -71,10 +77,25 @@ def relevant_hits(result: SearchResult) -> list[Hit]:
     return [h for i, h in enumerate(result.hits) if i == 0 or h.confidence >= result.threshold]
 
 
+def spoken_list(items: Sequence[object]) -> str:
+    """ "2014, 2018 and 2023"."""
+    words = [str(i) for i in items]
+    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def nothing_found(result: SearchResult) -> str:
-    """Why there is no answer: another council service, or nothing relevant enough."""
+    """Why there is no answer: another council service, no report of the year asked, or nothing relevant
+    enough."""
     if result.outside_scope:
         return OUTSIDE_SCOPE.format(topic=result.outside_scope)
+    if result.no_report is not None:
+        missing = result.no_report
+        held = (
+            NO_REPORT_HELD.format(council=missing.council, years=spoken_list(missing.held))
+            if missing.held
+            else NO_REPORT_NONE.format(council=missing.council)
+        )
+        return NO_REPORT.format(years=spoken_list(missing.years), council=missing.council, held=held)
     return NOTHING_FOUND
 
 

@@ -295,6 +295,11 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
     if result.outside_scope:
         topic = result.outside_scope
         print(f"   That is about {topic}, not children's services. Nearest passages:", file=out)
+    elif result.no_report is not None:
+        missing = result.no_report
+        years = ", ".join(str(y) for y in missing.years)
+        held = ", ".join(str(y) for y in missing.held) or "none dated"
+        print(f"   No {years} document for {missing.council} (held: {held}). Nearest passages:", file=out)
     elif not result.answered:
         print("   Nothing relevant enough was found. Nearest passages:", file=out)
     for rank, hit in enumerate(result.hits, 1):

@@ -50,7 +50,7 @@ from index.quoting import QuoteChoice, SentenceRows, choose_quote
 from index.ratings.reports import read_judgements
 from index.ratings.table import Area, Judgement
 from index.rerank import RERANK_DEPTH, CandidateFeatures, fill_document_places, rerank_score
-from index.results import Hit, SearchResult
+from index.results import Hit, NoReport, SearchResult
 from index.spelling import SpellingCorrector
 
 log = logging.getLogger(__name__)
@@ -417,17 +417,26 @@ class Index:
         # wording of another council's report.
         about_elsewhere = bool(intent.elsewhere) and not intent.councils
         outside = outside_scope(query) if FEATURES.scope else None
+        no_report = self._no_report_of_that_year(intent, query)
         answered = (
             bool(hits)
             and hits[0].confidence >= self.threshold
             and not about_elsewhere
             and outside is None
-            and not self._no_report_of_that_year(intent, query)
+            and no_report is None
             # "How much are foster carers paid?" is not answered by "Suffolk has a busy fostering service."
             and not (FEATURES.scope and intent.asks_number and not states_number(hits[0].quote))
         )
         searched_as = query if query != " ".join(question.split()) else None
-        return SearchResult(question, answered, tuple(hits), self.threshold, outside, searched_as)
+        return SearchResult(
+            question,
+            answered,
+            tuple(hits),
+            self.threshold,
+            outside,
+            searched_as,
+            None if answered else no_report,
+        )
 
     def _read(self, query: str) -> tuple[npt.NDArray[np.float32], QueryIntent, npt.NDArray[np.float32]]:
         """The question's vector, what it names and asks, and its topic's vector."""
@@ -652,19 +661,23 @@ class Index:
             hits[i] = replace(hit, margin=margin, confidence=confidence(features))
         return hits
 
-    def _no_report_of_that_year(self, intent: QueryIntent, query: str) -> bool:
+    def _no_report_of_that_year(self, intent: QueryIntent, query: str) -> NoReport | None:
         """A rating question, or one naming an inspection by its year ("what did the 2016 inspection
-        find?"), about a council's inspection in a year none of its indexed documents is from: any grade or
-        finding quoted would be another inspection's."""
+        find?", "what did Ofsted say about Bolton in 2019?"), about a council's inspection in a year none of
+        its indexed documents is from: any grade or finding quoted would be another inspection's."""
         asks_that_inspection = intent.asks_rating or (FEATURES.scope and names_inspection_year(query))
         if not (asks_that_inspection and intent.councils and intent.years):
-            return False
-        return not any(
-            doc.meta.council
-            and council_key(doc.meta.council) in intent.councils
-            and intent.years & document_years(doc)
-            for doc in self.documents
+            return None
+        theirs = [
+            d for d in self.documents if d.meta.council and council_key(d.meta.council) in intent.councils
+        ]
+        if any(intent.years & document_years(doc) for doc in theirs):
+            return None
+        held = sorted({int(d.meta.published[:4]) for d in theirs if d.meta.published})
+        council = (
+            theirs[0].meta.council if theirs and theirs[0].meta.council else " ".join(min(intent.councils))
         )
+        return NoReport(council, tuple(sorted(intent.years)), tuple(held))
 
     def _with_judgement_line(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
         """For "how is X rated (for Y, in Z)?": the report's own judgement line first, verbatim.

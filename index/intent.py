@@ -128,9 +128,18 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold().replace("’", "'").replace("'s", ""))
 
 
+# "What did Ofsted say about care leavers in Bolton in 2019?": what inspectors found, in a named year.
+_INSPECTORS_IN_YEAR = re.compile(
+    r"\b(?:ofsted|inspectors?)\b.*\b(?:in|from|during) 20[0-4]\d\b|"
+    r"\b(?:in|from) 20[0-4]\d\b.*\b(?:ofsted|inspectors?)\b",
+    re.IGNORECASE,
+)
+
+
 def names_inspection_year(question: str) -> bool:
-    """True when the question names an inspection or report by its year ("the 2016 inspection")."""
-    return bool(_NAMES_INSPECTION_YEAR.search(question))
+    """True when the question names an inspection or report by its year ("the 2016 inspection"), or asks
+    what Ofsted or its inspectors found in a year ("what did Ofsted say about Bolton in 2019?")."""
+    return bool(_NAMES_INSPECTION_YEAR.search(question) or _INSPECTORS_IN_YEAR.search(question))
 
 
 def council_key(name: str) -> tuple[str, ...]:

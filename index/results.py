@@ -64,6 +64,19 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class NoReport:
+    """The question asks about a council's inspection in a year none of its indexed documents is from."""
+
+    council: str  # as its documents name it
+    years: tuple[int, ...]  # the years asked about
+    held: tuple[int, ...]  # the years of the documents held for that council
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``no_report`` value of ``search --json``."""
+        return {"council": self.council, "years": list(self.years), "held": list(self.held)}
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """The answer to one question: ``answered`` is False when nothing is relevant enough."""
 
@@ -73,9 +86,11 @@ class SearchResult:
     threshold: float = 0.0  # the confidence the top hit needed
     outside_scope: str | None = None  # the service asked about, when it is not children's services
     searched_as: str | None = None  # the question with its misspelt words corrected, when any were
+    no_report: NoReport | None = None  # why it is not answered: no document of the council and year asked
 
     def as_json(self) -> dict[str, Any]:
-        """The result in the ``search --json`` shape (``outside_scope`` and ``searched_as`` only when set)."""
+        """The result in the ``search --json`` shape (``outside_scope``, ``searched_as`` and ``no_report``
+        only when set)."""
         out: dict[str, Any] = {
             "question": self.question,
             "answered": self.answered,
@@ -85,4 +100,6 @@ class SearchResult:
             out["outside_scope"] = self.outside_scope
         if self.searched_as:
             out["searched_as"] = self.searched_as
+        if self.no_report is not None:
+            out["no_report"] = self.no_report.as_json()
         return out

@@ -235,3 +235,18 @@ def test_an_inspection_year_with_no_report_is_not_answered(index: Index) -> None
     # inspection's.
     result = index.search("What did the 2019 inspection of Eastmarch find about care leavers?", k=3)
     assert not result.answered
+    assert result.no_report is not None
+    assert (result.no_report.council, result.no_report.years, result.no_report.held) == (
+        "Eastmarch County Council",
+        (2019,),
+        (2024,),
+    )
+    assert result.as_json()["no_report"] == {
+        "council": "Eastmarch County Council",
+        "years": [2019],
+        "held": [2024],
+    }
+    said = index.search("What did Ofsted say about care leavers in Eastmarch in 2019?", k=3)
+    assert not said.answered and said.no_report is not None
+    asked_2024 = index.search("What did Ofsted say about care leavers in Eastmarch in 2024?", k=3)
+    assert asked_2024.no_report is None and "no_report" not in asked_2024.as_json()

@@ -145,3 +145,20 @@ def test_a_corrected_question_says_what_was_searched_for() -> None:
         "Searched for" not in render.render_answer(SearchResult("q", True, (hit("A."),) * 4, 0.5), "abc").text
     )
     assert render.render_plain(result).startswith("Searched for: safeguarding <b>?")
+
+
+def test_no_report_of_the_year_asked_names_the_years_held() -> None:
+    from index.results import NoReport
+
+    result = SearchResult(
+        "Westhaven 2019?",
+        False,
+        (hit("Something near."),),
+        0.5,
+        no_report=NoReport("Westhaven", (2019,), (2014, 2018, 2023)),
+    )
+    text = html.unescape(render.render_answer(result, "abc").text)
+    assert "no 2019 Ofsted report for Westhaven" in text and "from 2014, 2018 and 2023" in text
+    assert "Something near" not in text
+    none_held = SearchResult("q", False, (), 0.5, no_report=NoReport("Westhaven", (2019,), ()))
+    assert "I hold no dated reports for Westhaven" in render.render_plain(none_held)
