@@ -60,7 +60,8 @@ YEAR_OTHER = 0.7
 YEAR_UNKNOWN = 0.85  # a document with no date, when the question names a year
 NEWEST = 1.1  # the newest document of its council, when the question names no year
 NEWEST_ASKED = 1.3  # ... when the question asks about now / the latest
-OLDER_ASKED = 0.8
+OLDER_ASKED = 0.8  # an older document of its council, when the question asks what changed since a year
+OLDER_LATEST = 0.2  # ... when it asks about now / the latest (0.8 before RESULTS §2 ninth run)
 PRIMARY_SOURCE = 1.1  # the inspection report itself, over news and minutes quoting it
 # Words that say what kind of document something is, as questions name them ("in the committee minutes").
 SOURCE_KINDS = frozenset(
@@ -142,9 +143,28 @@ def names_inspection_year(question: str) -> bool:
     return bool(_NAMES_INSPECTION_YEAR.search(question) or _INSPECTORS_IN_YEAR.search(question))
 
 
-def council_key(name: str) -> tuple[str, ...]:
-    """The distinctive words of a council's name: "Suffolk County Council" -> ("suffolk",)."""
+def _raw_key(name: str) -> tuple[str, ...]:
     return tuple(w for w in _words(name) if w not in _GENERIC)
+
+
+@lru_cache(maxsize=4096)
+def council_key(name: str) -> tuple[str, ...]:
+    """The distinctive words of a council's name: "Suffolk County Council" -> ("suffolk",). Names a report
+    writes differently are read as the English council they mean, so that one council's reports group
+    together: "Hull" -> ("kingston", "upon", "hull"), "Bradford Children and Families" -> ("bradford",),
+    "Newcastle" -> ("newcastle", "upon", "tyne")."""
+    key = _raw_key(name)
+    known = english_councils()
+    if not key or key in known:
+        return key
+    if len(key) == 1 and key[0] in ALIASES:
+        return ALIASES[key[0]]
+    for end in range(len(key) - 1, 0, -1):  # "medway children" -> "medway"
+        if key[:end] in known:
+            return key[:end]
+    if len(key) == 1:
+        return _short_forms(set(known)).get(key[0], key)
+    return key
 
 
 @lru_cache(maxsize=1)
@@ -208,7 +228,7 @@ def english_council_names() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def english_councils() -> frozenset[tuple[str, ...]]:
     """Keys of every English council with children's services (from data/english_councils.txt)."""
-    return frozenset(council_key(name) for name in english_council_names())
+    return frozenset(_raw_key(name) for name in english_council_names())
 
 
 _ASKS_IMPROVEMENT = re.compile(
@@ -472,7 +492,7 @@ def document_prior(doc: Document, newest: bool, intent: QueryIntent, named: bool
         else:
             prior *= YEAR_OTHER
     elif wants_latest and doc.meta.published:
-        prior *= NEWEST_ASKED if newest else OLDER_ASKED
+        prior *= NEWEST_ASKED if newest else (OLDER_LATEST if intent.latest else OLDER_ASKED)
     elif newest:
         prior *= NEWEST
     return prior

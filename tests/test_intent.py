@@ -210,3 +210,31 @@ def test_the_council_a_text_names() -> None:
     assert council_named_in("Kent County Council and Medway Council both spoke.") is None  # no clear lead
     assert council_named_in("They will bury council papers.") is None  # not a proper name
     assert council_named_in("x" * 500 + " Bolton Council once.") is None  # once, and not near the top
+
+
+def test_one_councils_reports_group_together_however_their_first_pages_name_it() -> None:
+    from index.intent import council_key, newest_by_council
+    from tests.conftest import make_doc
+
+    assert (
+        council_key("Hull") == council_key("Kingston upon Hull City Council") == ("kingston", "upon", "hull")
+    )
+    assert council_key("Bradford Children and Families Trust") == council_key("City of Bradford Council")
+    assert council_key("Newcastle") == council_key("Newcastle upon Tyne City Council")
+    assert council_key("Eastmarch County Council") == ("eastmarch",)  # a council the list does not know
+    docs = [
+        make_doc("a.pdf", "x", council="Kingston upon Hull City Council", published="2019-05-17"),
+        make_doc("b.pdf", "x", council="Hull", published="2023-01-13"),
+    ]
+    assert newest_by_council(docs) == {1}
+
+
+def test_latest_prefers_the_newest_report_more_than_since_does() -> None:
+    from index.intent import document_prior, read_intent
+    from tests.conftest import make_doc
+
+    older = make_doc("a.pdf", "x", council="Eastmarch County Council", published="2019-05-17")
+    keys = [("eastmarch",)]
+    latest = read_intent("Eastmarch latest: care leavers?", keys)
+    since = read_intent("Has Eastmarch improved since 2019?", keys)
+    assert document_prior(older, False, latest) < document_prior(older, False, since)
