@@ -174,3 +174,18 @@ def test_second_held_out_question_set_is_verbatim() -> None:
     texts = {d.source: d.text for d in load_folder(root, include=[f"{c}/*" for c in councils]).documents}
     rows = _check_set(QUESTION_SETS / "ofsted_holdout2.jsonl", texts, "h2")
     assert len(rows) >= 40
+
+
+@pytest.mark.skipif(not (SHARED / "ofsted_reports").is_dir(), reason="needs ../shared/ofsted_reports")
+@pytest.mark.parametrize(
+    ("name", "councils", "prefix"),
+    [
+        ("ofsted_dev2a.jsonl", ["surrey", "norfolk", "lancashire", "coventry"], "a"),
+        ("ofsted_dev2b.jsonl", ["liverpool", "durham", "slough", "haringey"], "b"),
+    ],
+)
+def test_second_development_sets_are_verbatim(name: str, councils: list[str], prefix: str) -> None:
+    root = SHARED / "ofsted_reports"
+    texts = {d.source: d.text for d in load_folder(root, include=[f"{c}/*" for c in councils]).documents}
+    rows = _check_set(QUESTION_SETS / name, texts, prefix)
+    assert len(rows) >= 55
