@@ -1,8 +1,8 @@
 """Fit the two small models of the search — which sentence of a passage to quote (``index/quoting.py``) and
 which passages of a report come first (the second ranker, ``index/rerank.py``) — and show, in one run, what
-each does on held-out data.
+each does on data it was not fitted on.
 
-Run: ``.venv/bin/python benchmarks/fit_reranker.py [--l2 0.1]`` (needs the two quality indexes that
+Run: ``.venv/bin/python benchmarks/fit_reranker.py [--l2 0.1]`` (needs the quality indexes that
 ``bench_quality.py`` builds).
 
 Both are linear models fitted the same way: a softmax over a group of choices, maximising the probability
@@ -11,9 +11,9 @@ the right ones carry the question's answer. For the second ranker a group is one
 ``RERANK_DEPTH`` passages, and the right ones carry its answer. Groups with no right choice, or only right
 ones, teach nothing and are left out. The quote model is fitted first; the second ranker is fitted with it.
 
-Three fits of each: on documents/ alone (scored on the 8-council subset: held out), on the subset alone
-(scored on documents/: held out), and on both (the shipped weights). Each is scored by the evaluation
-harness against the search without it, in the same run.
+They are fitted on the four development sets (``SETS``). Each development set is also scored with the fit on
+the other three (held out), and the two held-out sets (``HELD_OUT``), which are never fitted on, with the fit
+on all four — each against the search without the model, in the same run.
 """
 
 from __future__ import annotations
@@ -37,6 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = {
     "documents/": (ROOT / "var/quality-documents", ROOT / "benchmarks/questions/documents.jsonl"),
     "8 councils": (ROOT / "var/quality-subset", ROOT / "benchmarks/questions/ofsted_subset.jsonl"),
+    "dev 2a": (ROOT / "var/quality-dev2a", ROOT / "benchmarks/questions/ofsted_dev2a.jsonl"),
+    "dev 2b": (ROOT / "var/quality-dev2b", ROOT / "benchmarks/questions/ofsted_dev2b.jsonl"),
+}
+HELD_OUT = {
+    "held out": (ROOT / "var/quality-holdout", ROOT / "benchmarks/questions/ofsted_holdout.jsonl"),
+    "held out 2": (ROOT / "var/quality-holdout2", ROOT / "benchmarks/questions/ofsted_holdout2.jsonl"),
 }
 Group = tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]  # one question: features, targets
 
@@ -119,26 +125,29 @@ def report(
     l2: float,
     start: npt.NDArray[np.float64],
 ) -> tuple[float, ...]:
-    """Fit ``model`` three ways and print the weights and the held-out table; return the fit on both."""
+    """Fit ``model`` on every development set but one, and on all; print the weights and the table; return
+    the fit on all four."""
     print({name: f"{len(g)} groups" for name, g in data.items()})
     fits = {
-        "documents/": fit(data["documents/"], l2, start),
-        "8 councils": fit(data["8 councils"], l2, start),
-        "both": fit(data["documents/"] + data["8 councils"], l2, start),
+        name: fit([g for other in data if other != name for g in data[other]], l2, start) for name in data
     }
+    fits["all"] = fit([g for groups_ in data.values() for g in groups_], l2, start)
     print("\nweights (" + ", ".join(names) + "):")
     for name, w in fits.items():
-        print(f"  fitted on {name}: ({', '.join(f'{v:.2f}' for v in w)})")
+        label = "all four" if name == "all" else f"all but {name}"
+        print(f"  fitted on {label}: ({', '.join(f'{v:.2f}' for v in w)})")
     print("\n| scored on | model | R@1 | R@3 | MRR@10 | quote@1 | abstention | false abst. | p50 ms |")
     print("|---|---|---|---|---|---|---|---|---|")
+    fitted_all = tuple(round(float(v), 2) for v in fits["all"])
     for name, (index, qs) in loaded.items():
-        other = next(n for n in SETS if n != name)
         print(f"| {name} | without | {score(index, qs, model, None)} |")
-        held = tuple(round(float(v), 2) for v in fits[other])
-        print(f"| {name} | fitted on {other} (held out) | {score(index, qs, model, held)} |")
-        both = tuple(round(float(v), 2) for v in fits["both"])
-        print(f"| {name} | fitted on both (in-sample) | {score(index, qs, model, both)} |")
-    return tuple(round(float(v), 2) for v in fits["both"])
+        if name in data:
+            held = tuple(round(float(v), 2) for v in fits[name])
+            print(f"| {name} | fitted on the other three (held out) | {score(index, qs, model, held)} |")
+            print(f"| {name} | fitted on all four (in-sample) | {score(index, qs, model, fitted_all)} |")
+        else:
+            print(f"| {name} | fitted on all four (held out) | {score(index, qs, model, fitted_all)} |")
+    return fitted_all
 
 
 def main() -> None:
@@ -147,19 +156,20 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {describe()}")
     loaded = {}
-    for name, (index_dir, questions_file) in SETS.items():
+    for name, (index_dir, questions_file) in {**SETS, **HELD_OUT}.items():
         index = Index.load(index_dir)
         loaded[name] = (index, read_questions(questions_file, {d.source: d.text for d in index.documents}))
+    development = {name: loaded[name] for name in SETS}
 
     print("\n## The quote model\n")
     start = np.array([1.0, quoting.LEXICAL_WEIGHT, 1.0] + [0.0] * (len(quoting.QUOTE_FEATURES) - 3))
-    data = {name: sentence_groups(index, qs) for name, (index, qs) in loaded.items()}
+    data = {name: sentence_groups(index, qs) for name, (index, qs) in development.items()}
     quoting.QUOTE_WEIGHTS = report("quote", quoting.QUOTE_FEATURES, loaded, data, args.l2, start)
 
-    print("\n## The second ranker (with the quote model fitted on both)\n")
+    print("\n## The second ranker (with the quote model fitted on all four)\n")
     start = np.zeros(len(rerank.FEATURE_NAMES))
     start[0] = 1.0  # the fused ranking itself
-    data = {name: groups(index, qs) for name, (index, qs) in loaded.items()}
+    data = {name: groups(index, qs) for name, (index, qs) in development.items()}
     report("rerank", rerank.FEATURE_NAMES, loaded, data, args.l2, start)
 
 

@@ -54,9 +54,9 @@ class CandidateFeatures:
 
 
 FEATURE_NAMES = tuple(f.name for f in fields(CandidateFeatures))
-# Fitted on both development sets with the quote model on (benchmarks/fit_reranker.py, L2 0.1), in the
-# order of FEATURE_NAMES.
-RERANK_WEIGHTS: tuple[float, ...] = (4.32, 1.26, -0.53, 3.77, -1.55, 2.13, 0.09, 4.80, 3.90, 6.64)
+# Fitted on the four development sets with the quote model on (benchmarks/fit_reranker.py, L2 0.1; RESULTS.md
+# §2, ninth run), in the order of FEATURE_NAMES.
+RERANK_WEIGHTS: tuple[float, ...] = (3.95, 0.77, -0.73, 3.29, 0.40, 1.36, 0.74, 4.10, 6.67, 7.61)
 
 
 def rerank_score(features: CandidateFeatures, weights: tuple[float, ...] | None = None) -> float:
