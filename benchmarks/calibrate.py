@@ -1,7 +1,8 @@
 """Fit the confidence model and calibrate the threshold below which the search says it found nothing.
 
 Run: ``.venv/bin/python benchmarks/calibrate.py --set var/index:benchmarks/questions/documents.jsonl
-[--set INDEX:QUESTIONS ...]``.
+[--set INDEX:QUESTIONS ...]`` (the shipped fit: the four development sets of ``bench_quality.py``,
+RESULTS.md §3, fourth fit).
 
 Every question is asked once with no threshold. For the top hit we record its features — the cosine of
 the question and the passage's best sentence; the share of the question's words (weighted by IDF, council
