@@ -88,6 +88,8 @@ _FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only l
 _FRONT_BLOCK = re.compile(
     r"Inspection dates?:|Report published:|Lead inspector:"
 )  # ... inside a longer block
+_ASKS_WHEN_INSPECTED = re.compile(r"\b(inspect\w*|visit\w*|came)\b", re.IGNORECASE)
+DATE_LINE_BONUS = 0.4  # the "Inspection dates" line, for a question asking when the inspection was
 _FRONT_LABEL_ASKED = re.compile(
     r"\b(lead inspector|inspection dates?|who inspected|who led)\b", re.IGNORECASE
 )
@@ -750,6 +752,12 @@ class Index:
                 bonus += AREA_BONUS
             elif stated:
                 bonus -= AREA_BONUS / 2
+        if (
+            intent.asks_date
+            and sentence.startswith("Inspection date")
+            and _ASKS_WHEN_INSPECTED.search(query_text)
+        ):
+            bonus += DATE_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
         bare = _TRAILING_NUMBERS.sub("", sentence).rstrip("?:. ")
         if (
             (doc.meta.title and bare and bare in doc.meta.title)

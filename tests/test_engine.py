@@ -12,7 +12,7 @@ import pytest
 from index.chunking import ChunkingParams
 from index.document import Document
 from index.embedding import HashingEmbedder
-from index.engine import FEATURES, MAX_QUESTION_CHARS, Index
+from index.engine import DATE_LINE_BONUS, FEATURES, MAX_QUESTION_CHARS, Index
 from index.errors import (
     EmptyQuestionError,
     IndexCorruptError,
@@ -20,6 +20,7 @@ from index.errors import (
     IndexNotFoundError,
     QuestionTooLongError,
 )
+from index.quoting import QUOTE_FEATURES
 from index.rerank import FEATURE_NAMES, RERANK_DEPTH, RERANK_WEIGHTS
 from index.store import CURRENT
 from tests.conftest import make_doc
@@ -250,3 +251,26 @@ def test_an_inspection_year_with_no_report_is_not_answered(index: Index) -> None
     assert not said.answered and said.no_report is not None
     asked_2024 = index.search("What did Ofsted say about care leavers in Eastmarch in 2024?", k=3)
     assert asked_2024.no_report is None and "no_report" not in asked_2024.as_json()
+
+
+def test_when_inspectors_visited_is_answered_by_the_reports_dates_line(embedder: HashingEmbedder) -> None:
+    text = (
+        "Inspection of Eastmarch County Council children's services\n"
+        "Inspection dates: 3 to 7 June 2024\n"
+        "Lead inspector: A Person, His Majesty's Inspector\n"
+        "Children in Eastmarch are seen quickly when concerns are raised about them by partner agencies.\n"
+    )
+    doc = make_doc("ofsted/eastmarch.pdf", text, council="Eastmarch County Council", published="2024-07-01")
+    index = Index.build([doc], embedder)
+    form = QUOTE_FEATURES.index("form")
+
+    def form_of_dates_line(question: str) -> float:
+        for sentences, rows in index.sentence_features(question, k=1):
+            for sentence, row in zip(sentences, rows, strict=True):
+                if sentence.startswith("Inspection dates"):
+                    return float(row[form])
+        raise AssertionError("the dates line was not among the quoted passage's sentences")
+
+    assert form_of_dates_line("When did inspectors visit Eastmarch?") == DATE_LINE_BONUS
+    assert form_of_dates_line("When did Eastmarch's director start?") == 0.0  # a date, not the inspection's
+    assert form_of_dates_line("What did inspectors find in Eastmarch?") < 0  # a label, not a finding
