@@ -89,6 +89,10 @@ _FRONT_BLOCK = re.compile(
     r"Inspection dates?:|Report published:|Lead inspector:"
 )  # ... inside a longer block
 _ASKS_WHEN_INSPECTED = re.compile(r"\b(inspect\w*|visit\w*|came)\b", re.IGNORECASE)
+_ASKS_WHO_INSPECTED = re.compile(
+    r"\b(who (?:led|inspected|was the lead)|lead inspector|led by)\b", re.IGNORECASE
+)
+NUMBER_BONUS = 0.1  # a sentence stating a number, for a question asking how many / how much / how long
 DATE_LINE_BONUS = 0.4  # the "Inspection dates" line, for a question asking when the inspection was
 _FRONT_LABEL_ASKED = re.compile(
     r"\b(lead inspector|inspection dates?|who inspected|who led)\b", re.IGNORECASE
@@ -758,6 +762,12 @@ class Index:
             and _ASKS_WHEN_INSPECTED.search(query_text)
         ):
             bonus += DATE_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
+        if sentence.startswith("Lead insp") and _ASKS_WHO_INSPECTED.search(query_text):
+            bonus += DATE_LINE_BONUS  # "Who led the inspection?": the report's own lead inspector line
+        if intent.asks_number and states_number(sentence):
+            bonus += NUMBER_BONUS  # "How many…?": a sentence that states a number
+        if sentence.startswith(_FRONT_LABELS) and _FRONT_LABEL_ASKED.search(query_text):
+            return bonus  # "Who led the inspection?": the label line is the answer
         bare = _TRAILING_NUMBERS.sub("", sentence).rstrip("?:. ")
         if (
             (doc.meta.title and bare and bare in doc.meta.title)

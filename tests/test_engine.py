@@ -264,13 +264,15 @@ def test_when_inspectors_visited_is_answered_by_the_reports_dates_line(embedder:
     index = Index.build([doc], embedder)
     form = QUOTE_FEATURES.index("form")
 
-    def form_of_dates_line(question: str) -> float:
+    def form_of(line: str, question: str) -> float:
         for sentences, rows in index.sentence_features(question, k=1):
             for sentence, row in zip(sentences, rows, strict=True):
-                if sentence.startswith("Inspection dates"):
+                if sentence.startswith(line):
                     return float(row[form])
-        raise AssertionError("the dates line was not among the quoted passage's sentences")
+        raise AssertionError(f"{line!r} was not among the quoted passage's sentences")
 
-    assert form_of_dates_line("When did inspectors visit Eastmarch?") == DATE_LINE_BONUS
-    assert form_of_dates_line("When did Eastmarch's director start?") == 0.0  # a date, not the inspection's
-    assert form_of_dates_line("What did inspectors find in Eastmarch?") < 0  # a label, not a finding
+    assert form_of("Inspection dates", "When did inspectors visit Eastmarch?") == DATE_LINE_BONUS
+    assert form_of("Inspection dates", "When did Eastmarch's director start?") == 0.0  # not the inspection's
+    assert form_of("Inspection dates", "What did inspectors find in Eastmarch?") < 0  # a label, not a finding
+    assert form_of("Lead inspector", "Who led the inspection of Eastmarch?") == DATE_LINE_BONUS
+    assert form_of("Lead inspector", "What did inspectors find in Eastmarch?") < 0

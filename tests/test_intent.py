@@ -188,6 +188,7 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
     cases = {
         "are kids in care getting their teeth checked?": "dental",
         "does my son look after his disabled mum - is that noticed?": "young carers",
+        "kids who look after a poorly mum or dad": "young carers",
         "do care leavers get internet paid for?": "wi-fi",
         "is there money if a care leaver goes to uni": "higher education",
         "kids living with family friends": "private fostering",
