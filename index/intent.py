@@ -246,6 +246,11 @@ _ASKS_CHANGE_BETWEEN = re.compile(
     r"\b(improv\w*|better|worse|chang\w*|differ\w*|compar\w*|same|declin\w*|progress\w*|between)\b",
     re.IGNORECASE,
 )
+_CHANGE_WORDS = re.compile(
+    r"\b(improv\w*|better|worse|chang\w*|declin\w*|progress\w*|sort\w* (?:\w+ )?out|fix\w*|tackl\w*)\b",
+    re.IGNORECASE,
+)
+_AFTER_THAT = re.compile(r"\b(since|now|next inspection|by the time|than)\b", re.IGNORECASE)
 # "the 2016 inspection", "Ofsted's 2019 report", "the inspection in 2016": an inspection named by its year.
 _NAMES_INSPECTION_YEAR = re.compile(
     r"\b(?:20[0-4]\d)(?:['’]s)?\s+(?:ofsted\s+|ilacs\s+|sif\s+|full\s+|standard\s+)*"
@@ -412,6 +417,10 @@ def read_intent(
     if len(years) >= 2 and _ASKS_CHANGE_BETWEEN.search(question):
         # "Did it improve between 2015 and 2019?": the later report says what changed since the earlier.
         since, years = since | (years - {max(years)}), frozenset({max(years)})
+    elif len(years) == 1 and not since and _CHANGE_WORDS.search(question) and _AFTER_THAT.search(question):
+        # "Rated inadequate in 2022 — has it improved since?", "sorted out by its next inspection?": the
+        # year named is the one to compare with; the answer is in a later report.
+        since, years = since | years, frozenset()
     return QueryIntent(
         councils=frozenset(named & indexed),
         years=years,

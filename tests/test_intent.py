@@ -239,3 +239,20 @@ def test_latest_prefers_the_newest_report_more_than_since_does() -> None:
     latest = read_intent("Eastmarch latest: care leavers?", keys)
     since = read_intent("Has Eastmarch improved since 2019?", keys)
     assert document_prior(older, False, latest) < document_prior(older, False, since)
+
+
+def test_a_year_to_compare_with_is_read_as_since() -> None:
+    from index.intent import read_intent
+
+    keys = [("eastmarch",)]
+    for question in [
+        "Eastmarch was rated inadequate in 2022 — has it got better since?",
+        "Did Eastmarch sort out the things Ofsted flagged in 2019 by the time of its next inspection?",
+        "Is Eastmarch better now than in 2019?",
+    ]:
+        intent = read_intent(question, keys)
+        assert intent.years == frozenset() and len(intent.since) == 1, question
+    # A year asked about stays the year asked about.
+    assert read_intent("How was Eastmarch rated in 2019 and what must improve?", keys).years == {2019}
+    kept = read_intent("Has Eastmarch improved since its 2018 rating? (2022 report)", keys)
+    assert kept.years == {2022} and kept.since == {2018}
