@@ -355,6 +355,22 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "durham": ("durham",),
     "herts": ("hertfordshire",),
     "northants": ("north", "northamptonshire"),
+    # The counties' usual short names, as councillors write them.
+    "lancs": ("lancashire",),
+    "notts": ("nottinghamshire",),
+    "glos": ("gloucestershire",),
+    "oxon": ("oxfordshire",),
+    "bucks": ("buckinghamshire",),
+    "cambs": ("cambridgeshire",),
+    "worcs": ("worcestershire",),
+    "warks": ("warwickshire",),
+    "staffs": ("staffordshire",),
+    "wilts": ("wiltshire",),
+    "hants": ("hampshire",),
+    "leics": ("leicestershire",),
+    "lincs": ("lincolnshire",),
+    "derbys": ("derbyshire",),
+    "brum": ("birmingham",),
 }
 # First words that do not identify a council on their own.
 _NOT_DISTINCTIVE = frozenset(

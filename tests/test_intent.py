@@ -256,3 +256,13 @@ def test_a_year_to_compare_with_is_read_as_since() -> None:
     assert read_intent("How was Eastmarch rated in 2019 and what must improve?", keys).years == {2019}
     kept = read_intent("Has Eastmarch improved since its 2018 rating? (2022 report)", keys)
     assert kept.years == {2022} and kept.since == {2018}
+
+
+def test_county_short_names() -> None:
+    from index.intent import ALIASES, english_councils, read_intent
+
+    assert all(key in english_councils() for key in ALIASES.values())
+    assert read_intent("lancs 2023 care leavers", [("lancashire",)]).councils == {("lancashire",)}
+    assert read_intent("Is Bucks any good for adoption?", [("lancashire",)]).elsewhere == {
+        ("buckinghamshire",)
+    }
