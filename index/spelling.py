@@ -19,6 +19,7 @@ from spellchecker import SpellChecker
 _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]")
 _QUESTION_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 MIN_LENGTH = 5  # shorter words are corrected too eagerly ("kids" → "kin")
+MAX_LENGTH = 30  # longer "words" are not typos (and their two-edit neighbourhoods would be huge)
 LONG_WORD = 8  # from this length a word may be two edits from the corpus word meant
 MIN_COUNT = 3  # a corpus word seen fewer times is not a likely intended word
 
@@ -78,7 +79,7 @@ class SpellingCorrector:
     def suggest(self, word: str) -> str | None:
         """The most common corpus word within reach of ``word`` (lower case), or None."""
         word = word.lower()
-        if len(word) < MIN_LENGTH or word in self._counts:
+        if not MIN_LENGTH <= len(word) <= MAX_LENGTH or word in self._counts:
             return None
         keys = _deletes(word) | {word}
         if len(word) >= LONG_WORD:

@@ -31,6 +31,7 @@ def test_suggests_the_corpus_word_meant() -> None:
     assert speller.suggest("care") is None  # too short to correct
     assert speller.suggest("safeguarding") is None  # already a corpus word
     assert speller.suggest("zzzzzzzz") is None  # nothing near
+    assert speller.suggest("safegaurding" * 80) is None  # not a word: not looked up at all
 
 
 def test_real_words_and_protected_words_are_left_alone() -> None:
