@@ -73,7 +73,7 @@ class Features:
     rerank: bool = True  # the second ranker re-orders the fused ranking's top passages (index/rerank.py)
     quote_model: bool = True  # the fitted quote model picks the sentence (index/quoting.py)
     scope: bool = True  # other council services, and a number asked but none quoted, are not answered
-    spelling: bool = True  # misspelt words also search for the corpus word meant (index/spelling.py)
+    spelling: bool = True  # misspelt words are read as the corpus word meant (index/spelling.py)
 
 
 FEATURES = Features()
@@ -93,7 +93,7 @@ _ASKS_WHO_INSPECTED = re.compile(
     r"\b(who (?:led|inspected|was the lead)|lead inspector|led by)\b", re.IGNORECASE
 )
 NUMBER_BONUS = 0.1  # a sentence stating a number, for a question asking how many / how much / how long
-DATE_LINE_BONUS = 0.4  # the "Inspection dates" line, for a question asking when the inspection was
+ASKED_LINE_BONUS = 0.4  # the "Inspection dates" or "Lead inspector" line, for a question asking for it
 _FRONT_LABEL_ASKED = re.compile(
     r"\b(lead inspector|inspection dates?|who inspected|who led)\b", re.IGNORECASE
 )
@@ -761,9 +761,9 @@ class Index:
             and sentence.startswith("Inspection date")
             and _ASKS_WHEN_INSPECTED.search(query_text)
         ):
-            bonus += DATE_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
+            bonus += ASKED_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
         if sentence.startswith("Lead insp") and _ASKS_WHO_INSPECTED.search(query_text):
-            bonus += DATE_LINE_BONUS  # "Who led the inspection?": the report's own lead inspector line
+            bonus += ASKED_LINE_BONUS  # "Who led the inspection?": the report's own lead inspector line
         if intent.asks_number and states_number(sentence):
             bonus += NUMBER_BONUS  # "How many…?": a sentence that states a number
         if sentence.startswith(_FRONT_LABELS) and _FRONT_LABEL_ASKED.search(query_text):

@@ -12,7 +12,7 @@ import pytest
 from index.chunking import ChunkingParams
 from index.document import Document
 from index.embedding import HashingEmbedder
-from index.engine import DATE_LINE_BONUS, FEATURES, MAX_QUESTION_CHARS, Index
+from index.engine import ASKED_LINE_BONUS, FEATURES, MAX_QUESTION_CHARS, Index
 from index.errors import (
     EmptyQuestionError,
     IndexCorruptError,
@@ -271,8 +271,8 @@ def test_when_inspectors_visited_is_answered_by_the_reports_dates_line(embedder:
                     return float(row[form])
         raise AssertionError(f"{line!r} was not among the quoted passage's sentences")
 
-    assert form_of("Inspection dates", "When did inspectors visit Eastmarch?") == DATE_LINE_BONUS
+    assert form_of("Inspection dates", "When did inspectors visit Eastmarch?") == ASKED_LINE_BONUS
     assert form_of("Inspection dates", "When did Eastmarch's director start?") == 0.0  # not the inspection's
     assert form_of("Inspection dates", "What did inspectors find in Eastmarch?") < 0  # a label, not a finding
-    assert form_of("Lead inspector", "Who led the inspection of Eastmarch?") == DATE_LINE_BONUS
+    assert form_of("Lead inspector", "Who led the inspection of Eastmarch?") == ASKED_LINE_BONUS
     assert form_of("Lead inspector", "What did inspectors find in Eastmarch?") < 0
