@@ -75,13 +75,7 @@ _ASKS_WHO_SAID = re.compile(
     r"welcomed|told|said)\b",
     re.IGNORECASE,
 )
-# "What did Ofsted say / find / make of…", "according to the inspectors": the report itself is the answer.
-_ASKS_INSPECTORS = re.compile(
-    r"\b(?:ofsted|inspectors?)\s+(?:say|said|find|found|think|thought|make of|conclude[ds]?|report(?:ed)?)\b|"
-    r"\baccording to (?:ofsted|the inspectors?|the inspection)\b",
-    re.IGNORECASE,
-)
-PRIMARY_ASKED = 1.4  # ... when the question asks what Ofsted or its inspectors said or found
+_INSPECTORS_SAID = re.compile(r"\b(ofsted|inspectors?|the report) (said|told)\b", re.IGNORECASE)
 # Council services that are not children's social care, and that inspection reports only brush against:
 # a question about them is answered "nothing found" however close a passage's wording ("school term dates"
 # against "Inspection dates"). (name, pattern); the name tells the user why.
@@ -352,7 +346,6 @@ class QueryIntent:
     asks_number: bool = False  # "how many", "how much", "how long": the answer states a number
     areas: frozenset[str] = frozenset({"overall"})  # judgement areas it names (see judgement_areas)
     names_source: bool = False  # it names a document by what it is (set by the index, which knows them)
-    asks_inspectors: bool = False  # "what did Ofsted say / find…": the inspection report itself answers
 
 
 # Short forms people use for councils with long names.
@@ -457,7 +450,6 @@ def read_intent(
         areas=frozenset(judgement_areas(question) or {"overall"}),
         names_source=bool(_ASKS_WHO_SAID.search(question))
         and not re.search(r"\bofsted said\b", question, re.I),
-        asks_inspectors=bool(_ASKS_INSPECTORS.search(question)),
     )
 
 
@@ -503,8 +495,7 @@ def is_primary(doc: Document) -> bool:
 def document_prior(doc: Document, newest: bool, intent: QueryIntent, named: bool = False) -> float:
     """How much the question's council, year and tense favour this document (1.0 = neutral); ``named``:
     the question names this document by what it is ("the committee minutes", "the BBC report")."""
-    primary = PRIMARY_ASKED if intent.asks_inspectors else PRIMARY_SOURCE
-    prior = primary if is_primary(doc) and not intent.names_source else 1.0
+    prior = PRIMARY_SOURCE if is_primary(doc) and not intent.names_source else 1.0
     if intent.councils:
         if doc.meta.council is None:
             prior *= COUNCIL_UNKNOWN

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from index.embedding import HashingEmbedder
 from index.engine import Index
 from index.intent import council_key, outside_scope, read_intent, states_number
@@ -268,19 +266,3 @@ def test_county_short_names() -> None:
     assert read_intent("Is Bucks any good for adoption?", [("lancashire",)]).elsewhere == {
         ("buckinghamshire",)
     }
-
-
-def test_what_ofsted_said_prefers_the_report_itself_more() -> None:
-    from index.intent import PRIMARY_ASKED, PRIMARY_SOURCE, document_prior, read_intent
-    from tests.conftest import make_doc
-
-    report = make_doc("ofsted/eastmarch.pdf", "x", council="Eastmarch County Council", publisher="Ofsted")
-    keys = [("eastmarch",)]
-    asked = read_intent("What did Ofsted say about safeguarding in Eastmarch?", keys)
-    plain = read_intent("Safeguarding in Eastmarch?", keys)
-    assert asked.asks_inspectors and not plain.asks_inspectors
-    assert document_prior(report, True, asked) / document_prior(report, True, plain) == pytest.approx(
-        PRIMARY_ASKED / PRIMARY_SOURCE
-    )
-    # Who commented on the report is news, not the report.
-    assert read_intent("Which MP commented on what Ofsted found in Eastmarch?", keys).names_source
