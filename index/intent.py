@@ -75,7 +75,6 @@ _ASKS_WHO_SAID = re.compile(
     r"welcomed|told|said)\b",
     re.IGNORECASE,
 )
-_INSPECTORS_SAID = re.compile(r"\b(ofsted|inspectors?|the report) (said|told)\b", re.IGNORECASE)
 # Council services that are not children's social care, and that inspection reports only brush against:
 # a question about them is answered "nothing found" however close a passage's wording ("school term dates"
 # against "Inspection dates"). (name, pattern); the name tells the user why.
@@ -242,14 +241,11 @@ _ASKS_IF_IMPROVED = re.compile(
     r"\bimprove\b",
     re.IGNORECASE,
 )
-_ASKS_CHANGE_BETWEEN = re.compile(
-    r"\b(improv\w*|better|worse|chang\w*|differ\w*|compar\w*|same|declin\w*|progress\w*|between)\b",
-    re.IGNORECASE,
-)
-_CHANGE_WORDS = re.compile(
-    r"\b(improv\w*|better|worse|chang\w*|declin\w*|progress\w*|sort\w* (?:\w+ )?out|fix\w*|tackl\w*)\b",
-    re.IGNORECASE,
-)
+_CHANGE = r"improv\w*|better|worse|chang\w*|declin\w*|progress\w*"  # words of change, for the two below
+# Two named years compared ("did it improve between 2015 and 2019?", "rated the same in 2016 and 2024?").
+_ASKS_CHANGE_BETWEEN = re.compile(rf"\b({_CHANGE}|differ\w*|compar\w*|same|between)\b", re.IGNORECASE)
+# One named year to compare with ("rated inadequate in 2022 — has it improved since?", "sorted out by …").
+_CHANGE_WORDS = re.compile(rf"\b({_CHANGE}|sort\w* (?:\w+ )?out|fix\w*|tackl\w*)\b", re.IGNORECASE)
 _AFTER_THAT = re.compile(r"\b(since|now|next inspection|by the time|than)\b", re.IGNORECASE)
 # "the 2016 inspection", "Ofsted's 2019 report", "the inspection in 2016": an inspection named by its year.
 _NAMES_INSPECTION_YEAR = re.compile(
