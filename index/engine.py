@@ -89,14 +89,11 @@ _FRONT_BLOCK = re.compile(
     r"Inspection dates?:|Report published:|Lead inspector:"
 )  # ... inside a longer block
 _ASKS_WHEN_INSPECTED = re.compile(r"\b(inspect\w*|visit\w*|came)\b", re.IGNORECASE)
-_ASKS_WHO_INSPECTED = re.compile(
-    r"\b(who (?:led|inspected|was the lead)|lead inspector|led by)\b", re.IGNORECASE
-)
+_WHO_LED = r"lead inspector|who inspected|who led"  # a question asking for the lead inspector line
+_ASKS_WHO_INSPECTED = re.compile(rf"\b({_WHO_LED}|who was the lead|led by)\b", re.IGNORECASE)
 NUMBER_BONUS = 0.1  # a sentence stating a number, for a question asking how many / how much / how long
 ASKED_LINE_BONUS = 0.4  # the "Inspection dates" or "Lead inspector" line, for a question asking for it
-_FRONT_LABEL_ASKED = re.compile(
-    r"\b(lead inspector|inspection dates?|who inspected|who led)\b", re.IGNORECASE
-)
+_FRONT_LABEL_ASKED = re.compile(rf"\b({_WHO_LED}|inspection dates?)\b", re.IGNORECASE)
 # The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
 # benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md): bias, then one weight per
 # feature in the order of ``HitFeatures``.
@@ -181,7 +178,9 @@ class Index:
         self.chunking = chunking
         self.aliases = {k: tuple(v) for k, v in (aliases or {}).items()}
         self.threshold = threshold
-        self._council_keys = {council_key(d.meta.council) for d in self.documents if d.meta.council}
+        # Each document's council as a key (None when it names none), and the councils the index holds.
+        self._doc_councils = [council_key(d.meta.council) if d.meta.council else None for d in self.documents]
+        self._council_keys = {key for key in self._doc_councils if key is not None}
         self._newest = newest_by_council(self.documents)
         self._identities = distinctive_identities(self.documents)
         # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
@@ -482,6 +481,7 @@ class Index:
         fused: dict[int, float] = defaultdict(float)
         dense: dict[int, float] = {}
         lexical_scores = None
+        expanded = expand(query) if FEATURES.glossary else query
         if mode != "lexical":
             dense_scores, dense_ids = self.dense.search(qvec.reshape(1, -1), depth)
             for rank, pid in enumerate(dense_ids[0].tolist()):
@@ -489,15 +489,15 @@ class Index:
                     fused[pid] += RRF_WEIGHTS[0] / (RRF_K + rank + 1)
                     dense[pid] = float(dense_scores[0][rank])
         if mode != "dense":
-            lexical_scores = self.lexical.scores(expand(query) if FEATURES.glossary else query)
+            lexical_scores = self.lexical.scores(expanded)
             for rank, pid in enumerate(np.argsort(-lexical_scores)[:depth].tolist()):
                 if lexical_scores[pid] > 0:
                     fused[pid] += RRF_WEIGHTS[1] / (RRF_K + rank + 1)
-        if mode == "hybrid" and FEATURES.glossary and expand(query) != query:
+        if mode == "hybrid" and expanded != query:
             # Fourth ranking: the dense ranking of the question with the glossary's words added ("kids
             # leaving care" + "care leavers personal advisers pathway plans"). In place of the question it
             # cost R@1; beside it, it finds paraphrases the question alone misses (RESULTS §2, eighth run).
-            evec = self.embedder.encode([spell_out(expand(query))])[0]
+            evec = self.embedder.encode([spell_out(expanded)])[0]
             _, expanded_ids = self.dense.search(evec.reshape(1, -1), depth)
             for rank, pid in enumerate(expanded_ids[0].tolist()):
                 if pid >= 0:
@@ -675,7 +675,7 @@ class Index:
         if not (asks_that_inspection and intent.councils and intent.years):
             return None
         theirs = [
-            d for d in self.documents if d.meta.council and council_key(d.meta.council) in intent.councils
+            d for d, key in zip(self.documents, self._doc_councils, strict=True) if key in intent.councils
         ]
         if any(intent.years & document_years(doc) for doc in theirs):
             return None
@@ -703,7 +703,7 @@ class Index:
         areas = [_AREA_OF[a] for a in sorted(intent.areas) if a in _AREA_OF] or [Area.OVERALL]
         found: list[tuple[float, str, int, Judgement]] = []
         for doc_id, doc in enumerate(self.documents):
-            if not doc.meta.council or council_key(doc.meta.council) not in intent.councils:
+            if self._doc_councils[doc_id] not in intent.councils:
                 continue
             if doc_id not in self._judgements:
                 self._judgements[doc_id] = read_judgements(doc).judgements
