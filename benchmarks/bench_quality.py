@@ -33,7 +33,23 @@ DEV_2B = ["liverpool", "durham", "slough", "haringey"]
 HELD_OUT = ["trafford", "wirral", "wakefield", "torbay"]
 # A second held-out set, written blind by a helper in a later session on four more councils.
 HELD_OUT_2 = ["sandwell", "rotherham", "blackpool", "stoke-on-trent"]
-SETS = [
+SHARED = ROOT.parent / "shared/ofsted_reports"
+QualitySet = tuple[str, Path, tuple[str, ...], Path, Path]  # label, documents, include, index, questions
+
+
+def _councils(label: str, councils: list[str], index_name: str, questions: str) -> QualitySet:
+    """A question set over some councils' reports in the shared corpus, with the index built for it."""
+    return (
+        label,
+        SHARED,
+        tuple(f"{c}/*" for c in councils),
+        ROOT / f"var/quality-{index_name}",
+        ROOT / f"benchmarks/questions/{questions}.jsonl",
+    )
+
+
+# The sets the fitted models are fitted on, and the two they never are.
+DEVELOPMENT_SETS: list[QualitySet] = [
     (
         "documents/",
         ROOT / "documents",
@@ -41,42 +57,15 @@ SETS = [
         ROOT / "var/quality-documents",
         ROOT / "benchmarks/questions/documents.jsonl",
     ),
-    (
-        "8 councils, 27 Ofsted reports",
-        ROOT.parent / "shared/ofsted_reports",
-        tuple(f"{c}/*" for c in SUBSET),
-        ROOT / "var/quality-subset",
-        ROOT / "benchmarks/questions/ofsted_subset.jsonl",
-    ),
-    (
-        "development 2a: 4 councils, 18 reports",
-        ROOT.parent / "shared/ofsted_reports",
-        tuple(f"{c}/*" for c in DEV_2A),
-        ROOT / "var/quality-dev2a",
-        ROOT / "benchmarks/questions/ofsted_dev2a.jsonl",
-    ),
-    (
-        "development 2b: 4 councils, 16 reports",
-        ROOT.parent / "shared/ofsted_reports",
-        tuple(f"{c}/*" for c in DEV_2B),
-        ROOT / "var/quality-dev2b",
-        ROOT / "benchmarks/questions/ofsted_dev2b.jsonl",
-    ),
-    (
-        "held out: 4 other councils, 15 reports",
-        ROOT.parent / "shared/ofsted_reports",
-        tuple(f"{c}/*" for c in HELD_OUT),
-        ROOT / "var/quality-holdout",
-        ROOT / "benchmarks/questions/ofsted_holdout.jsonl",
-    ),
-    (
-        "held out 2: 4 more councils, 17 reports",
-        ROOT.parent / "shared/ofsted_reports",
-        tuple(f"{c}/*" for c in HELD_OUT_2),
-        ROOT / "var/quality-holdout2",
-        ROOT / "benchmarks/questions/ofsted_holdout2.jsonl",
-    ),
+    _councils("8 councils, 27 Ofsted reports", SUBSET, "subset", "ofsted_subset"),
+    _councils("development 2a: 4 councils, 18 reports", DEV_2A, "dev2a", "ofsted_dev2a"),
+    _councils("development 2b: 4 councils, 16 reports", DEV_2B, "dev2b", "ofsted_dev2b"),
 ]
+HELD_OUT_SETS: list[QualitySet] = [
+    _councils("held out: 4 other councils, 15 reports", HELD_OUT, "holdout", "ofsted_holdout"),
+    _councils("held out 2: 4 more councils, 17 reports", HELD_OUT_2, "holdout2", "ofsted_holdout2"),
+]
+SETS = DEVELOPMENT_SETS + HELD_OUT_SETS
 # (label, mode, document priors, section priors, glossary, judgement lines, scope, second ranker, quote
 # model): one idea a step.
 STEPS: tuple[tuple[str, SearchMode, bool, bool, bool, bool, bool, bool, bool], ...] = (

@@ -28,22 +28,15 @@ from scipy.optimize import minimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.bench_quality import DEVELOPMENT_SETS, HELD_OUT_SETS
 from benchmarks.machine import describe
 from index import quoting, rerank
 from index.engine import FEATURES, Index
 from index.evaluation import Question, carries, evaluate, read_questions
 
-ROOT = Path(__file__).resolve().parent.parent
-SETS = {
-    "documents/": (ROOT / "var/quality-documents", ROOT / "benchmarks/questions/documents.jsonl"),
-    "8 councils": (ROOT / "var/quality-subset", ROOT / "benchmarks/questions/ofsted_subset.jsonl"),
-    "dev 2a": (ROOT / "var/quality-dev2a", ROOT / "benchmarks/questions/ofsted_dev2a.jsonl"),
-    "dev 2b": (ROOT / "var/quality-dev2b", ROOT / "benchmarks/questions/ofsted_dev2b.jsonl"),
-}
-HELD_OUT = {
-    "held out": (ROOT / "var/quality-holdout", ROOT / "benchmarks/questions/ofsted_holdout.jsonl"),
-    "held out 2": (ROOT / "var/quality-holdout2", ROOT / "benchmarks/questions/ofsted_holdout2.jsonl"),
-}
+# Label -> (index, questions), from bench_quality's sets.
+SETS = {label: (index_dir, questions) for label, _, _, index_dir, questions in DEVELOPMENT_SETS}
+HELD_OUT = {label: (index_dir, questions) for label, _, _, index_dir, questions in HELD_OUT_SETS}
 Group = tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]  # one question: features, targets
 
 
