@@ -72,10 +72,6 @@ class SpellingCorrector:
             counts.update(_WORD.findall(text.lower()))
         return cls(counts)
 
-    def knows(self, word: str) -> bool:
-        """True when the corpus has ``word`` (lower case) often enough to count."""
-        return word.lower() in self._counts
-
     def suggest(self, word: str) -> str | None:
         """The most common corpus word within reach of ``word`` (lower case), or None."""
         word = word.lower()
@@ -86,19 +82,21 @@ class SpellingCorrector:
             keys |= {d for k in _deletes(word) for d in _deletes(k)}
         candidates = {c for key in keys for c in self._near.get(key, ())}
         limit = 2 if len(word) >= LONG_WORD else 1
-        within = [c for c in candidates if edit_distance(word, c, limit) <= limit]
+        distance = {c: edit_distance(word, c, limit) for c in candidates}
+        within = [c for c in candidates if distance[c] <= limit]
         if not within:
             return None
-        return max(within, key=lambda c: (-edit_distance(word, c, limit), self._counts[c], c))
+        return max(within, key=lambda c: (-distance[c], self._counts[c], c))
 
     def corrections(self, question: str, protected: Callable[[str], bool]) -> list[tuple[str, str]]:
         """(word as asked, corpus word) for each misspelt word of ``question``; ``protected`` words
         (known to the index, council names, abbreviations) are left alone."""
         out = []
         for word in _QUESTION_WORD.findall(question):
-            if word.isupper() or word.lower().replace("’", "'") in english_words() or protected(word):
+            plain = word.replace("’", "'")
+            if word.isupper() or plain.lower() in english_words() or protected(word):
                 continue
-            suggestion = self.suggest(word.replace("’", "'"))
+            suggestion = self.suggest(plain)
             if suggestion is not None and suggestion != word.lower():
                 out.append((word, suggestion))
         return out
