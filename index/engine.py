@@ -507,7 +507,7 @@ class Index:
             best_sentence = {pid: float(self._sentence_cosines(pid, qvec).max()) for pid in fused}
             for rank, pid in enumerate(sorted(best_sentence, key=lambda p: -best_sentence[p])):
                 fused[pid] += RRF_WEIGHTS[2] / (RRF_K + rank + 1)
-        return _Candidates(sorted(fused.items(), key=lambda item: -item[1]), dense, lexical_scores)
+        return _Candidates(sorted(fused.items(), key=lambda item: -item[1]), dense, lexical_scores, expanded)
 
     def corrections(self, query: str) -> list[tuple[str, str]]:
         """(word as asked, corpus word) for each word of ``query`` read as misspelt."""
@@ -557,11 +557,12 @@ class Index:
         make an unrelated passage about that council look like an answer. ``seen`` receives the second
         ranker's candidates with their features, in fused order; ``quotes_seen`` each quoted passage's
         sentences with the quote model's features."""
+        found = self._candidates(query, qvec, mode)
         terms = set(tokenize(query))
         named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
         query_weights = {t: self.lexical.weight(t) for t in terms - named}
         # The glossary's words count in quote choice too, at a discount: "fridges" finds "white goods".
-        added = set(tokenize(expand(query))) - terms - named if FEATURES.glossary else set()
+        added = set(tokenize(found.expanded)) - terms - named
         quote_weights = query_weights | {t: GLOSSARY_QUOTE_WEIGHT * self.lexical.weight(t) for t in added}
         asked = question_words(query)
         named_docs = [names_document(asked, identity) for identity in self._identities]
@@ -571,7 +572,6 @@ class Index:
             document_prior(d, i in self._newest, intent, named_docs[i]) if FEATURES.document_priors else 1.0
             for i, d in enumerate(self.documents)
         ]
-        found = self._candidates(query, qvec, mode)
         passage_priors = {pid: self._passage_prior(pid, intent) for pid, _ in found.fused}
         candidates = [
             (pid, score * priors[int(self.passages.doc[pid])] * passage_priors[pid])
@@ -878,6 +878,7 @@ class _Candidates:
     fused: list[tuple[int, float]]  # (passage id, fused score), best first
     dense: dict[int, float]  # cosine of the passages in the dense top list
     lexical: npt.NDArray[np.float32] | None  # BM25 score of every passage (None in dense-only mode)
+    expanded: str  # the question with the glossary's words (the question itself without the glossary)
 
 
 @dataclass(frozen=True)
