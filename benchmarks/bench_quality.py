@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/bench_quality.py``. It builds missing indexes with the default (fast)
 encoder (``var/quality-documents`` from documents/, ``var/quality-subset`` from eight councils of
-``../shared/ofsted_reports``, ``var/quality-dev2a`` and ``var/quality-dev2b`` from four more each, and
+``../shared/ofsted_reports``, ``var/quality-dev2a``, ``-dev2b`` and ``-dev2c`` from four more each, and
 ``var/quality-holdout`` and ``var/quality-holdout2`` from four others each: under a minute each). The last
 two sets are held out: nothing was fitted on them. All three modes use the same question priors (council,
 year, section); only the rankings fused differ. The spelling step is on in every row (it changes nothing on
@@ -28,6 +28,8 @@ SUBSET = ["bolton", "bury", "barnet", "plymouth", "wigan", "leeds", "kent", "man
 # Two more development sets, written blind by helpers in a later session; the models are fitted on them.
 DEV_2A = ["surrey", "norfolk", "lancashire", "coventry"]
 DEV_2B = ["liverpool", "durham", "slough", "haringey"]
+# A fifth, written blind by a helper in the fifth session.
+DEV_2C = ["bradford", "newham", "portsmouth", "sunderland"]
 # Questions written late, blind to the search's answers, and never used to fit or tune anything: they show
 # how the methods carry to councils the development sets do not cover.
 HELD_OUT = ["trafford", "wirral", "wakefield", "torbay"]
@@ -60,6 +62,7 @@ DEVELOPMENT_SETS: list[QualitySet] = [
     _councils("8 councils, 27 Ofsted reports", SUBSET, "subset", "ofsted_subset"),
     _councils("development 2a: 4 councils, 18 reports", DEV_2A, "dev2a", "ofsted_dev2a"),
     _councils("development 2b: 4 councils, 16 reports", DEV_2B, "dev2b", "ofsted_dev2b"),
+    _councils("development 2c: 4 councils, 16 reports", DEV_2C, "dev2c", "ofsted_dev2c"),
 ]
 HELD_OUT_SETS: list[QualitySet] = [
     _councils("held out: 4 other councils, 15 reports", HELD_OUT, "holdout", "ofsted_holdout"),

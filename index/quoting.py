@@ -23,8 +23,8 @@ NEIGHBOUR_RATIO = 0.75  # a neighbouring sentence this close to the best one joi
 SHORT_SENTENCE_WORDS = 8  # a best sentence shorter than this takes its strongest neighbour
 # Which sentence answers best: a linear model over each sentence's features (``sentence_features``, in the
 # order of QUOTE_FEATURES), fitted by benchmarks/fit_reranker.py on the development questions (softmax over
-# a passage's sentences, those carrying the answer as targets, L2 0.1; RESULTS.md §2, fourth run; refitted on
-# the four development sets in the ninth run).
+# a passage's sentences, those carrying the answer as targets; RESULTS.md §2, fourth run; refitted on the five
+# development sets with L2 0.03 in the tenth run).
 QUOTE_FEATURES = (
     "cosine",  # to the question
     "overlap",  # IDF-weighted share of the question's words (and, at half weight, its glossary words)
@@ -35,7 +35,7 @@ QUOTE_FEATURES = (
     "topic",  # cosine to the question's topic (councils and years left out)
     "digits",  # holds a number or date
 )
-QUOTE_WEIGHTS: tuple[float, ...] = (3.33, 6.77, 5.84, -0.01, -0.09, -0.31, 5.42, 0.05)
+QUOTE_WEIGHTS: tuple[float, ...] = (3.34, 6.80, 6.04, 0.04, -0.00, -0.27, 5.51, 0.16)
 SentenceRows = list[tuple[list[str], "npt.NDArray[np.float64]"]]  # a passage's sentences and their features
 
 

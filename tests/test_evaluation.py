@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.bench_quality import DEV_2A, DEV_2B, DEV_2C, HELD_OUT, HELD_OUT_2, SUBSET
 from index.cli import main
 from index.embedding import HashingEmbedder
 from index.engine import Index
@@ -150,8 +151,7 @@ def test_documents_question_set_is_verbatim() -> None:
 @pytest.mark.skipif(not (SHARED / "ofsted_reports").is_dir(), reason="needs ../shared/ofsted_reports")
 def test_ofsted_subset_question_set_is_verbatim() -> None:
     root = SHARED / "ofsted_reports"
-    councils = ["bolton", "bury", "barnet", "plymouth", "wigan", "leeds", "kent", "manchester"]
-    texts = {d.source: d.text for d in load_folder(root, include=[f"{c}/*" for c in councils]).documents}
+    texts = {d.source: d.text for d in load_folder(root, include=[f"{c}/*" for c in SUBSET]).documents}
     rows = _check_set(QUESTION_SETS / "ofsted_subset.jsonl", texts, "o")
     assert len(rows) >= 120
     paraphrases = sum(r["kind"] == "paraphrase" for r in rows)
@@ -162,10 +162,11 @@ def test_ofsted_subset_question_set_is_verbatim() -> None:
 @pytest.mark.parametrize(
     ("name", "councils", "prefix", "at_least"),
     [
-        ("ofsted_holdout.jsonl", ["trafford", "wirral", "wakefield", "torbay"], "h", 40),
-        ("ofsted_holdout2.jsonl", ["sandwell", "rotherham", "blackpool", "stoke-on-trent"], "h2", 40),
-        ("ofsted_dev2a.jsonl", ["surrey", "norfolk", "lancashire", "coventry"], "a", 55),
-        ("ofsted_dev2b.jsonl", ["liverpool", "durham", "slough", "haringey"], "b", 55),
+        ("ofsted_holdout.jsonl", HELD_OUT, "h", 40),
+        ("ofsted_holdout2.jsonl", HELD_OUT_2, "h2", 40),
+        ("ofsted_dev2a.jsonl", DEV_2A, "a", 55),
+        ("ofsted_dev2b.jsonl", DEV_2B, "b", 55),
+        ("ofsted_dev2c.jsonl", DEV_2C, "c", 55),
     ],
 )
 def test_four_council_question_sets_are_verbatim(
