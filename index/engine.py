@@ -105,6 +105,8 @@ _OTHER_SOURCES = re.compile(
     re.IGNORECASE,
 )
 # "Has it got better since 2021?" asks about the change, which the reports state in words, not a grade.
+# Not "changed": "how did the grade change from 2018 to 2022?" asks for the grades (with "chang…" here, one
+# labelled quote fewer on the subset; RESULTS §2, tenth run).
 _ASKS_CHANGE = re.compile(r"\b(better|worse|improv\w*|declin\w*|deteriorat\w*|progress)\b", re.IGNORECASE)
 _AREA_OF = {
     "overall": Area.OVERALL,

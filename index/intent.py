@@ -241,11 +241,12 @@ _ASKS_IF_IMPROVED = re.compile(
     r"\bimprove\b",
     re.IGNORECASE,
 )
-_CHANGE = r"improv\w*|better|worse|chang\w*|declin\w*|progress\w*"  # words of change, for the two below
+# Words of change ("improved", "got worse", "declined"), for the questions about change below.
+_CHANGE = r"improv\w*|better|worse|chang\w*|declin\w*|deteriorat\w*|progress\w*"
 # Two named years compared ("did it improve between 2015 and 2019?", "rated the same in 2016 and 2024?").
 _ASKS_CHANGE_BETWEEN = re.compile(rf"\b({_CHANGE}|differ\w*|compar\w*|same|between)\b", re.IGNORECASE)
 # One named year to compare with ("rated inadequate in 2022 — has it improved since?", "sorted out by …").
-_CHANGE_WORDS = re.compile(rf"\b({_CHANGE}|sort\w* (?:\w+ )?out|fix\w*|tackl\w*)\b", re.IGNORECASE)
+_CHANGE_OR_FIX = re.compile(rf"\b({_CHANGE}|sort\w* (?:\w+ )?out|fix\w*|tackl\w*)\b", re.IGNORECASE)
 _AFTER_THAT = re.compile(r"\b(since|now|next inspection|by the time|than)\b", re.IGNORECASE)
 # "the 2016 inspection", "Ofsted's 2019 report", "the inspection in 2016": an inspection named by its year.
 _NAMES_INSPECTION_YEAR = re.compile(
@@ -259,7 +260,7 @@ _ASKS_DATE = re.compile(r"\b(when|dates?|what (?:month|year|day)|how long ago)\b
 # asks for a degree, not a number).
 _ASKS_NUMBER = re.compile(
     r"\b(how many|how long(?! ago)|what (?:percentage|proportion|share|number)|"
-    r"how much(?!.*\b(?:improv\w*|better|worse|change\w*|progress\w*|declin\w*)\b))\b",
+    rf"how much(?!.*\b(?:{_CHANGE})\b))\b",
     re.IGNORECASE,
 )
 # A number stated in words or figures; list and paragraph numbers ("42. Suffolk has…") do not count.
@@ -429,7 +430,7 @@ def read_intent(
     if len(years) >= 2 and _ASKS_CHANGE_BETWEEN.search(question):
         # "Did it improve between 2015 and 2019?": the later report says what changed since the earlier.
         since, years = since | (years - {max(years)}), frozenset({max(years)})
-    elif len(years) == 1 and not since and _CHANGE_WORDS.search(question) and _AFTER_THAT.search(question):
+    elif len(years) == 1 and not since and _CHANGE_OR_FIX.search(question) and _AFTER_THAT.search(question):
         # "Rated inadequate in 2022 — has it improved since?", "sorted out by its next inspection?": the
         # year named is the one to compare with; the answer is in a later report.
         since, years = since | years, frozenset()
