@@ -88,12 +88,8 @@ _FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only l
 _FRONT_BLOCK = re.compile(
     r"Inspection dates?:|Report published:|Lead inspector:"
 )  # ... inside a longer block
-_ASKS_WHEN_INSPECTED = re.compile(r"\b(inspect\w*|visit\w*|came)\b", re.IGNORECASE)
-_WHO_LED = r"lead inspector|who inspected|who led"  # a question asking for the lead inspector line
-_ASKS_WHO_INSPECTED = re.compile(rf"\b({_WHO_LED}|who was the lead|led by)\b", re.IGNORECASE)
 NUMBER_BONUS = 0.1  # a sentence stating a number, for a question asking how many / how much / how long
 ASKED_LINE_BONUS = 0.4  # the "Inspection dates" or "Lead inspector" line, for a question asking for it
-_FRONT_LABEL_ASKED = re.compile(rf"\b({_WHO_LED}|inspection dates?)\b", re.IGNORECASE)
 # The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
 # benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md): bias, then one weight per
 # feature in the order of ``HitFeatures``.
@@ -587,14 +583,15 @@ class Index:
             starts, ends = self.passages.sentence_start, self.passages.sentence_end
             first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])
             sentences = [text[int(starts[s]) : int(ends[s])] for s in range(first, end)]
-            bonus = [self._sentence_bonus(doc_id, s, intent, query) for s in sentences]
+            bonus = [self._sentence_bonus(doc_id, s, intent) for s in sentences]
+            cosines = self._sentence_cosines(pid, qvec)
             return choose_quote(
                 sentences,
-                self._sentence_cosines(pid, qvec),
+                cosines,
                 terms,
                 bonus,
                 quote_weights,
-                self._sentence_cosines(pid, tvec) if tvec is not None else None,
+                cosines if tvec is None or tvec is qvec else self._sentence_cosines(pid, tvec),
                 FEATURES.quote_model,
                 quotes_seen,
             )
@@ -742,7 +739,7 @@ class Index:
         rest = [h for h in hits if not (h.source == line.source and h.passage_start == line.passage_start)]
         return [line, *rest][:k]
 
-    def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent, query_text: str = "") -> float:
+    def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent) -> float:
         """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
         minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
         bonus = 0.0
@@ -758,17 +755,13 @@ class Index:
                 bonus += AREA_BONUS
             elif stated:
                 bonus -= AREA_BONUS / 2
-        if (
-            intent.asks_date
-            and sentence.startswith("Inspection date")
-            and _ASKS_WHEN_INSPECTED.search(query_text)
-        ):
+        if intent.asks_when_inspected and sentence.startswith("Inspection date"):
             bonus += ASKED_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
-        if sentence.startswith("Lead insp") and _ASKS_WHO_INSPECTED.search(query_text):
+        if intent.asks_lead_inspector and sentence.startswith("Lead insp"):
             bonus += ASKED_LINE_BONUS  # "Who led the inspection?": the report's own lead inspector line
         if intent.asks_number and states_number(sentence):
             bonus += NUMBER_BONUS  # "How many…?": a sentence that states a number
-        if sentence.startswith(_FRONT_LABELS) and _FRONT_LABEL_ASKED.search(query_text):
+        if intent.asks_front_label and sentence.startswith(_FRONT_LABELS):
             return bonus  # "Who led the inspection?": the label line is the answer
         bare = _TRAILING_NUMBERS.sub("", sentence).rstrip("?:. ")
         if (
@@ -777,7 +770,7 @@ class Index:
             or (
                 not intent.asks_date
                 and (sentence.startswith(_FRONT_LABELS) or _FRONT_BLOCK.search(sentence) is not None)
-                and not _FRONT_LABEL_ASKED.search(query_text)
+                and not intent.asks_front_label
             )
             or _is_bare_label(sentence)
             or (bare in self._plain_headings[doc_id] and not GRADED.search(bare))

@@ -256,6 +256,12 @@ _NAMES_INSPECTION_YEAR = re.compile(
     re.IGNORECASE,
 )
 _ASKS_DATE = re.compile(r"\b(when|dates?|what (?:month|year|day)|how long ago)\b", re.IGNORECASE)
+# Questions a report's front-page label line answers: "when did inspectors visit?" (its "Inspection dates"
+# line) and "who led the inspection?" (its "Lead inspector" line).
+_ASKS_WHEN_INSPECTED = re.compile(r"\b(inspect\w*|visit\w*|came)\b", re.IGNORECASE)
+_WHO_LED = r"lead inspector|who inspected|who led"
+_ASKS_WHO_INSPECTED = re.compile(rf"\b({_WHO_LED}|who was the lead|led by)\b", re.IGNORECASE)
+_FRONT_LABEL_ASKED = re.compile(rf"\b({_WHO_LED}|inspection dates?)\b", re.IGNORECASE)
 # "How many…", "how much… paid", "how long is the wait": the answer is a number ("how much did it improve"
 # asks for a degree, not a number).
 _ASKS_NUMBER = re.compile(
@@ -341,6 +347,9 @@ class QueryIntent:
     since: frozenset[int] = frozenset()  # years the question measures change from ("since 2021")
     asks_date: bool = False
     asks_number: bool = False  # "how many", "how much", "how long": the answer states a number
+    asks_when_inspected: bool = False  # "when did inspectors visit?": the "Inspection dates" line answers
+    asks_lead_inspector: bool = False  # "who led the inspection?": the "Lead inspector" line answers
+    asks_front_label: bool = False  # it names such a line ("lead inspector", "inspection dates")
     areas: frozenset[str] = frozenset({"overall"})  # judgement areas it names (see judgement_areas)
     names_source: bool = False  # it names a document by what it is (set by the index, which knows them)
 
@@ -444,6 +453,9 @@ def read_intent(
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
         asks_number=bool(_ASKS_NUMBER.search(question)),
+        asks_when_inspected=bool(_ASKS_DATE.search(question) and _ASKS_WHEN_INSPECTED.search(question)),
+        asks_lead_inspector=bool(_ASKS_WHO_INSPECTED.search(question)),
+        asks_front_label=bool(_FRONT_LABEL_ASKED.search(question)),
         areas=frozenset(judgement_areas(question) or {"overall"}),
         names_source=bool(_ASKS_WHO_SAID.search(question))
         and not re.search(r"\bofsted said\b", question, re.I),
