@@ -85,9 +85,6 @@ STEPS: tuple[tuple[str, SearchMode, bool, bool, bool, bool, bool, bool, bool], .
 )
 
 
-HEADER = "| step | R@1 | R@3 | R@5 | MRR@10 | quote@1 | paraphrase R@3 | abstention | false abst. | p50 ms |"
-
-
 def main() -> None:
     print(f"machine: {describe()}")
     embedder = default_embedder()

@@ -1,4 +1,4 @@
-"""Misspelt questions: each answerable question of the three question sets with one typo in one word, searched
+"""Misspelt questions: each answerable question of bench_quality's sets with one typo in one word, searched
 with and without the spelling step (index/spelling.py), against the questions as written, in one run.
 
 Run: ``.venv/bin/python benchmarks/bench_typos.py`` (after ``bench_quality.py`` has built its indexes). The
