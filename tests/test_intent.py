@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from index.embedding import HashingEmbedder
 from index.engine import Index
-from index.intent import council_key, outside_scope, read_intent, states_number
+from index.glossary import expand, spell_out
+from index.intent import (
+    ALIASES,
+    council_key,
+    council_named_in,
+    distinctive_identities,
+    document_prior,
+    english_councils,
+    names_document,
+    names_inspection_year,
+    newest_by_council,
+    outside_scope,
+    question_words,
+    read_intent,
+    states_number,
+)
 from tests.conftest import make_doc
 
 INDEXED = [council_key("Eastmarch County Council"), council_key("Westhaven Borough Council")]
@@ -131,9 +146,6 @@ def test_short_forms_aliases_and_typos_name_councils() -> None:
 
 
 def test_a_question_naming_a_kind_of_document_names_those_documents_only() -> None:
-    from index.intent import distinctive_identities, names_document, question_words
-    from tests.conftest import make_doc
-
     def named(question: str) -> list[bool]:
         return [names_document(question_words(question), i) for i in identities]
 
@@ -154,8 +166,6 @@ def test_a_question_naming_a_kind_of_document_names_those_documents_only() -> No
 
 
 def test_abbreviations_are_spelled_out_for_the_dense_encoder() -> None:
-    from index.glossary import spell_out
-
     assert (
         spell_out("When did Manchester's DCS start?")
         == "When did Manchester's director of children's services start?"
@@ -169,8 +179,6 @@ def test_abbreviations_are_spelled_out_for_the_dense_encoder() -> None:
 
 
 def test_an_inspection_named_by_its_year() -> None:
-    from index.intent import names_inspection_year
-
     for question in [
         "What did the 2016 Ofsted inspection of Blackpool find?",
         "In Eastmarch's 2019 report, what about care leavers?",
@@ -183,8 +191,6 @@ def test_an_inspection_named_by_its_year() -> None:
 
 
 def test_glossary_adds_the_reports_words_for_residents_words() -> None:
-    from index.glossary import expand
-
     cases = {
         "are kids in care getting their teeth checked?": "dental",
         "does my son look after his disabled mum - is that noticed?": "young carers",
@@ -201,8 +207,6 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
 
 
 def test_the_council_a_text_names() -> None:
-    from index.intent import council_named_in
-
     assert (
         council_named_in("Suffolk County Council said… Suffolk County Council will")
         == "Suffolk County Council"
@@ -214,9 +218,6 @@ def test_the_council_a_text_names() -> None:
 
 
 def test_one_councils_reports_group_together_however_their_first_pages_name_it() -> None:
-    from index.intent import council_key, newest_by_council
-    from tests.conftest import make_doc
-
     assert (
         council_key("Hull") == council_key("Kingston upon Hull City Council") == ("kingston", "upon", "hull")
     )
@@ -231,9 +232,6 @@ def test_one_councils_reports_group_together_however_their_first_pages_name_it()
 
 
 def test_latest_prefers_the_newest_report_more_than_since_does() -> None:
-    from index.intent import document_prior, read_intent
-    from tests.conftest import make_doc
-
     older = make_doc("a.pdf", "x", council="Eastmarch County Council", published="2019-05-17")
     keys = [("eastmarch",)]
     latest = read_intent("Eastmarch latest: care leavers?", keys)
@@ -242,8 +240,6 @@ def test_latest_prefers_the_newest_report_more_than_since_does() -> None:
 
 
 def test_a_year_to_compare_with_is_read_as_since() -> None:
-    from index.intent import read_intent
-
     keys = [("eastmarch",)]
     for question in [
         "Eastmarch was rated inadequate in 2022 — has it got better since?",
@@ -259,8 +255,6 @@ def test_a_year_to_compare_with_is_read_as_since() -> None:
 
 
 def test_county_short_names() -> None:
-    from index.intent import ALIASES, english_councils, read_intent
-
     assert all(key in english_councils() for key in ALIASES.values())
     assert read_intent("lancs 2023 care leavers", [("lancashire",)]).councils == {("lancashire",)}
     assert read_intent("Is Bucks any good for adoption?", [("lancashire",)]).elsewhere == {
