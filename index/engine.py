@@ -47,7 +47,7 @@ from index.intent import (
 from index.lexical import LexicalIndex, token_set, tokenize
 from index.onnx_embedding import embedder_for
 from index.quoting import QuoteChoice, SentenceRows, choose_quote
-from index.ratings.reports import read_judgements
+from index.ratings.reports import read_judgements, stated_in_words
 from index.ratings.table import Area, Judgement
 from index.rerank import RERANK_DEPTH, CandidateFeatures, fill_document_places, rerank_score
 from index.results import Hit, NoReport, SearchResult
@@ -725,7 +725,10 @@ class Index:
         if not found:
             return hits
         _, _, doc_id, judgement = max(found, key=lambda f: (f[0], f[1]))
-        quote = judgement.quote
+        # The report's sentence stating the grade in words, where it writes one, reads better than its
+        # table line and is what a reader copies ("The graded judgement for adoption performance is that it
+        # is good").
+        quote = stated_in_words(self.documents[doc_id], judgement) or judgement.quote
         assert quote is not None
         pids = np.flatnonzero(self.passages.doc == doc_id)
         pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), quote.start)), None)

@@ -25,7 +25,7 @@ from index.ratings import (
     trend,
 )
 from index.ratings.chart import draw_chart
-from index.ratings.reports import read_judgements
+from index.ratings.reports import read_judgements, stated_in_words
 from index.ratings.table import inspections_from_rows, parse_grade, read_rows
 from tests.conftest import make_doc
 
@@ -297,6 +297,28 @@ def test_a_sif_report_shows_what_it_judged_in_its_own_words() -> None:
     assert by_area[Area.ADOPTION].grade == Grade.GOOD
     assert by_area[Area.CARE_LEAVERS].grade == Grade.REQUIRES_IMPROVEMENT
     assert by_area[Area.LEADERS].label == "Leadership, management and governance"
+
+
+def test_a_sif_report_states_its_adoption_and_care_leavers_grades_in_a_sentence_too() -> None:
+    body = (
+        "The graded judgement for adoption performance is that it is good\n"
+        "51. Adoption is considered for every child who cannot return home.\n"
+        "The graded judgement about the experience and progress of care leavers is that it requires "
+        "improvement.\n60. Personal advisers keep in touch.\n"
+    )
+    doc = make_doc("westhaven-2015.pdf", WESTHAVEN_SIF + body, council="Westhaven Borough Council")
+    by_area = {j.area: j for j in read_judgements(doc).judgements}
+    adoption = stated_in_words(doc, by_area[Area.ADOPTION])
+    assert adoption is not None
+    assert adoption.text == "The graded judgement for adoption performance is that it is good"
+    leavers = stated_in_words(doc, by_area[Area.CARE_LEAVERS])
+    assert leavers is not None and leavers.text.endswith("is that it requires improvement.")
+    assert doc.text[leavers.start : leavers.end] == leavers.text
+    # Only where the framework writes such a sentence, and only when it states the table's grade.
+    assert stated_in_words(doc, by_area[Area.OVERALL]) is None
+    wrong = make_doc("westhaven-2015.pdf", WESTHAVEN_SIF + body.replace("it is good", "it is inadequate"))
+    wrong_adoption = next(j for j in read_judgements(wrong).judgements if j.area == Area.ADOPTION)
+    assert stated_in_words(wrong, wrong_adoption) is None
 
 
 def test_visits_give_no_grades() -> None:

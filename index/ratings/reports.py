@@ -100,6 +100,29 @@ _LSCB_TITLE = re.compile(
 _UNGRADED = ("focused visit", "monitoring visit", "joint targeted area inspection")
 
 
+# The report's own sentence stating a judgement in words, where its framework writes one: a SIF report opens
+# its adoption and care leavers sections with "The graded judgement for adoption performance is that it is
+# good"; a 2013 looked after children inspection follows its grade with "The overall effectiveness of
+# services for looked after children and young people in Kent is adequate." (RESULTS §2, eleventh run).
+_IN_WORDS = {
+    ("SIF", Area.ADOPTION): re.compile(
+        r"The\s+graded\s+judgement\s+(?:for|about)\s+adoption(?:\s+performance)?\s+is\s+"
+        r"(?:that\s+(?:it\s+)?(?:is\s+)?)?" + _GRADE,
+        re.IGNORECASE,
+    ),
+    ("SIF", Area.CARE_LEAVERS): re.compile(
+        r"The\s+graded\s+judgement\s+(?:for|about)\s+(?:the\s+)?(?:experiences?\s+and\s+progress\s+of\s+)?"
+        r"care\s+leavers\s+is\s+(?:that\s+(?:it\s+)?(?:is\s+)?)?" + _GRADE,
+        re.IGNORECASE,
+    ),
+    ("looked after children inspection", Area.OVERALL): re.compile(
+        r"(?:The\s+)?overall\s+effectiveness\s+(?:of\s+services\s+)?for\s+looked\s+after\s+children"
+        r"[^.\n]{0,80}?\s+(?:is|are)\s+(?:judged\s+to\s+be\s+)?" + _GRADE,
+        re.IGNORECASE,
+    ),
+}
+
+
 @dataclass(frozen=True)
 class ReportReading:
     """What a report says it is and the judgements it states (empty for visits that give none)."""
@@ -174,3 +197,17 @@ def read_judgements(doc: Document) -> ReportReading:
                 found.append(judgement)
     order = list(Area)
     return ReportReading(doc.source, kind, tuple(sorted(found, key=lambda j: order.index(j.area))))
+
+
+def stated_in_words(doc: Document, judgement: Judgement) -> Quote | None:
+    """The report's own sentence stating ``judgement`` in words ("The graded judgement for adoption
+    performance is that it is good"), when its framework writes one and it states the same grade; else None
+    (the judgement table's line is then the report's only statement of it)."""
+    pattern = _IN_WORDS.get((report_kind(doc) or "", judgement.area))
+    if pattern is None or judgement.grade is None:
+        return None
+    for m in pattern.finditer(doc.text):
+        if parse_grade(m.group("grade")) == judgement.grade:
+            end = m.end() + (doc.text[m.end() : m.end() + 1] == ".")
+            return Quote(doc.source, doc.page_at(m.start()), doc.text[m.start() : end], m.start(), end)
+    return None
