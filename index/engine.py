@@ -28,6 +28,7 @@ from index.glossary import expand, spell_out
 from index.intent import (
     GRADED,
     JUDGEMENT_SENTENCE,
+    NumberKind,
     QueryIntent,
     council_key,
     council_words,
@@ -415,7 +416,7 @@ class Index:
         if mode == "hybrid" and FEATURES.judgement_lines:
             hits = self._with_judgement_line(query, hits, intent, k)
         if FEATURES.scope and intent.asks_number:
-            hits = _number_first(hits)
+            hits = _number_first(hits, intent.number_kind)
         # A question only about councils this index does not hold has no answer here, however close the
         # wording of another council's report.
         about_elsewhere = bool(intent.elsewhere) and not intent.councils
@@ -428,7 +429,9 @@ class Index:
             and outside is None
             and no_report is None
             # "How much are foster carers paid?" is not answered by "Suffolk has a busy fostering service."
-            and not (FEATURES.scope and intent.asks_number and not states_number(hits[0].quote))
+            and not (
+                FEATURES.scope and intent.asks_number and not states_number(hits[0].quote, intent.number_kind)
+            )
         )
         searched_as = query if query != " ".join(question.split()) else None
         return SearchResult(
@@ -762,7 +765,7 @@ class Index:
             bonus += ASKED_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
         if intent.asks_lead_inspector and sentence.startswith("Lead insp"):
             bonus += ASKED_LINE_BONUS  # "Who led the inspection?": the report's own lead inspector line
-        if intent.asks_number and states_number(sentence):
+        if intent.asks_number and states_number(sentence, intent.number_kind):
             bonus += NUMBER_BONUS  # "How many…?": a sentence that states a number
         if intent.asks_front_label and sentence.startswith(_FRONT_LABELS):
             return bonus  # "Who led the inspection?": the label line is the answer
@@ -922,11 +925,11 @@ def topic_of(query: str, intent: QueryIntent) -> str:
 NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first this many hits comes first
 
 
-def _number_first(hits: list[Hit]) -> list[Hit]:
+def _number_first(hits: list[Hit], kind: NumberKind = "number") -> list[Hit]:
     """For a question asking for a number: the first of the top hits whose quote states one, first."""
-    if not hits or states_number(hits[0].quote):
+    if not hits or states_number(hits[0].quote, kind):
         return hits
-    i = next((i for i, h in enumerate(hits[:NUMBER_WITHIN]) if states_number(h.quote)), None)
+    i = next((i for i, h in enumerate(hits[:NUMBER_WITHIN]) if states_number(h.quote, kind)), None)
     return hits if i is None else [hits[i], *hits[:i], *hits[i + 1 :]]
 
 

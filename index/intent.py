@@ -14,6 +14,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Literal
 
 from index.document import Document
 
@@ -278,9 +279,48 @@ _NUMBER = re.compile(
 _LIST_NUMBER = re.compile(r"(?m)^\s*(?:[•\-–]\s*)?\d{1,3}\.\s+")
 
 
-def states_number(quote: str) -> bool:
-    """True when ``quote`` states a number, amount or share (not only a list or paragraph number)."""
-    return _NUMBER.search(_LIST_NUMBER.sub("", quote)) is not None
+# Which number: "how much … paid / cost / allowance" asks an amount of money, "how long is the wait" a
+# length of time; a quote with some other number does not answer them ("Foster carers receive very good
+# support, including through three hub foster homes" for "how much are foster carers paid per week?").
+_ASKS_MONEY = re.compile(
+    r"\bhow much\b.*\b(paid|pay|pays|payments?|allowances?|costs?|money|spend|spent|budget|fund\w*|"
+    r"grants?|fees?|salary|salaries|wages?|worth|invest\w*)\b|£",
+    re.IGNORECASE,
+)
+_ASKS_DURATION = re.compile(r"\bhow long\b(?! ago)", re.IGNORECASE)
+_MONEY = re.compile(r"£|\bpounds?\b", re.IGNORECASE)
+_COUNT = (
+    r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|"
+    r"thirty|forty|fifty|sixty|a few|few|several|many|some"
+)
+_DURATION = re.compile(
+    rf"\b(?:(?:{_COUNT})(?:\s+to\s+(?:{_COUNT}))?\s+(?:working\s+|calendar\s+)?|(?:a|an|half an?)\s+)"
+    r"(?:minutes?|hours?|days?|weeks?|fortnights?|months?|years?)\b|"
+    r"\bsince\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+)?(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+NumberKind = Literal["number", "money", "duration"]
+
+
+def number_asked(question: str) -> NumberKind | None:
+    """What kind of number a question asks for, if any: an amount of money, a length of time, or a number."""
+    if not _ASKS_NUMBER.search(question):
+        return None
+    if _ASKS_MONEY.search(question):
+        return "money"
+    return "duration" if _ASKS_DURATION.search(question) else "number"
+
+
+def states_number(quote: str, kind: NumberKind = "number") -> bool:
+    """True when ``quote`` states a number, amount or share (not only a list or paragraph number); of
+    ``kind`` "money" an amount in pounds, of ``kind`` "duration" a length of time or a date since when."""
+    text = _LIST_NUMBER.sub("", quote)
+    if kind == "money":
+        return _MONEY.search(text) is not None
+    if kind == "duration":
+        return _DURATION.search(text) is not None
+    return _NUMBER.search(text) is not None
 
 
 _ASKS_RATING = re.compile(
@@ -347,6 +387,7 @@ class QueryIntent:
     since: frozenset[int] = frozenset()  # years the question measures change from ("since 2021")
     asks_date: bool = False
     asks_number: bool = False  # "how many", "how much", "how long": the answer states a number
+    number_kind: NumberKind = "number"  # which: money ("how much … paid"), a duration ("how long"), any
     asks_when_inspected: bool = False  # "when did inspectors visit?": the "Inspection dates" line answers
     asks_lead_inspector: bool = False  # "who led the inspection?": the "Lead inspector" line answers
     asks_front_label: bool = False  # it names such a line ("lead inspector", "inspection dates")
@@ -453,6 +494,7 @@ def read_intent(
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
         asks_number=bool(_ASKS_NUMBER.search(question)),
+        number_kind=number_asked(question) or "number",
         asks_when_inspected=bool(_ASKS_DATE.search(question) and _ASKS_WHEN_INSPECTED.search(question)),
         asks_lead_inspector=bool(_ASKS_WHO_INSPECTED.search(question)),
         asks_front_label=bool(_FRONT_LABEL_ASKED.search(question)),

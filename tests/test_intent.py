@@ -15,6 +15,7 @@ from index.intent import (
     names_document,
     names_inspection_year,
     newest_by_council,
+    number_asked,
     outside_scope,
     question_words,
     read_intent,
@@ -114,6 +115,22 @@ def test_a_question_asking_for_a_number_needs_a_quote_that_states_one() -> None:
     result = _index().search("How much are care leavers in Westhaven paid for their entitlements?", 3)
     assert result.hits and not states_number(result.hits[0].quote)
     assert result.answered is False
+
+
+def test_money_and_time_asked_need_a_quote_stating_money_and_time() -> None:
+    assert number_asked("How much are foster carers paid per week in Eastmarch?") == "money"
+    assert number_asked("how much weekly allowance do carers get?") == "money"
+    assert number_asked("How long is the waiting list for an autism assessment?") == "duration"
+    assert number_asked("How long had the DCS been in post?") == "duration"
+    assert number_asked("How many children were waiting?") == "number"
+    assert number_asked("How much did Eastmarch improve?") is None
+    # Some other number does not say what foster carers are paid, nor how long anyone waits.
+    assert not states_number("Foster carers are supported through three hub homes.", "money")
+    assert states_number("The leaving care grant of £1,200 is below the expected level.", "money")
+    assert not states_number("Only six children are waiting for a long-term foster placement.", "duration")
+    assert not states_number("Since the last inspection in 2021, services remain good.", "duration")
+    for said in ("Children wait up to four months.", "an average of 32 weeks", "in post since February 2013"):
+        assert states_number(said, "duration"), said
 
 
 def test_a_change_between_two_years_is_read_in_the_later_report() -> None:
