@@ -37,7 +37,10 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"caseloads?|overloaded|too many cases|drowning", "caseloads manageable"),
     (r"rated|rating|grade|judged|judgement|verdict", "judgement overall effectiveness"),
     (r"improve|fix|better at|recommend\w*", "improve improvement"),
-    (r"runaways?|going missing|run away", "missing return home interviews"),
+    (
+        r"runaways?|(?:go|goes|going|gone|went) missing|run(?:s|ning)? away|ran away|ran off",
+        "missing return home interviews",
+    ),
     (r"groom\w*|gangs?|exploit\w*|county lines", "exploitation"),
     (r"violence at home|domestic (?:violence|abuse)", "domestic abuse"),
     (r"adopt\w*", "adoption permanence"),
