@@ -60,10 +60,10 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         r"phones? in|rings?|ring up|calls? in|worried about a child|reports? a concern",
         "contacts referrals concerns",
     ),
-    (r"adoptive (?:parents|famil\w*)|forever homes?|adopters?", "adopters adoption"),
+    (r"adoptive (?:parents|famil\w*)|forever homes?|adopters?", "adopters adoption forever homes"),
     (r"court cases?|dragging", "care proceedings timescales delay"),
     (r"health checks?|medicals?", "health assessments"),
-    (r"bosses|top people|managers at the top", "senior leaders leaders"),
+    (r"bosses|top people|managers at the top", "senior leaders leaders director"),
     (r"computer|it system|software", "case management system"),
     (r"foster (?:parents|famil\w*|mums?|dads?)", "foster carers fostering"),
     (r"gcses?|exams?|school results", "educational attainment key stage 4"),
@@ -81,7 +81,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     # Third round (RESULTS §2, ninth run): everyday words for what reports measure. Some were written after
     # reading the misses of the second held-out set, which is no longer blind for them.
     (r"teeth|dentists?|dental", "dental checks health assessments"),
-    (r"jobs?|college|apprenticeships?|neet", "education employment or training"),
+    (r"jobs?|college|apprenticeships?|neet", "education employment or training apprentices"),
     (r"uni\b|university|higher education", "university higher education"),
     (r"medical (?:history|background|records?)|health (?:history|records?)", "health histories"),
     (
@@ -129,6 +129,15 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"councillors|elected members|politicians", "elected members"),
     (r"unregistered|not registered|dodgy (?:homes|places)", "unregistered children's homes"),
     (r"evenings?|after \d+ ?pm|sundays?|saturdays?|bank holidays?", "out of hours emergency duty"),
+    (
+        r"out of care|stay(?:ing)? at home with|keep\w* (?:\w+ )?(?:at home|with (?:their )?famil\w*)",
+        "edge of care",
+    ),
+    (r"gr[eo]wn? up in care|(?:been|was|were) in care|from care", "care experienced care leavers"),
+    (r"equalit\w*|protected characteristic|discriminat\w*", "protected characteristic"),
+    (r"safeguarding meetings?|urgent meetings?|strategy (?:meetings?|discussions?)", "strategy discussions"),
+    (r"like working|enjoy\w* working|happy (?:working|at work)|morale", "morale staff enjoy working"),
+    (r"end(?:s|ed)? up inside|behind bars", "custody prison"),
 )
 _COMPILED = tuple((re.compile(rf"\b(?:{pattern})", re.IGNORECASE), words) for pattern, words in GLOSSARY)
 

@@ -217,6 +217,12 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "kids living with family friends": "private fostering",
         "kids in care living miles away": "live outside",
         "how does the council check the quality of its work": "audit",
+        "are the social workers mostly temps?": "agency workers",
+        "did the cops turn up?": "police",
+        "do kids who go missing get a chat when back?": "return home interviews",
+        "after 5pm or on a Sunday": "out of hours",
+        "care leavers getting their NI number late": "national insurance number",
+        "a team that keeps teenagers at home with their family": "edge of care",
     }
     for question, words in cases.items():
         assert words in expand(question), question
