@@ -63,6 +63,7 @@ NEWEST = 1.1  # the newest document of its council, when the question names no y
 NEWEST_ASKED = 1.3  # ... when the question asks about now / the latest
 OLDER_ASKED = 0.8  # an older document of its council, when the question asks what changed since a year
 OLDER_LATEST = 0.2  # ... when it asks about now / the latest (0.8 before RESULTS §2 ninth run)
+BEFORE_SINCE = 0.3  # a document from before the year a question measures change from: it cannot say
 PRIMARY_SOURCE = 1.1  # the inspection report itself, over news and minutes quoting it
 # Words that say what kind of document something is, as questions name them ("in the committee minutes").
 SOURCE_KINDS = frozenset(
@@ -569,6 +570,8 @@ def document_prior(doc: Document, newest: bool, intent: QueryIntent, named: bool
             prior *= YEAR_OTHER
     elif wants_latest and doc.meta.published:
         prior *= NEWEST_ASKED if newest else (OLDER_LATEST if intent.latest else OLDER_ASKED)
+        if intent.since and years and max(years) < min(intent.since):
+            prior *= BEFORE_SINCE
     elif newest:
         prior *= NEWEST
     return prior

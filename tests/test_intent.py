@@ -260,6 +260,9 @@ def test_latest_prefers_the_newest_report_more_than_since_does() -> None:
     latest = read_intent("Eastmarch latest: care leavers?", keys)
     since = read_intent("Has Eastmarch improved since 2019?", keys)
     assert document_prior(older, False, latest) < document_prior(older, False, since)
+    # A report from before the year asked about cannot say what changed after it.
+    before = make_doc("b.pdf", "x", council="Eastmarch County Council", published="2016-02-11")
+    assert document_prior(before, False, since) < document_prior(older, False, since)
 
 
 def test_a_year_to_compare_with_is_read_as_since() -> None:
