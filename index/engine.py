@@ -105,6 +105,8 @@ _OTHER_SOURCES = re.compile(
 # Not "changed": "how did the grade change from 2018 to 2022?" asks for the grades (with "chang…" here, one
 # labelled quote fewer on the subset; RESULTS §2, tenth run).
 _ASKS_CHANGE = re.compile(r"\b(better|worse|improv\w*|declin\w*|deteriorat\w*|progress)\b", re.IGNORECASE)
+# "Any better now than when it was rated inadequate?": a change from an earlier grade, with no year named.
+_THAN_BEFORE = re.compile(r"\bthan (?:when|before|it was|they were|last time)\b", re.IGNORECASE)
 _AREA_OF = {
     "overall": Area.OVERALL,
     "help": Area.HELP_AND_PROTECTION,
@@ -699,7 +701,7 @@ class Index:
             not intent.asks_rating
             or len(intent.councils) != 1
             or _OTHER_SOURCES.search(query)
-            or (intent.since and _ASKS_CHANGE.search(query))
+            or ((intent.since or _THAN_BEFORE.search(query)) and _ASKS_CHANGE.search(query))
         ):
             return hits
         areas = [_AREA_OF[a] for a in sorted(intent.areas) if a in _AREA_OF] or [Area.OVERALL]

@@ -276,3 +276,46 @@ def test_when_inspectors_visited_is_answered_by_the_reports_dates_line(embedder:
     assert form_of("Inspection dates", "What did inspectors find in Eastmarch?") < 0  # a label, not a finding
     assert form_of("Lead inspector", "Who led the inspection of Eastmarch?") == ASKED_LINE_BONUS
     assert form_of("Lead inspector", "What did inspectors find in Eastmarch?") < 0
+
+
+def test_a_rating_question_is_answered_by_the_reports_own_statement_of_the_grade(
+    embedder: HashingEmbedder,
+) -> None:
+    council = "Westhaven Borough Council"
+    sif = (
+        "Westhaven Borough Council\nInspection of services for children in need of help and protection, "
+        "children looked after and care leavers\nInspection dates: 2 to 26 March 2015\n"
+        "Children's services in Westhaven are inadequate\n1. Children who need help and protection Inadequate\n"
+        "2. Children looked after and achieving permanence\nInadequate 2.1 Adoption performance Good "
+        "2.2 Experiences and progress of care leavers Inadequate\n"
+        "3. Leadership, management and governance Inadequate\nAdoption performance\n"
+        "The graded judgement for adoption performance is that it is good\n"
+        "51. Adoption is considered early for every child who cannot return home.\n"
+    )
+    ilacs = (
+        "Inspection of Westhaven Borough Council local authority children's services\n"
+        "Inspection dates: 1 to 12 May 2023\nJudgement Grade\n"
+        "The impact of leaders on social work practice with children and families Good\n"
+        "The experiences and progress of children who need help and protection Good\n"
+        "The experiences and progress of children in care Good\n"
+        "The experiences and progress of care leavers Good\nOverall effectiveness Good\n"
+        "Services for children in Westhaven have improved substantially since the last inspection in 2015, "
+        "when they were judged inadequate.\n"
+    )
+    index = Index.build(
+        [
+            make_doc("ofsted/westhaven-2015.pdf", sif, council=council, published="2015-05-01"),
+            make_doc("ofsted/westhaven-2023.pdf", ilacs, council=council, published="2023-06-30"),
+        ],
+        embedder,
+    )
+    # The SIF report states its adoption grade in a sentence, which is quoted rather than its table line.
+    adoption = index.search("How was Westhaven's adoption performance graded in 2015?", k=3).hits[0]
+    assert adoption.quote == "The graded judgement for adoption performance is that it is good"
+    assert adoption.source == "ofsted/westhaven-2015.pdf"
+    # The grade now is the newest report's judgement line.
+    now = index.search("What is Westhaven's overall Ofsted rating now?", k=3).hits[0]
+    assert now.quote == "Overall effectiveness Good" and now.source == "ofsted/westhaven-2023.pdf"
+    # "Any better now than when it was rated inadequate?" asks about the change, stated in words.
+    change = index.search("Is Westhaven any better now than when it was rated inadequate?", k=3).hits[0]
+    assert "improved substantially since the last inspection" in change.quote
