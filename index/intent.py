@@ -301,6 +301,11 @@ _DURATION = re.compile(
     r"December)\s+)?(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}(?:\s+(?:19|20)\d\d)?|{_MONTHS}\s+(?:19|20)\d\d|"
+    r"(?:19|20)\d\d(?:[-–/](?:19|20)?\d\d)?)\b"
+)
 NumberKind = Literal["number", "money", "duration"]
 
 
@@ -321,7 +326,8 @@ def states_number(quote: str, kind: NumberKind = "number") -> bool:
         return _MONEY.search(text) is not None
     if kind == "duration":
         return _DURATION.search(text) is not None
-    return _NUMBER.search(text) is not None
+    # "How many…?" is not answered by a date: "carried out in July 2023", "(Wednesday, 21 August)".
+    return _NUMBER.search(_DATE.sub(" ", text)) is not None
 
 
 _ASKS_RATING = re.compile(

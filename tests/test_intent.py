@@ -112,6 +112,8 @@ def test_a_question_asking_for_a_number_needs_a_quote_that_states_one() -> None:
     assert not read_intent("How long ago was the inspection?", INDEXED).asks_number
     assert states_number("Requests wait for up to five days.") and states_number("It costs £40 a week.")
     assert not states_number("42. Eastmarch has a busy, thriving fostering service.")
+    assert not states_number("The visit, carried out in July 2023, found strengths (Wednesday, 21 August).")
+    assert states_number("Two recommendations were made in 2023.") and states_number("12.7% in 2013")
     result = _index().search("How much are care leavers in Westhaven paid for their entitlements?", 3)
     assert result.hits and not states_number(result.hits[0].quote)
     assert result.answered is False
