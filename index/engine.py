@@ -28,6 +28,7 @@ from index.glossary import expand, spell_out
 from index.intent import (
     GRADED,
     JUDGEMENT_SENTENCE,
+    NAMES_PERSON,
     NumberKind,
     QueryIntent,
     council_key,
@@ -90,6 +91,7 @@ _FRONT_BLOCK = re.compile(
     r"Inspection dates?:|Report published:|Lead inspector:"
 )  # ... inside a longer block
 NUMBER_BONUS = 0.1  # a sentence stating a number, for a question asking how many / how much / how long
+NAMED_PERSON_PRIOR = 1.3  # a passage naming a person, for a question asking who
 ASKED_LINE_BONUS = 0.4  # the "Inspection dates" or "Lead inspector" line, for a question asking for it
 # The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
 # benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md): bias, then one weight per
@@ -799,7 +801,14 @@ class Index:
         return sum(w for t, w in query_weights.items() if t in have) / total, missing / MISSING_SCALE
 
     def _passage_prior(self, pid: int, intent: QueryIntent) -> float:
-        if not FEATURES.section_priors or not (intent.asks_improvement or intent.asks_rating):
+        if not FEATURES.section_priors:
+            return 1.0
+        if intent.asks_who and not intent.asks_lead_inspector:
+            # "Who welcomed the report?": only a passage naming someone can answer.
+            start, end = self.passage_span(pid)
+            text = self.documents[int(self.passages.doc[pid])].text[start:end]
+            return NAMED_PERSON_PRIOR if NAMES_PERSON.search(text) else 1.0
+        if not (intent.asks_improvement or intent.asks_rating):
             return 1.0
         doc = self.documents[int(self.passages.doc[pid])]
         start, _ = self.passage_span(pid)

@@ -72,6 +72,18 @@ SOURCE_KINDS = frozenset(
 )  # fmt: skip
 # Questions about what politicians and officials said: news, press releases and minutes carry that, so the
 # inspection report loses its usual preference.
+# "Who…?" opening the question or a clause (not "children who…"), "which MP / councillor / group…?".
+_ASKS_WHO = re.compile(
+    r"(?:^|[,.?!:;—–-]\s*)(?:who|whom|whose)\b|\bwhich\s+(?:\w+\s+)?(?:MPs?|councillors?|cllr|member|group|"
+    r"party|person|officer|spokes\w+|leader|minister)\b|\bwhat (?:is|was|are|were) (?:the )?names?\b",
+    re.IGNORECASE,
+)
+# A sentence naming a person: "Cllr Luke Myer", "Ipswich MP Jack Abbott", "Ash Lever, Green councillor…".
+NAMES_PERSON = re.compile(
+    r"\b(?:Cllr|Councillor|MP|Mr|Mrs|Ms|Dr|Sir|Dame)\.?\s+[A-Z][a-z]+|"
+    r"\b[A-Z][a-z]+\s+[A-Z][a-z]+,?\s+(?:said|says|welcomed|commented|added|told)\b|"
+    r"\b[A-Z][a-z]+\s+[A-Z][a-z]+,\s+(?:\S+\s+){0,10}?(?:councillor|spokes\w+|MP|member|director|leader|chair)\b"
+)
 _ASKS_WHO_SAID = re.compile(
     r"\b(MPs?|councillors?|cllr|cabinet member|spokes(?:person|man|woman)|opposition|commented|"
     r"welcomed|told|said)\b",
@@ -394,6 +406,7 @@ class QueryIntent:
     since: frozenset[int] = frozenset()  # years the question measures change from ("since 2021")
     asks_date: bool = False
     asks_number: bool = False  # "how many", "how much", "how long": the answer states a number
+    asks_who: bool = False  # "who welcomed the report?", "which MP commented?": the answer names a person
     number_kind: NumberKind = "number"  # which: money ("how much … paid"), a duration ("how long"), any
     asks_when_inspected: bool = False  # "when did inspectors visit?": the "Inspection dates" line answers
     asks_lead_inspector: bool = False  # "who led the inspection?": the "Lead inspector" line answers
@@ -501,6 +514,7 @@ def read_intent(
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
         asks_number=bool(_ASKS_NUMBER.search(question)),
+        asks_who=bool(_ASKS_WHO.search(question)),
         number_kind=number_asked(question) or "number",
         asks_when_inspected=bool(_ASKS_DATE.search(question) and _ASKS_WHEN_INSPECTED.search(question)),
         asks_lead_inspector=bool(_ASKS_WHO_INSPECTED.search(question)),

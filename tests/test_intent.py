@@ -7,6 +7,7 @@ from index.engine import Index
 from index.glossary import expand, spell_out
 from index.intent import (
     ALIASES,
+    NAMES_PERSON,
     council_key,
     council_named_in,
     distinctive_identities,
@@ -133,6 +134,26 @@ def test_money_and_time_asked_need_a_quote_stating_money_and_time() -> None:
     assert not states_number("Since the last inspection in 2021, services remain good.", "duration")
     for said in ("Children wait up to four months.", "an average of 32 weeks", "in post since February 2013"):
         assert states_number(said, "duration"), said
+
+
+def test_a_question_asking_who_wants_a_passage_naming_someone() -> None:
+    for question in [
+        "Who welcomed the 2023 focused visit report?",
+        "Which Eastmarch MP commented on the report?",
+        "Eastmarch - who is the cabinet member for children?",
+        "What is the name of the new director?",
+    ]:
+        assert read_intent(question, INDEXED).asks_who, question
+    for question in ["Do children who go missing get a return interview?", "Which areas need to improve?"]:
+        assert not read_intent(question, INDEXED).asks_who, question
+    for named in [
+        "Cabinet Member for Children, Cllr Ada Brown, welcomed the report.",
+        "Eastmarch MP Sam Green met with council leaders.",
+        "Ash Lever, Green councillor and the party's spokesperson for education, said:",
+        "Jo Smith said the council accepted the findings.",
+    ]:
+        assert NAMES_PERSON.search(named), named
+    assert not NAMES_PERSON.search("The Director of Children's Services has been in post since 2013.")
 
 
 def test_a_change_between_two_years_is_read_in_the_later_report() -> None:
