@@ -31,6 +31,7 @@ from index.intent import (
     NAMES_PERSON,
     NumberKind,
     QueryIntent,
+    asks_when,
     council_key,
     council_words,
     distinctive_identities,
@@ -44,6 +45,7 @@ from index.intent import (
     passage_prior,
     question_words,
     read_intent,
+    states_date,
     states_number,
 )
 from index.lexical import LexicalIndex, token_set, tokenize
@@ -421,6 +423,8 @@ class Index:
             hits = self._with_judgement_line(query, hits, intent, k)
         if FEATURES.scope and intent.asks_number:
             hits = _number_first(hits, intent.number_kind)
+        elif FEATURES.scope and asks_when(query) and not intent.asks_when_inspected:
+            hits = _first_that(hits, lambda hit: states_date(hit.quote))
         # A question only about councils this index does not hold has no answer here, however close the
         # wording of another council's report.
         about_elsewhere = bool(intent.elsewhere) and not intent.councils
@@ -938,9 +942,14 @@ NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first
 
 def _number_first(hits: list[Hit], kind: NumberKind = "number") -> list[Hit]:
     """For a question asking for a number: the first of the top hits whose quote states one, first."""
-    if not hits or states_number(hits[0].quote, kind):
+    return _first_that(hits, lambda hit: states_number(hit.quote, kind))
+
+
+def _first_that(hits: list[Hit], answers: Callable[[Hit], bool]) -> list[Hit]:
+    """The first of the top ``NUMBER_WITHIN`` hits that states the number or date asked, first."""
+    if not hits or answers(hits[0]):
         return hits
-    i = next((i for i, h in enumerate(hits[:NUMBER_WITHIN]) if states_number(h.quote, kind)), None)
+    i = next((i for i, h in enumerate(hits[:NUMBER_WITHIN]) if answers(h)), None)
     return hits if i is None else [hits[i], *hits[:i], *hits[i + 1 :]]
 
 

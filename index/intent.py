@@ -321,6 +321,23 @@ _DATE = re.compile(
 NumberKind = Literal["number", "money", "duration"]
 
 
+# "When did the DCS start?", "what year…": the answer states a date (not "when a child goes missing…").
+_ASKS_WHEN = re.compile(
+    r"(?:^|[,.?!:;—–-]\s*)when\s+(?:did|was|were|is|will|had|has|does|do)\b|\bwhat (?:month|year|date)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_when(question: str) -> bool:
+    """True when the question asks when something happened ("When did the trust take over?")."""
+    return _ASKS_WHEN.search(question) is not None
+
+
+def states_date(quote: str) -> bool:
+    """True when ``quote`` states a date or a year ("in October 2022", "on 1 October 2015", "in 2013")."""
+    return _DATE.search(quote) is not None
+
+
 def number_asked(question: str) -> NumberKind | None:
     """What kind of number a question asks for, if any: an amount of money, a length of time, or a number."""
     if not _ASKS_NUMBER.search(question):

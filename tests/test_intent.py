@@ -8,6 +8,7 @@ from index.glossary import expand, spell_out
 from index.intent import (
     ALIASES,
     NAMES_PERSON,
+    asks_when,
     council_key,
     council_named_in,
     distinctive_identities,
@@ -20,6 +21,7 @@ from index.intent import (
     outside_scope,
     question_words,
     read_intent,
+    states_date,
     states_number,
 )
 from tests.conftest import make_doc
@@ -134,6 +136,14 @@ def test_money_and_time_asked_need_a_quote_stating_money_and_time() -> None:
     assert not states_number("Since the last inspection in 2021, services remain good.", "duration")
     for said in ("Children wait up to four months.", "an average of 32 weeks", "in post since February 2013"):
         assert states_number(said, "duration"), said
+
+
+def test_a_question_asking_when_wants_a_quote_stating_a_date() -> None:
+    assert asks_when("When did the trust take over running Eastmarch's children's services?")
+    assert asks_when("Eastmarch 2016 - when did the DCS start?") and asks_when("What year did it open?")
+    assert not asks_when("What happens when a child goes missing?")
+    assert states_date("The trust was launched on 1 October 2015.") and states_date("in post since 2013")
+    assert not states_date("A new interim chief executive has accelerated the pace of improvement.")
 
 
 def test_a_question_asking_who_wants_a_passage_naming_someone() -> None:
