@@ -246,7 +246,8 @@ def english_councils() -> frozenset[tuple[str, ...]]:
 
 _ASKS_IMPROVEMENT = re.compile(
     r"\b(improve|improvements?|improving|recommend\w*|needs? to|must|should|areas? for|weakness\w*|"
-    r"fix|actions?|priorit\w*|(?:wanted|wants?|needed|should be|to be|must be) improved)\b",
+    r"fix|actions?|priorit\w*|(?:wanted|wants?|needed|should be|to be|must be) improved|"
+    r"(?:to|should|must) (?:do|be) better)\b",
     re.IGNORECASE,
 )
 # "Did support improve between 2015 and 2019?", "has it improved since…": about change, not recommendations.
