@@ -31,6 +31,7 @@ from index.intent import (
     NAMES_PERSON,
     NumberKind,
     QueryIntent,
+    asked_names,
     asks_when,
     council_key,
     council_words,
@@ -93,6 +94,7 @@ _FRONT_BLOCK = re.compile(
     r"Inspection dates?:|Report published:|Lead inspector:"
 )  # ... inside a longer block
 NUMBER_BONUS = 0.1  # a sentence stating a number, for a question asking how many / how much / how long
+NAMED_TERM_PRIOR = 1.3  # a passage holding a name the question asks about ("the REACH team")
 NAMED_PERSON_PRIOR = 1.3  # a passage naming a person, for a question asking who
 ASKED_LINE_BONUS = 0.4  # the "Inspection dates" or "Lead inspector" line, for a question asking for it
 # The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
@@ -581,7 +583,8 @@ class Index:
             document_prior(d, i in self._newest, intent, named_docs[i]) if FEATURES.document_priors else 1.0
             for i, d in enumerate(self.documents)
         ]
-        passage_priors = {pid: self._passage_prior(pid, intent) for pid, _ in found.fused}
+        names = asked_names(query)
+        passage_priors = {pid: self._passage_prior(pid, intent, names) for pid, _ in found.fused}
         candidates = [
             (pid, score * priors[int(self.passages.doc[pid])] * passage_priors[pid])
             for pid, score in found.fused
@@ -804,21 +807,24 @@ class Index:
         missing = max((w for t, w in query_weights.items() if t not in have), default=0.0)
         return sum(w for t, w in query_weights.items() if t in have) / total, missing / MISSING_SCALE
 
-    def _passage_prior(self, pid: int, intent: QueryIntent) -> float:
+    def _passage_prior(self, pid: int, intent: QueryIntent, names: Sequence[re.Pattern[str]] = ()) -> float:
+        """How much the question's kind favours this passage; ``names`` are the names the question asks
+        about ("the REACH team", "'care consultants'"), as patterns."""
         if not FEATURES.section_priors:
             return 1.0
+        doc = self.documents[int(self.passages.doc[pid])]
+        start, end = self.passage_span(pid)
+        prior = 1.0
+        if names and any(name.search(doc.text, start, end) for name in names):
+            prior *= NAMED_TERM_PRIOR  # the passage names what the question names
         if intent.asks_who and not intent.asks_lead_inspector:
             # "Who welcomed the report?": only a passage naming someone can answer.
-            start, end = self.passage_span(pid)
-            text = self.documents[int(self.passages.doc[pid])].text[start:end]
-            return NAMED_PERSON_PRIOR if NAMES_PERSON.search(text) else 1.0
+            return prior * (NAMED_PERSON_PRIOR if NAMES_PERSON.search(doc.text, start, end) else 1.0)
         if not (intent.asks_improvement or intent.asks_rating):
-            return 1.0
-        doc = self.documents[int(self.passages.doc[pid])]
-        start, _ = self.passage_span(pid)
+            return prior
         heading = doc.heading_at(start)
         opens = heading is not None and doc.text.startswith(heading, start)
-        return passage_prior(intent, heading, opens, doc.page_at(start) == 1)
+        return prior * passage_prior(intent, heading, opens, doc.page_at(start) == 1)
 
     def _merge_into_earlier(
         self,

@@ -329,6 +329,81 @@ _ASKS_WHEN = re.compile(
 )
 
 
+# Names a question asks about: a quoted name ("who are the 'care consultants'?") or a word in capitals that is
+# not one of the sector's common abbreviations ("what is the REACH team?").
+_QUOTED_NAME = re.compile(r"(?:^|(?<=\s))['‘\"“]([A-Za-z][\w’' -]{2,60}?)['’\"”](?!\w)")
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]{2,}\b")
+COMMON_CAPITALS = frozenset(
+    [
+        "MASH",
+        "DCS",
+        "CIC",
+        "CLA",
+        "LAC",
+        "SEND",
+        "UASC",
+        "LADO",
+        "IRO",
+        "IROS",
+        "EHCP",
+        "EHCPS",
+        "ILACS",
+        "SIF",
+        "JTAI",
+        "OFSTED",
+        "NHS",
+        "CAMHS",
+        "PAS",
+        "NEET",
+        "LSCB",
+        "BBC",
+        "MP",
+        "MPS",
+        "CEO",
+        "DFE",
+        "UK",
+        "GP",
+        "GPS",
+        "BCP",
+        "ADHD",
+        "LGBT",
+        "LGBTQ",
+        "CSE",
+        "CCE",
+        "RHI",
+        "RHIS",
+        "EHE",
+        "PLO",
+        "ICB",
+        "NI",
+        "CP",
+        "CIN",
+        "GCSE",
+        "GCSES",
+        "SEN",
+        "YOT",
+        "YOS",
+        "MARAC",
+        "MAPPA",
+        "DBS",
+        "COVID",
+    ]
+)
+
+
+def asked_names(question: str) -> tuple[re.Pattern[str], ...]:
+    """Patterns for the names a question asks about (a quoted name, a team or scheme in capitals)."""
+    if sum(c.isupper() for c in question) > 0.5 * sum(c.isalpha() for c in question):
+        return ()  # written in capitals throughout: no word stands out
+    found = [
+        re.compile(re.escape(m.group(1).strip()), re.IGNORECASE) for m in _QUOTED_NAME.finditer(question)
+    ]
+    found += [
+        re.compile(rf"\b{re.escape(w)}\b") for w in _CAPITALS.findall(question) if w not in COMMON_CAPITALS
+    ]
+    return tuple(found)
+
+
 def asks_when(question: str) -> bool:
     """True when the question asks when something happened ("When did the trust take over?")."""
     return _ASKS_WHEN.search(question) is not None

@@ -8,6 +8,7 @@ from index.glossary import expand, spell_out
 from index.intent import (
     ALIASES,
     NAMES_PERSON,
+    asked_names,
     asks_when,
     council_key,
     council_named_in,
@@ -136,6 +137,17 @@ def test_money_and_time_asked_need_a_quote_stating_money_and_time() -> None:
     assert not states_number("Since the last inspection in 2021, services remain good.", "duration")
     for said in ("Children wait up to four months.", "an average of 32 weeks", "in post since February 2013"):
         assert states_number(said, "duration"), said
+
+
+def test_the_names_a_question_asks_about_are_read_from_quotes_and_capitals() -> None:
+    def names(question: str) -> list[str]:
+        return [p.pattern for p in asked_names(question)]
+
+    assert names("What is the REACH team in Eastmarch?") == [r"\bREACH\b"]
+    assert names("Who are the 'care consultants' in Eastmarch?") == [r"care\ consultants"]
+    assert names("What did the DCS say about the MASH and GCSEs?") == []  # the sector's own abbreviations
+    assert names("don't the kids' workers care?") == []  # apostrophes are not quotes
+    assert names("WHAT IS THE REACH TEAM") == []  # written in capitals throughout
 
 
 def test_a_question_asking_when_wants_a_quote_stating_a_date() -> None:
