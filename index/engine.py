@@ -715,11 +715,14 @@ class Index:
             return hits
         areas = [_AREA_OF[a] for a in sorted(intent.areas) if a in _AREA_OF] or [Area.OVERALL]
         found: list[tuple[float, str, int, Judgement]] = []
+        newest_graded, newest_graded_id = "", -1  # the council's newest report that states any grade
         for doc_id, doc in enumerate(self.documents):
             if self._doc_councils[doc_id] not in intent.councils:
                 continue
             if doc_id not in self._judgements:
                 self._judgements[doc_id] = read_judgements(doc).judgements
+            if self._judgements[doc_id] and (doc.meta.published or "") >= newest_graded:
+                newest_graded, newest_graded_id = doc.meta.published or "", doc_id
             # A year was asked: only that year's report states its judgement; but "now, and how does that
             # compare with 2022?" asks for the newest first.
             if intent.years and intent.latest:
@@ -738,20 +741,31 @@ class Index:
                     break
         if not found:
             return hits
-        _, _, doc_id, judgement = max(found, key=lambda f: (f[0], f[1]))
-        # The report's sentence stating the grade in words, where it writes one, reads better than its
-        # table line and is what a reader copies ("The graded judgement for adoption performance is that it
-        # is good").
-        quote = stated_in_words(self.documents[doc_id], judgement) or judgement.quote
-        assert quote is not None
+        _, published, doc_id, judgement = max(found, key=lambda f: (f[0], f[1]))
+        if (not intent.years or intent.latest) and published < newest_graded:
+            # Asked about now, and the newest inspection does not grade that area (from April 2026 there is
+            # no overall effectiveness grade): an older report's grade would be quoted as today's. For the
+            # overall grade, the newest report's whole judgement table answers instead.
+            table = [j.quote for j in self._judgements[newest_graded_id] if j.quote is not None]
+            if Area.OVERALL not in areas or not table:
+                return hits
+            doc_id = newest_graded_id
+            q_start, q_end = min(q.start for q in table), max(q.end for q in table)
+        else:
+            # The report's sentence stating the grade in words, where it writes one, reads better than its
+            # table line and is what a reader copies ("The graded judgement for adoption performance is that
+            # it is good").
+            quote = stated_in_words(self.documents[doc_id], judgement) or judgement.quote
+            assert quote is not None
+            q_start, q_end = quote.start, quote.end
         pids = np.flatnonzero(self.passages.doc == doc_id)
-        pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), quote.start)), None)
-        if pid is None:
+        pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), q_start)), None)
+        if pid is None or q_end > self.passage_span(pid)[1]:
             return hits
         top = hits[0] if hits else None
         features = HitFeatures(top.cosine if top else 0.0, top.coverage if top else 0.0, 0.0, 0.0)
         score = (top.score if top else 0.0) + 1e-6  # first, whatever the fusion thought
-        line = self._make_hit(pid, doc_id, quote.start, quote.end, score, features, set())
+        line = self._make_hit(pid, doc_id, q_start, q_end, score, features, set())
         line = replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
         rest = [h for h in hits if not (h.source == line.source and h.passage_start == line.passage_start)]
         return [line, *rest][:k]

@@ -319,3 +319,35 @@ def test_a_rating_question_is_answered_by_the_reports_own_statement_of_the_grade
     # "Any better now than when it was rated inadequate?" asks about the change, stated in words.
     change = index.search("Is Westhaven any better now than when it was rated inadequate?", k=3).hits[0]
     assert "improved substantially since the last inspection" in change.quote
+
+
+def test_the_grade_now_is_never_a_superseded_one(embedder: HashingEmbedder) -> None:
+    council = "Westhaven Borough Council"
+    table = (
+        "Inspection of Westhaven Borough Council local authority children's services\n"
+        "Inspection dates: {dates}\nJudgement Grade\n"
+        "The impact of leaders on social work practice with children and families {g}\n"
+        "The experiences and progress of children who need help and protection {g}\n"
+        "The experiences and progress of children in care {g}\n"
+        "The experiences and progress of care leavers {g}\n"
+    )
+    old = table.format(dates="1 to 12 May 2023", g="Inadequate") + (
+        "Overall effectiveness Inadequate\nChildren in Westhaven wait too long for help.\n"
+    )
+    # From April 2026 a report states no overall effectiveness grade.
+    new = table.format(dates="4 to 15 May 2026", g="Good") + (
+        "Services for children in Westhaven have improved a great deal since 2023.\n"
+    )
+    index = Index.build(
+        [
+            make_doc("ofsted/westhaven-2023.pdf", old, council=council, published="2023-06-30"),
+            make_doc("ofsted/westhaven-2026.pdf", new, council=council, published="2026-06-30"),
+        ],
+        embedder,
+    )
+    now = index.search("What is Westhaven's overall Ofsted rating now?", k=3).hits[0]
+    assert now.source == "ofsted/westhaven-2026.pdf"
+    assert now.quote.startswith("The impact of leaders") and now.quote.endswith("care leavers Good")
+    assert "Inadequate" not in now.quote
+    then = index.search("What was Westhaven's overall Ofsted rating in 2023?", k=3).hits[0]
+    assert then.quote == "Overall effectiveness Inadequate"
