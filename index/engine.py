@@ -948,13 +948,25 @@ def topic_of(query: str, intent: QueryIntent) -> str:
     """The question without the councils and years it names ("care leavers in Bolton in 2019" -> "care
     leavers in in"); the question itself when little would be left."""
     words = {w for key in intent.councils | intent.elsewhere for w in key}
+    asked = query
+    if intent.asks_improvement:
+        # "What did Ofsted say Newham needs to improve about children who go missing?": every item of an
+        # improvement list is an improvement; what tells them apart is what it is about.
+        m = _IMPROVE_ABOUT.search(query)
+        if m and len(query[m.end() :].split()) >= 2:
+            query = query[m.end() :]
     if not words and not intent.years:
         return query
     pattern = (
         r"\b(?:" + "|".join(sorted(map(re.escape, words | {str(y) for y in intent.years}))) + r")(?:'s|’s)?\b"
     )
     topic = " ".join(re.sub(pattern, " ", query, flags=re.IGNORECASE).split())
-    return topic if len(topic.split()) >= 2 else query
+    return topic if len(topic.split()) >= 2 else asked
+
+
+_IMPROVE_ABOUT = re.compile(
+    r"\b(?:improve\w*|better|recommend\w*|fix)\s+(?:on|about|for|with|around|regarding)\s+", re.IGNORECASE
+)
 
 
 NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first this many hits comes first

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.embedding import HashingEmbedder
-from index.engine import Index
+from index.engine import Index, topic_of
 from index.glossary import expand, spell_out
 from index.intent import (
     ALIASES,
@@ -331,3 +331,19 @@ def test_county_short_names() -> None:
     assert read_intent("Is Bucks any good for adoption?", [("lancashire",)]).elsewhere == {
         ("buckinghamshire",)
     }
+
+
+def test_an_improvement_questions_topic_is_what_it_is_about() -> None:
+    def topic(question: str) -> str:
+        return topic_of(question, read_intent(question, INDEXED))
+
+    # Every item of an improvement list is an improvement: what tells them apart is their subject.
+    assert topic("What did Ofsted say Eastmarch needs to improve about children who go missing?") == (
+        "children who go missing?"
+    )
+    assert topic("What must Eastmarch improve for care leavers in 2019?") == "care leavers in ?"
+    # Nothing after "improve in …" but the council and year: the whole question, councils left out.
+    assert topic("What did Ofsted say needed to improve in Eastmarch in 2019?") == (
+        "What did Ofsted say needed to improve in in ?"
+    )
+    assert topic("Is Eastmarch any good at helping care leavers?") == "Is any good at helping care leavers?"
