@@ -112,6 +112,12 @@ _OTHER_SOURCES = re.compile(
 # labelled quote fewer on the subset; RESULTS §2, tenth run).
 _ASKS_CHANGE = re.compile(r"\b(better|worse|improv\w*|declin\w*|deteriorat\w*|progress)\b", re.IGNORECASE)
 # "Any better now than when it was rated inadequate?": a change from an earlier grade, with no year named.
+# A report's own "Inspection dates: 3 to 7 June 2024" line, up to the last date (some lines run on into the
+# next label), on its first page.
+_DATES_LINE = re.compile(
+    r"(?m)^Inspection dates?:?\s*[^\n]*?(?:19|20)\d\d(?:\s*(?:to|–|-)\s*[^\n]*?(?:19|20)\d\d)?"
+)
+DATES_LINE_WITHIN = 3000  # characters from a report's start where its dates line is looked for
 _THAN_BEFORE = re.compile(r"\bthan (?:when|before|it was|they were|last time)\b", re.IGNORECASE)
 _AREA_OF = {
     "overall": Area.OVERALL,
@@ -423,6 +429,7 @@ class Index:
         hits = self._rank(query, qvec, k, mode, intent, tvec)
         if mode == "hybrid" and FEATURES.judgement_lines:
             hits = self._with_judgement_line(query, hits, intent, k)
+            hits = self._with_dates_line(query, hits, intent, k)
         if FEATURES.scope and intent.asks_number:
             hits = _number_first(hits, intent.number_kind)
         elif FEATURES.scope and asks_when(query) and not intent.asks_when_inspected:
@@ -766,6 +773,38 @@ class Index:
         features = HitFeatures(top.cosine if top else 0.0, top.coverage if top else 0.0, 0.0, 0.0)
         score = (top.score if top else 0.0) + 1e-6  # first, whatever the fusion thought
         line = self._make_hit(pid, doc_id, q_start, q_end, score, features, set())
+        line = replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
+        rest = [h for h in hits if not (h.source == line.source and h.passage_start == line.passage_start)]
+        return [line, *rest][:k]
+
+    def _with_dates_line(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
+        """For "when was X (last) inspected?": the council's report's own "Inspection dates" line first —
+        of the asked year's report, else of its newest."""
+        if (
+            not (intent.asks_when_inspected and asks_when(query))  # not "when kids … came back, did…?"
+            or len(intent.councils) != 1
+            or _OTHER_SOURCES.search(query)
+        ):
+            return hits
+        found: list[tuple[str, int, re.Match[str]]] = []
+        for doc_id, doc in enumerate(self.documents):
+            if self._doc_councils[doc_id] not in intent.councils:
+                continue
+            if intent.years and not intent.years & document_years(doc):
+                continue
+            if m := _DATES_LINE.search(doc.text, 0, DATES_LINE_WITHIN):
+                found.append((doc.meta.published or "", doc_id, m))
+        if not found:
+            return hits
+        _, doc_id, m = max(found, key=lambda f: (f[0], f[1]))
+        pids = np.flatnonzero(self.passages.doc == doc_id)
+        pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), m.start())), None)
+        if pid is None or m.end() > self.passage_span(pid)[1]:
+            return hits
+        top = hits[0] if hits else None
+        features = HitFeatures(top.cosine if top else 0.0, top.coverage if top else 0.0, 0.0, 0.0)
+        score = (top.score if top else 0.0) + 1e-6  # first, whatever the fusion thought
+        line = self._make_hit(pid, doc_id, m.start(), m.end(), score, features, set())
         line = replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
         rest = [h for h in hits if not (h.source == line.source and h.passage_start == line.passage_start)]
         return [line, *rest][:k]

@@ -351,3 +351,43 @@ def test_the_grade_now_is_never_a_superseded_one(embedder: HashingEmbedder) -> N
     assert "Inadequate" not in now.quote
     then = index.search("What was Westhaven's overall Ofsted rating in 2023?", k=3).hits[0]
     assert then.quote == "Overall effectiveness Inadequate"
+
+
+def test_when_a_council_was_inspected_is_its_reports_dates_line(embedder: HashingEmbedder) -> None:
+    council = "Westhaven Borough Council"
+
+    def report(dates: str, finding: str) -> str:
+        return (
+            "Inspection of Westhaven Borough Council local authority children's services\n"
+            f"Inspection dates: {dates}\nLead inspector: A Person, His Majesty's Inspector\n{finding}\n"
+        )
+
+    index = Index.build(
+        [
+            make_doc(
+                "ofsted/westhaven-2019.pdf",
+                report(
+                    "4 to 15 March 2019",
+                    "Most children in Westhaven were inspected as safe at the last visit.",
+                ),
+                council=council,
+                published="2019-05-01",
+            ),
+            make_doc(
+                "ofsted/westhaven-2024.pdf",
+                report(
+                    "3 to 7 June 2024", "Children in Westhaven were seen quickly when inspectors visited."
+                ),
+                council=council,
+                published="2024-08-01",
+            ),
+        ],
+        embedder,
+    )
+    last = index.search("When was Westhaven last inspected?", k=3).hits[0]
+    assert (last.quote, last.source) == ("Inspection dates: 3 to 7 June 2024", "ofsted/westhaven-2024.pdf")
+    asked = index.search("When did inspectors visit Westhaven in 2019?", k=3).hits[0]
+    assert asked.quote == "Inspection dates: 4 to 15 March 2019"
+    # "When" here is not a question about the inspection's dates.
+    other = index.search("In Westhaven, when children came back home, were they seen quickly?", k=3)
+    assert not other.hits or not other.hits[0].quote.startswith("Inspection dates")
