@@ -112,13 +112,18 @@ _OTHER_SOURCES = re.compile(
 # labelled quote fewer on the subset; RESULTS §2, tenth run).
 _ASKS_CHANGE = re.compile(r"\b(better|worse|improv\w*|declin\w*|deteriorat\w*|progress)\b", re.IGNORECASE)
 # "Any better now than when it was rated inadequate?": a change from an earlier grade, with no year named.
+_THAN_BEFORE = re.compile(r"\bthan (?:when|before|it was|they were|last time)\b", re.IGNORECASE)
 # A report's own "Inspection dates: 3 to 7 June 2024" line, up to the last date (some lines run on into the
-# next label), on its first page.
+# next label).
 _DATES_LINE = re.compile(
     r"(?m)^Inspection dates?:?\s*[^\n]*?(?:19|20)\d\d(?:\s*(?:to|–|-)\s*[^\n]*?(?:19|20)\d\d)?"
 )
-DATES_LINE_WITHIN = 3000  # characters from a report's start where its dates line is looked for
-_THAN_BEFORE = re.compile(r"\bthan (?:when|before|it was|they were|last time)\b", re.IGNORECASE)
+# "Lead inspector: Lisa Walsh, His Majesty’s Inspector", "Reporting inspector Helen Cawston HMI" (without
+# what runs on after it).
+_LEAD_LINE = re.compile(
+    r"(?:Lead|Reporting) inspector:?\s*[A-Z][^\n]*?"
+    r"(?:,?\s*(?:His|Her) Majesty[’']s Inspector\b|\s+HMI\b|(?=\s*\n)|$)"
+)
 _AREA_OF = {
     "overall": Area.OVERALL,
     "help": Area.HELP_AND_PROTECTION,
@@ -429,7 +434,7 @@ class Index:
         hits = self._rank(query, qvec, k, mode, intent, tvec)
         if mode == "hybrid" and FEATURES.judgement_lines:
             hits = self._with_judgement_line(query, hits, intent, k)
-            hits = self._with_dates_line(query, hits, intent, k)
+            hits = self._with_front_line(query, hits, intent, k)
         if FEATURES.scope and intent.asks_number:
             hits = _number_first(hits, intent.number_kind)
         elif FEATURES.scope and asks_when(query) and not intent.asks_when_inspected:
@@ -777,14 +782,16 @@ class Index:
         rest = [h for h in hits if not (h.source == line.source and h.passage_start == line.passage_start)]
         return [line, *rest][:k]
 
-    def _with_dates_line(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
-        """For "when was X (last) inspected?": the council's report's own "Inspection dates" line first —
-        of the asked year's report, else of its newest."""
-        if (
-            not (intent.asks_when_inspected and asks_when(query))  # not "when kids … came back, did…?"
-            or len(intent.councils) != 1
-            or _OTHER_SOURCES.search(query)
-        ):
+    def _with_front_line(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
+        """For "when was X (last) inspected?" and "who led the inspection of X?": the council's report's own
+        "Inspection dates" or "Lead inspector" line first — of the asked year's report, else of its newest."""
+        if intent.asks_lead_inspector:
+            pattern = _LEAD_LINE
+        elif intent.asks_when_inspected and asks_when(query):  # not "when kids … came back, did…?"
+            pattern = _DATES_LINE
+        else:
+            return hits
+        if len(intent.councils) != 1 or _OTHER_SOURCES.search(query):
             return hits
         found: list[tuple[str, int, re.Match[str]]] = []
         for doc_id, doc in enumerate(self.documents):
@@ -792,7 +799,7 @@ class Index:
                 continue
             if intent.years and not intent.years & document_years(doc):
                 continue
-            if m := _DATES_LINE.search(doc.text, 0, DATES_LINE_WITHIN):
+            if m := pattern.search(doc.text):  # the first: a SIF report names its inspectors at the end
                 found.append((doc.meta.published or "", doc_id, m))
         if not found:
             return hits

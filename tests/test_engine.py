@@ -353,7 +353,7 @@ def test_the_grade_now_is_never_a_superseded_one(embedder: HashingEmbedder) -> N
     assert then.quote == "Overall effectiveness Inadequate"
 
 
-def test_when_a_council_was_inspected_is_its_reports_dates_line(embedder: HashingEmbedder) -> None:
+def test_when_a_council_was_inspected_and_by_whom_is_its_reports_own_line(embedder: HashingEmbedder) -> None:
     council = "Westhaven Borough Council"
 
     def report(dates: str, finding: str) -> str:
@@ -388,6 +388,11 @@ def test_when_a_council_was_inspected_is_its_reports_dates_line(embedder: Hashin
     assert (last.quote, last.source) == ("Inspection dates: 3 to 7 June 2024", "ofsted/westhaven-2024.pdf")
     asked = index.search("When did inspectors visit Westhaven in 2019?", k=3).hits[0]
     assert asked.quote == "Inspection dates: 4 to 15 March 2019"
+    led = index.search("Who led the inspection of Westhaven in 2019?", k=3).hits[0]
+    assert (led.quote, led.source) == (
+        "Lead inspector: A Person, His Majesty's Inspector",
+        "ofsted/westhaven-2019.pdf",
+    )
     # "When" here is not a question about the inspection's dates.
     other = index.search("In Westhaven, when children came back home, were they seen quickly?", k=3)
     assert not other.hits or not other.hits[0].quote.startswith("Inspection dates")
