@@ -442,6 +442,73 @@ _ASKS_RATING = re.compile(
     r"ofsted (?:result|outcome)s?)\b",
     re.IGNORECASE,
 )
+# "How good…?" and "any good…?" ask for a grade only of children's services as a whole or of an area Ofsted
+# grades: "is Suffolk's children's care any good now?", not "is the Suffolk MASH any good?".
+_GOOD = re.compile(r"\b(?:how|any) good\b", re.IGNORECASE)
+_GENERIC_SUBJECT = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "the",
+        "a",
+        "an",
+        "how",
+        "any",
+        "good",
+        "now",
+        "currently",
+        "latest",
+        "still",
+        "these",
+        "days",
+        "really",
+        "actually",
+        "today",
+        "it",
+        "they",
+        "its",
+        "their",
+        "what",
+        "s",
+        "children",
+        "childrens",
+        "kids",
+        "services",
+        "service",
+        "care",
+        "social",
+        "council",
+        "councils",
+        "county",
+        "borough",
+        "city",
+        "district",
+        "metropolitan",
+        "ofsted",
+        "overall",
+        "in",
+        "at",
+        "for",
+        "of",
+        "and",
+        "to",
+    ]
+)
+
+
+def _asks_rating(question: str, council_words: AbstractSet[str]) -> bool:
+    """True when the question asks for a grade (see ``_GOOD`` for "how good" and "any good")."""
+    triggers = _ASKS_RATING.findall(question)
+    if not triggers:
+        return False
+    if any(not _GOOD.fullmatch(t) for t in triggers) or judgement_areas(question):
+        return True
+    words = {w for w in re.findall(r"[a-z]+", question.lower().replace("’", "'"))}
+    return not (words - _GENERIC_SUBJECT - set(council_words))
+
+
 IMPROVEMENT_HEADING = re.compile(
     r"^(What needs to improve|What needs improving|Recommendations|"
     r"Areas for (?:improvement|priority action))",
@@ -603,7 +670,7 @@ def read_intent(
         latest=bool(_LATEST.search(question)),
         elsewhere=frozenset(named - indexed),
         asks_improvement=bool(_ASKS_IMPROVEMENT.search(question)) and not _ASKS_IF_IMPROVED.search(question),
-        asks_rating=bool(_ASKS_RATING.search(question)),
+        asks_rating=_asks_rating(question, {w for key in named for w in key}),
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
         asks_number=bool(_ASKS_NUMBER.search(question)),

@@ -158,6 +158,14 @@ def test_a_question_asking_when_wants_a_quote_stating_a_date() -> None:
     assert not states_date("A new interim chief executive has accelerated the pace of improvement.")
 
 
+def test_how_good_asks_for_a_grade_only_of_what_ofsted_grades() -> None:
+    assert read_intent("is Eastmarch's children's care any good now?", INDEXED).asks_rating
+    assert read_intent("How good are Eastmarch's services for care leavers?", INDEXED).asks_rating
+    assert read_intent("How was Eastmarch rated?", INDEXED).asks_rating
+    assert not read_intent("Is the Eastmarch MASH any good?", INDEXED).asks_rating
+    assert not read_intent("Are Eastmarch's foster carers any good?", INDEXED).asks_rating
+
+
 def test_a_question_asking_who_wants_a_passage_naming_someone() -> None:
     for question in [
         "Who welcomed the 2023 focused visit report?",
