@@ -29,6 +29,7 @@ from index.intent import (
     GRADED,
     JUDGEMENT_SENTENCE,
     NAMES_PERSON,
+    REPORTS_SPEECH,
     NumberKind,
     QueryIntent,
     asked_names,
@@ -877,6 +878,8 @@ class Index:
         prior = 1.0
         if names and any(name.search(doc.text, start, end) for name in names):
             prior *= NAMED_TERM_PRIOR  # the passage names what the question names
+        if intent.asks_said and REPORTS_SPEECH.search(doc.text, start, end):
+            prior *= NAMED_PERSON_PRIOR  # "What did the council say…?": a passage reporting what was said
         if intent.asks_who and not intent.asks_lead_inspector:
             # "Who welcomed the report?": only a passage naming someone can answer.
             return prior * (NAMED_PERSON_PRIOR if NAMES_PERSON.search(doc.text, start, end) else 1.0)

@@ -79,10 +79,18 @@ _ASKS_WHO = re.compile(
     re.IGNORECASE,
 )
 # A sentence naming a person: "Cllr Luke Myer", "Ipswich MP Jack Abbott", "Ash Lever, Green councillor…".
+# Reported speech: "…, said Cllr Ada Brown", "she told the BBC", a quotation.
+REPORTS_SPEECH = re.compile(r"\b(said|says|added|told|commented|welcomed|responded)\b|[“\"]\w", re.IGNORECASE)
 NAMES_PERSON = re.compile(
     r"\b(?:Cllr|Councillor|MP|Mr|Mrs|Ms|Dr|Sir|Dame)\.?\s+[A-Z][a-z]+|"
     r"\b[A-Z][a-z]+\s+[A-Z][a-z]+,?\s+(?:said|says|welcomed|commented|added|told)\b|"
     r"\b[A-Z][a-z]+\s+[A-Z][a-z]+,\s+(?:\S+\s+){0,10}?(?:councillor|spokes\w+|MP|member|director|leader|chair)\b"
+)
+# "What did the council say about the report?": its statements are in news and minutes, not the report.
+_COUNCIL_SAYS = re.compile(
+    r"\b(council|councillors?|cabinet member|leader|mps?|minister|spokes\w+|opposition|cllr|director|dcs)\b"
+    r"[^?]{0,40}?\b(say|says|respond\w*|react\w*)\b",
+    re.IGNORECASE,
 )
 _ASKS_WHO_SAID = re.compile(
     r"\b(MPs?|councillors?|cllr|cabinet member|spokes(?:person|man|woman)|opposition|commented|"
@@ -573,6 +581,7 @@ class QueryIntent:
     asks_front_label: bool = False  # it names such a line ("lead inspector", "inspection dates")
     areas: frozenset[str] = frozenset({"overall"})  # judgement areas it names (see judgement_areas)
     names_source: bool = False  # it names a document by what it is (set by the index, which knows them)
+    asks_said: bool = False  # what a councillor, MP or the council said: news and minutes report it
 
 
 # Short forms people use for councils with long names.
@@ -664,6 +673,7 @@ def read_intent(
         # "Rated inadequate in 2022 — has it improved since?", "sorted out by its next inspection?": the
         # year named is the one to compare with; the answer is in a later report.
         since, years = since | years, frozenset()
+    asks_said = bool(_COUNCIL_SAYS.search(question))
     return QueryIntent(
         councils=frozenset(named & indexed),
         years=years,
@@ -680,8 +690,9 @@ def read_intent(
         asks_lead_inspector=bool(_ASKS_WHO_INSPECTED.search(question)),
         asks_front_label=bool(_FRONT_LABEL_ASKED.search(question)),
         areas=frozenset(judgement_areas(question) or {"overall"}),
-        names_source=bool(_ASKS_WHO_SAID.search(question))
-        and not re.search(r"\bofsted said\b", question, re.I),
+        names_source=asks_said
+        or (bool(_ASKS_WHO_SAID.search(question)) and not re.search(r"\bofsted said\b", question, re.I)),
+        asks_said=asks_said,
     )
 
 

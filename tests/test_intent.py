@@ -158,6 +158,21 @@ def test_a_question_asking_when_wants_a_quote_stating_a_date() -> None:
     assert not states_date("A new interim chief executive has accelerated the pace of improvement.")
 
 
+def test_what_the_council_said_is_asked_of_news_and_minutes() -> None:
+    for question in [
+        "what did the council say about the 2024 report?",
+        "How did the Eastmarch cabinet member respond to Ofsted?",
+        "what did the councillor in charge say about the ofsted result?",
+    ]:
+        intent = read_intent(question, INDEXED)
+        assert intent.asks_said and intent.names_source, question
+    for question in [
+        "What did Ofsted say the council must improve?",
+        "someone reported us - should we be told?",
+    ]:
+        assert not read_intent(question, INDEXED).asks_said, question
+
+
 def test_how_good_asks_for_a_grade_only_of_what_ofsted_grades() -> None:
     assert read_intent("is Eastmarch's children's care any good now?", INDEXED).asks_rating
     assert read_intent("How good are Eastmarch's services for care leavers?", INDEXED).asks_rating
