@@ -39,6 +39,7 @@ from index.intent import (
     distinctive_identities,
     document_prior,
     document_years,
+    generic_subject,
     judgement_areas,
     names_document,
     names_inspection_year,
@@ -114,6 +115,17 @@ _OTHER_SOURCES = re.compile(
 _ASKS_CHANGE = re.compile(r"\b(better|worse|improv\w*|declin\w*|deteriorat\w*|progress)\b", re.IGNORECASE)
 # "Any better now than when it was rated inadequate?": a change from an earlier grade, with no year named.
 _THAN_BEFORE = re.compile(r"\bthan (?:when|before|it was|they were|last time)\b", re.IGNORECASE)
+# A report's statement of the change since its last inspection ("Since the last inspection in 2019, … there
+# has been a decline", "have improved significantly since the last inspection").
+_SINCE_BEFORE = re.compile(
+    r"\bsince (?:the (?:last|previous) (?:inspection|visit|ofsted inspection)|(?:\w+ )?(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_CHANGE_STATED = re.compile(
+    r"\b(improv\w*|declin\w*|deteriorat\w*|better|worse|strengthen\w*|weaken\w*|remain\w*|sustain\w*|"
+    r"maintain\w*|progress\w*|transform\w*)\b",
+    re.IGNORECASE,
+)
 # A report's own "Inspection dates: 3 to 7 June 2024" line, up to the last date (some lines run on into the
 # next label).
 _DATES_LINE = re.compile(
@@ -440,6 +452,15 @@ class Index:
             hits = _number_first(hits, intent.number_kind)
         elif FEATURES.scope and asks_when(query) and not intent.asks_when_inspected:
             hits = _first_that(hits, lambda hit: states_date(hit.quote))
+        if (
+            mode == "hybrid"
+            and FEATURES.judgement_lines
+            and hits
+            and self._states_the_change(query, intent, hits[0])
+        ):
+            # "Has Suffolk got worse since 2019?" answered by the report's own "Since the last inspection in
+            # 2019, … there has been a decline": as sure as a judgement line, whatever the words share.
+            hits[0] = replace(hits[0], confidence=max(hits[0].confidence, JUDGEMENT_LINE_CONFIDENCE))
         # A question only about councils this index does not hold has no answer here, however close the
         # wording of another council's report.
         about_elsewhere = bool(intent.elsewhere) and not intent.councils
@@ -782,6 +803,18 @@ class Index:
         line = replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
         rest = [h for h in hits if not (h.source == line.source and h.passage_start == line.passage_start)]
         return [line, *rest][:k]
+
+    def _states_the_change(self, query: str, intent: QueryIntent, hit: Hit) -> bool:
+        """True when a question about how a council's services as a whole changed ("has Suffolk got worse
+        since 2019?", "any better now than when it was rated inadequate?") is answered by a report of that
+        council stating the change since its last inspection."""
+        if len(intent.councils) != 1 or not _ASKS_CHANGE.search(query):
+            return False
+        if not (intent.since or _THAN_BEFORE.search(query)) or not generic_subject(query, intent.councils):
+            return False
+        if hit.council is None or council_key(hit.council) not in intent.councils:
+            return False
+        return bool(_SINCE_BEFORE.search(hit.quote) and _CHANGE_STATED.search(hit.quote))
 
     def _with_front_line(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
         """For "when was X (last) inspected?" and "who led the inspection of X?": the council's report's own

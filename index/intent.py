@@ -506,6 +506,48 @@ _GENERIC_SUBJECT = frozenset(
 )
 
 
+_CHANGE_WORDS = frozenset(
+    [
+        "has",
+        "have",
+        "had",
+        "got",
+        "gotten",
+        "become",
+        "been",
+        "since",
+        "better",
+        "worse",
+        "improved",
+        "improve",
+        "declined",
+        "changed",
+        "change",
+        "last",
+        "inspection",
+        "inspected",
+        "rated",
+        "judged",
+        "when",
+        "it",
+        "was",
+        "were",
+        "than",
+    ]
+)
+
+
+def generic_subject(question: str, councils: Iterable[tuple[str, ...]]) -> bool:
+    """True when the question is about a council's children's services as a whole ("has Suffolk got worse
+    since 2019?"), naming no service or topic within them."""
+    words = set(re.findall(r"[a-z]+", question.lower().replace("’", "'")))
+    council_words = {w for key in councils for w in key}
+    return not (words - _GENERIC_SUBJECT - _CHANGE_WORDS - council_words - set(_GRADE_WORDS))
+
+
+_GRADE_WORDS = ("outstanding", "good", "adequate", "inadequate", "requires", "improvement", "requiring")
+
+
 def _asks_rating(question: str, council_words: AbstractSet[str]) -> bool:
     """True when the question asks for a grade (see ``_GOOD`` for "how good" and "any good")."""
     triggers = _ASKS_RATING.findall(question)

@@ -351,6 +351,10 @@ def test_the_grade_now_is_never_a_superseded_one(embedder: HashingEmbedder) -> N
     assert "Inadequate" not in now.quote
     then = index.search("What was Westhaven's overall Ofsted rating in 2023?", k=3).hits[0]
     assert then.quote == "Overall effectiveness Inadequate"
+    # The report's own statement of the change answers "has it got better since…?" as surely as a grade.
+    change = index.search("Has Westhaven got better since 2023?", k=3)
+    assert change.answered and "improved a great deal since 2023" in change.hits[0].quote
+    assert change.hits[0].confidence >= 0.9
 
 
 def test_when_a_council_was_inspected_and_by_whom_is_its_reports_own_line(embedder: HashingEmbedder) -> None:

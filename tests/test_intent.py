@@ -15,6 +15,7 @@ from index.intent import (
     distinctive_identities,
     document_prior,
     english_councils,
+    generic_subject,
     names_document,
     names_inspection_year,
     newest_by_council,
@@ -171,6 +172,15 @@ def test_what_the_council_said_is_asked_of_news_and_minutes() -> None:
         "someone reported us - should we be told?",
     ]:
         assert not read_intent(question, INDEXED).asks_said, question
+
+
+def test_a_question_about_the_services_as_a_whole() -> None:
+    eastmarch = [("eastmarch",)]
+    assert generic_subject("Has Eastmarch got worse since 2019?", eastmarch)
+    assert generic_subject(
+        "Are Eastmarch's children's services any better than when rated inadequate?", eastmarch
+    )
+    assert not generic_subject("Has vaping among Eastmarch children in care got worse since 2019?", eastmarch)
 
 
 def test_how_good_asks_for_a_grade_only_of_what_ofsted_grades() -> None:
