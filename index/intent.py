@@ -46,6 +46,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 _YEAR = re.compile(r"\b(20[0-4]\d|19[89]\d)\b")
 # "since 2021", "since it was rated inadequate in 2021": the answer is in what came after that year.
 _SINCE_YEAR = re.compile(r"\bsince\b(?:\W+\w+){0,8}?\W+(20[0-4]\d|19[89]\d)\b", re.IGNORECASE)
+# "What needs to improve in Suffolk?", "what must Bolton do better?": what the newest report asks for.
+_MUST_NOW = re.compile(
+    r"^(?!.*\b(?:did|was|were|had|needed|used to|back in)\b).*\b(?:needs? to|must|should|has to|have to)\b",
+    re.IGNORECASE,
+)
 _LATEST = re.compile(
     r"\b(now|today|currently|current|latest|most recent|newest|recent|these days|at the moment|still)\b",
     re.IGNORECASE,
@@ -719,7 +724,8 @@ def read_intent(
     return QueryIntent(
         councils=frozenset(named & indexed),
         years=years,
-        latest=bool(_LATEST.search(question)),
+        latest=bool(_LATEST.search(question))
+        or (not years and not since and _MUST_NOW.search(question) is not None),
         elsewhere=frozenset(named - indexed),
         asks_improvement=bool(_ASKS_IMPROVEMENT.search(question)) and not _ASKS_IF_IMPROVED.search(question),
         asks_rating=_asks_rating(question, {w for key in named for w in key}),

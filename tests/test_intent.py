@@ -174,6 +174,13 @@ def test_what_the_council_said_is_asked_of_news_and_minutes() -> None:
         assert not read_intent(question, INDEXED).asks_said, question
 
 
+def test_what_a_council_must_improve_is_asked_of_its_newest_report() -> None:
+    assert read_intent("what needs to improve in Eastmarch?", INDEXED).latest
+    assert read_intent("What must Eastmarch do better?", INDEXED).latest
+    assert not read_intent("What did Ofsted say Eastmarch needed to improve?", INDEXED).latest
+    assert not read_intent("What must Eastmarch improve, according to the 2019 report?", INDEXED).latest
+
+
 def test_a_question_about_the_services_as_a_whole() -> None:
     eastmarch = [("eastmarch",)]
     assert generic_subject("Has Eastmarch got worse since 2019?", eastmarch)
