@@ -89,6 +89,7 @@ LABEL_PENALTY = 0.4  # taken off a title, a bare heading or an "Inspection dates
 JUDGEMENT_LINE_CONFIDENCE = 0.9  # the asked council's own judgement line for the asked area and year
 GLOSSARY_QUOTE_WEIGHT = 0.5  # a glossary word's weight in quote choice, against the question's own
 AREA_BONUS = 0.25  # a stated judgement of the area the question asks about (overall when it names none)
+HEADING_PENALTY = 2.0  # a section heading without a grade, quoted alone
 _TRAILING_NUMBERS = re.compile(r"[\s\d]+$")  # "What needs to improve?\n1": a heading and a list number
 _CONTENTS_LINE = re.compile(r"\S\s+\d{1,3}\s*(?:\n|$)")  # "Service information 3": a table of contents
 _FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only label the report
@@ -884,10 +885,11 @@ class Index:
                 and not intent.asks_front_label
             )
             or _is_bare_label(sentence)
-            or (bare in self._plain_headings[doc_id] and not GRADED.search(bare))
             or len(_CONTENTS_LINE.findall(sentence)) >= 2
         ):
             bonus -= LABEL_PENALTY
+        elif bare in self._plain_headings[doc_id] and not GRADED.search(bare):
+            bonus -= HEADING_PENALTY  # "What needs to improve?" never answers, however like the question
         return bonus
 
     def _coverage(self, query_weights: Mapping[str, float], pid: int) -> tuple[float, float]:

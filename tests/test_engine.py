@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from index.chunking import ChunkingParams
-from index.document import Document
+from index.document import Document, Section
 from index.embedding import HashingEmbedder
 from index.engine import ASKED_LINE_BONUS, FEATURES, MAX_QUESTION_CHARS, Index
 from index.errors import (
@@ -400,3 +400,22 @@ def test_when_a_council_was_inspected_and_by_whom_is_its_reports_own_line(embedd
     # "When" here is not a question about the inspection's dates.
     other = index.search("In Westhaven, when children came back home, were they seen quickly?", k=3)
     assert not other.hits or not other.hits[0].quote.startswith("Inspection dates")
+
+
+def test_a_section_heading_is_never_the_answer_however_like_the_question(embedder: HashingEmbedder) -> None:
+    head = "Inspection of Westhaven Borough Council local authority children's services\n"
+    heading = "What needs to improve?\n1\n"
+    bullets = (
+        "• The quality and accuracy of children's records.\n"
+        "• Consistency in the response to all children experiencing neglect.\n"
+    )
+    text = head + heading + bullets
+    doc = make_doc(
+        "ofsted/westhaven-2025.pdf",
+        text,
+        sections=(Section("What needs to improve?\n1", len(head)),),
+        council="Westhaven Borough Council",
+        published="2025-08-01",
+    )
+    hit = Index.build([doc], embedder).search("What should Westhaven improve?", k=1).hits[0]
+    assert hit.quote.startswith("• ") and "What needs to improve" not in hit.quote
