@@ -721,13 +721,14 @@ def read_intent(
         # year named is the one to compare with; the answer is in a later report.
         since, years = since | years, frozenset()
     asks_said = bool(_COUNCIL_SAYS.search(question))
+    asks_improvement = bool(_ASKS_IMPROVEMENT.search(question)) and not _ASKS_IF_IMPROVED.search(question)
+    must_now = _MUST_NOW.search(question) is not None
     return QueryIntent(
         councils=frozenset(named & indexed),
         years=years,
-        latest=bool(_LATEST.search(question))
-        or (not years and not since and _MUST_NOW.search(question) is not None),
+        latest=bool(_LATEST.search(question)) or (asks_improvement and not years and not since and must_now),
         elsewhere=frozenset(named - indexed),
-        asks_improvement=bool(_ASKS_IMPROVEMENT.search(question)) and not _ASKS_IF_IMPROVED.search(question),
+        asks_improvement=asks_improvement,
         asks_rating=_asks_rating(question, {w for key in named for w in key}),
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
