@@ -45,7 +45,11 @@ _GENERIC = frozenset(
 _WORD = re.compile(r"[a-z0-9]+")
 _YEAR = re.compile(r"\b(20[0-4]\d|19[89]\d)\b")
 # "since 2021", "since it was rated inadequate in 2021": the answer is in what came after that year.
-_SINCE_YEAR = re.compile(r"\bsince\b(?:\W+\w+){0,8}?\W+(20[0-4]\d|19[89]\d)\b", re.IGNORECASE)
+_SINCE_YEAR = re.compile(
+    r"\bsince\b(?:\W+\w+){0,8}?\W+(20[0-4]\d|19[89]\d)\b|"
+    r"(?<!looked )\bafter\s+(?:(?:the|its|their)\s+)?(20[0-4]\d|19[89]\d)\b|\b(20[0-4]\d|19[89]\d) onwards\b",
+    re.IGNORECASE,
+)
 # "What needs to improve in Suffolk?", "what must Bolton do better?": what the newest report asks for.
 _MUST_NOW = re.compile(
     r"^(?!.*\b(?:did|was|were|had|needed|used to|back in)\b).*\b(?:needs? to|must|should|has to|have to)\b",
@@ -711,7 +715,7 @@ def read_intent(
     """
     indexed = set(council_keys)
     named = _named(question, indexed | english_councils(), known_word)
-    since = frozenset(int(m.group(1)) for m in _SINCE_YEAR.finditer(question))
+    since = frozenset(int(next(g for g in m.groups() if g)) for m in _SINCE_YEAR.finditer(question))
     years = frozenset(int(y) for y in _YEAR.findall(question)) - since
     if len(years) >= 2 and _ASKS_CHANGE_BETWEEN.search(question):
         # "Did it improve between 2015 and 2019?": the later report says what changed since the earlier.

@@ -174,6 +174,13 @@ def test_what_the_council_said_is_asked_of_news_and_minutes() -> None:
         assert not read_intent(question, INDEXED).asks_said, question
 
 
+def test_after_a_year_is_since_that_year() -> None:
+    assert read_intent("Did Eastmarch improve after 2017?", INDEXED).since == {2017}
+    assert read_intent("Has Eastmarch got better after the 2017 inspection?", INDEXED).since == {2017}
+    looked_after = read_intent("how were looked after kids in Eastmarch doing in 2019?", INDEXED)
+    assert not looked_after.since and looked_after.years == {2019}
+
+
 def test_what_a_council_must_improve_is_asked_of_its_newest_report() -> None:
     assert read_intent("what needs to improve in Eastmarch?", INDEXED).latest
     assert read_intent("What must Eastmarch do better?", INDEXED).latest
