@@ -557,6 +557,43 @@ def generic_subject(question: str, councils: Iterable[tuple[str, ...]]) -> bool:
 _GRADE_WORDS = ("outstanding", "good", "adequate", "inadequate", "requires", "improvement", "requiring")
 
 
+# "Tell me about Plymouth", "what's the latest on Manchester", "ofsted leeds": a council named and nothing
+# asked about it but how it is doing — its latest overall grade is the headline.
+_HEADLINE_WORDS = frozenset(
+    [
+        "tell",
+        "me",
+        "about",
+        "what's",
+        "whats",
+        "latest",
+        "news",
+        "on",
+        "how",
+        "doing",
+        "update",
+        "info",
+        "information",
+        "report",
+        "reports",
+        "summary",
+        "overview",
+        "inspection",
+        "inspections",
+        "result",
+        "results",
+        "ofsted",
+    ]
+)
+
+
+def asks_headline(question: str, council_words: AbstractSet[str]) -> bool:
+    """True when the question names a council and asks nothing in particular about it."""
+    words = set(re.findall(r"[a-z']+", question.lower().replace("’", "'")))
+    named = words & set(council_words)
+    return bool(named) and not (words - _GENERIC_SUBJECT - _HEADLINE_WORDS - set(council_words))
+
+
 def _asks_rating(question: str, council_words: AbstractSet[str]) -> bool:
     """True when the question asks for a grade (see ``_GOOD`` for "how good" and "any good")."""
     triggers = _ASKS_RATING.findall(question)
@@ -726,6 +763,7 @@ def read_intent(
         since, years = since | years, frozenset()
     asks_said = bool(_COUNCIL_SAYS.search(question))
     asks_improvement = bool(_ASKS_IMPROVEMENT.search(question)) and not _ASKS_IF_IMPROVED.search(question)
+    council_words = {w for key in named for w in key}
     must_now = _MUST_NOW.search(question) is not None
     return QueryIntent(
         councils=frozenset(named & indexed),
@@ -733,7 +771,7 @@ def read_intent(
         latest=bool(_LATEST.search(question)) or (asks_improvement and not years and not since and must_now),
         elsewhere=frozenset(named - indexed),
         asks_improvement=asks_improvement,
-        asks_rating=_asks_rating(question, {w for key in named for w in key}),
+        asks_rating=_asks_rating(question, council_words) or asks_headline(question, council_words),
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
         asks_number=bool(_ASKS_NUMBER.search(question)),

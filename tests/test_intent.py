@@ -197,6 +197,16 @@ def test_a_question_about_the_services_as_a_whole() -> None:
     assert not generic_subject("Has vaping among Eastmarch children in care got worse since 2019?", eastmarch)
 
 
+def test_a_council_named_and_nothing_else_asks_for_its_headline_grade() -> None:
+    for question in ["Tell me about Eastmarch", "what's the latest on Eastmarch?", "ofsted eastmarch"]:
+        assert read_intent(question, INDEXED).asks_rating, question
+    for question in [
+        "Tell me about care leavers in Eastmarch",
+        "What did Ofsted say about Eastmarch in 2019?",
+    ]:
+        assert not read_intent(question, INDEXED).asks_rating, question
+
+
 def test_how_good_asks_for_a_grade_only_of_what_ofsted_grades() -> None:
     assert read_intent("is Eastmarch's children's care any good now?", INDEXED).asks_rating
     assert read_intent("How good are Eastmarch's services for care leavers?", INDEXED).asks_rating
