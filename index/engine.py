@@ -86,6 +86,7 @@ class Features:
 FEATURES = Features()
 JUDGEMENT_BONUS = 0.2  # added to a sentence's quote score when it states a grade and the question asks one
 LABEL_PENALTY = 0.4  # taken off a title, a bare heading or an "Inspection dates" line as a quote
+MAX_COMPARED = 4  # "compare Bury, Bolton and Wigan's ratings": each council's judgement line, up to this many
 JUDGEMENT_LINE_CONFIDENCE = 0.9  # the asked council's own judgement line for the asked area and year
 GLOSSARY_QUOTE_WEIGHT = 0.5  # a glossary word's weight in quote choice, against the question's own
 AREA_BONUS = 0.25  # a stated judgement of the area the question asks about (overall when it names none)
@@ -734,7 +735,8 @@ class Index:
         return NoReport(council, tuple(sorted(intent.years)), tuple(held))
 
     def _with_judgement_line(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
-        """For "how is X rated (for Y, in Z)?": the report's own judgement line first, verbatim.
+        """For "how is X rated (for Y, in Z)?": the report's own judgement line first, verbatim; for "compare
+        X and Y's ratings", each council's line, in the order the question names them.
 
         The line of the judgement table that states the asked area's grade ("Overall effectiveness Requires
         improvement to be good", "The experiences and progress of care leavers: good") answers a rating
@@ -743,16 +745,30 @@ class Index:
         """
         if (
             not intent.asks_rating
-            or len(intent.councils) != 1
+            or not 1 <= len(intent.councils) <= MAX_COMPARED
             or _OTHER_SOURCES.search(query)
             or ((intent.since or _THAN_BEFORE.search(query)) and _ASKS_CHANGE.search(query))
         ):
             return hits
         areas = [_AREA_OF[a] for a in sorted(intent.areas) if a in _AREA_OF] or [Area.OVERALL]
+        asked = query.lower()
+        councils = sorted(intent.councils, key=lambda key: asked.find(key[0]) % (len(asked) + 1))
+        top = hits[0] if hits else None
+        lines = [line for c in councils if (line := self._judgement_line(c, areas, intent, top)) is not None]
+        if not lines:
+            return hits
+        held = {(line.source, line.passage_start) for line in lines}
+        rest = [h for h in hits if (h.source, h.passage_start) not in held]
+        return [*lines, *rest][:k]
+
+    def _judgement_line(
+        self, council: tuple[str, ...], areas: list[Area], intent: QueryIntent, top: Hit | None
+    ) -> Hit | None:
+        """One council's judgement line for ``areas`` (see ``_with_judgement_line``), or None."""
         found: list[tuple[float, str, int, Judgement]] = []
         newest_graded, newest_graded_id = "", -1  # the council's newest report that states any grade
         for doc_id, doc in enumerate(self.documents):
-            if self._doc_councils[doc_id] not in intent.councils:
+            if self._doc_councils[doc_id] != council:
                 continue
             if doc_id not in self._judgements:
                 self._judgements[doc_id] = read_judgements(doc).judgements
@@ -775,7 +791,7 @@ class Index:
                     found.append((prior, doc.meta.published or "", doc_id, judgement))
                     break
         if not found:
-            return hits
+            return None
         _, published, doc_id, judgement = max(found, key=lambda f: (f[0], f[1]))
         if (not intent.years or intent.latest) and published < newest_graded:
             # Asked about now, and the newest inspection does not grade that area (from April 2026 there is
@@ -783,7 +799,7 @@ class Index:
             # overall grade, the newest report's whole judgement table answers instead.
             table = [j.quote for j in self._judgements[newest_graded_id] if j.quote is not None]
             if Area.OVERALL not in areas or not table:
-                return hits
+                return None
             doc_id = newest_graded_id
             q_start, q_end = min(q.start for q in table), max(q.end for q in table)
         else:
@@ -796,14 +812,11 @@ class Index:
         pids = np.flatnonzero(self.passages.doc == doc_id)
         pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), q_start)), None)
         if pid is None or q_end > self.passage_span(pid)[1]:
-            return hits
-        top = hits[0] if hits else None
+            return None
         features = HitFeatures(top.cosine if top else 0.0, top.coverage if top else 0.0, 0.0, 0.0)
         score = (top.score if top else 0.0) + 1e-6  # first, whatever the fusion thought
         line = self._make_hit(pid, doc_id, q_start, q_end, score, features, set())
-        line = replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
-        rest = [h for h in hits if not (h.source == line.source and h.passage_start == line.passage_start)]
-        return [line, *rest][:k]
+        return replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
 
     def _states_the_change(self, query: str, intent: QueryIntent, hit: Hit) -> bool:
         """True when a question about how a council's services as a whole changed ("has Suffolk got worse

@@ -419,3 +419,40 @@ def test_a_section_heading_is_never_the_answer_however_like_the_question(embedde
     )
     hit = Index.build([doc], embedder).search("What should Westhaven improve?", k=1).hits[0]
     assert hit.quote.startswith("• ") and "What needs to improve" not in hit.quote
+
+
+def test_a_rating_compared_between_two_councils_gets_each_ones_line(embedder: HashingEmbedder) -> None:
+    def report(council: str, grade: str) -> str:
+        return (
+            f"Inspection of {council} local authority children's services\n"
+            "Inspection dates: 1 to 12 May 2023\nJudgement Grade\n"
+            f"The impact of leaders on social work practice with children and families {grade}\n"
+            f"The experiences and progress of children who need help and protection {grade}\n"
+            f"The experiences and progress of children in care {grade}\n"
+            f"The experiences and progress of care leavers {grade}\n"
+            f"Overall effectiveness {grade}\nChildren in {council.split()[0]} are helped when they need it.\n"
+        )
+
+    index = Index.build(
+        [
+            make_doc(
+                "ofsted/eastmarch.pdf",
+                report("Eastmarch County Council", "Good"),
+                council="Eastmarch County Council",
+                published="2023-06-30",
+            ),
+            make_doc(
+                "ofsted/westhaven.pdf",
+                report("Westhaven Borough Council", "Inadequate"),
+                council="Westhaven Borough Council",
+                published="2023-07-30",
+            ),
+        ],
+        embedder,
+    )
+    result = index.search("Compare Westhaven and Eastmarch's latest Ofsted ratings", k=3)
+    assert [(h.source, h.quote) for h in result.hits[:2]] == [
+        ("ofsted/westhaven.pdf", "Overall effectiveness Inadequate"),
+        ("ofsted/eastmarch.pdf", "Overall effectiveness Good"),
+    ]
+    assert result.answered
