@@ -33,6 +33,7 @@ from index.intent import (
     NumberKind,
     QueryIntent,
     asked_names,
+    asks_next_inspection,
     asks_when,
     council_key,
     council_words,
@@ -474,6 +475,7 @@ class Index:
             and not about_elsewhere
             and outside is None
             and no_report is None
+            and not (FEATURES.scope and asks_next_inspection(query))  # no report says when the next one is
             # "How much are foster carers paid?" is not answered by "Suffolk has a busy fostering service."
             and not (
                 FEATURES.scope and intent.asks_number and not states_number(hits[0].quote, intent.number_kind)

@@ -292,6 +292,8 @@ _ASKS_DATE = re.compile(r"\b(when|dates?|what (?:month|year|day)|how long ago)\b
 # line) and "who led the inspection?" (its "Lead inspector" line).
 _ASKS_WHEN_INSPECTED = re.compile(r"\b(inspect\w*|visit\w*|came)\b", re.IGNORECASE)
 _WHO_LED = r"lead inspector|who inspected|who led"
+# "When is the next inspection?": no report says (Ofsted does not announce its visits).
+_FUTURE = re.compile(r"\b(next|upcoming|future|will|due|going to)\b", re.IGNORECASE)
 _ASKS_WHO_INSPECTED = re.compile(rf"\b({_WHO_LED}|who was the lead|led by)\b", re.IGNORECASE)
 _FRONT_LABEL_ASKED = re.compile(rf"\b({_WHO_LED}|inspection dates?)\b", re.IGNORECASE)
 # "How many…", "how much… paid", "how long is the wait": the answer is a number ("how much did it improve"
@@ -419,6 +421,13 @@ def asked_names(question: str) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"\b{re.escape(w)}\b") for w in _CAPITALS.findall(question) if w not in COMMON_CAPITALS
     ]
     return tuple(found)
+
+
+def asks_next_inspection(question: str) -> bool:
+    """True for "when is the next inspection?": reports never say (Ofsted does not announce its visits)."""
+    return bool(
+        _ASKS_DATE.search(question) and _ASKS_WHEN_INSPECTED.search(question) and _FUTURE.search(question)
+    )
 
 
 def asks_when(question: str) -> bool:
@@ -777,7 +786,8 @@ def read_intent(
         asks_number=bool(_ASKS_NUMBER.search(question)),
         asks_who=bool(_ASKS_WHO.search(question)),
         number_kind=number_asked(question) or "number",
-        asks_when_inspected=bool(_ASKS_DATE.search(question) and _ASKS_WHEN_INSPECTED.search(question)),
+        asks_when_inspected=bool(_ASKS_DATE.search(question) and _ASKS_WHEN_INSPECTED.search(question))
+        and not _FUTURE.search(question),
         asks_lead_inspector=bool(_ASKS_WHO_INSPECTED.search(question)),
         asks_front_label=bool(_FRONT_LABEL_ASKED.search(question)),
         areas=frozenset(judgement_areas(question) or {"overall"}),

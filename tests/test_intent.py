@@ -9,6 +9,7 @@ from index.intent import (
     ALIASES,
     NAMES_PERSON,
     asked_names,
+    asks_next_inspection,
     asks_when,
     council_key,
     council_named_in,
@@ -172,6 +173,13 @@ def test_what_the_council_said_is_asked_of_news_and_minutes() -> None:
         "someone reported us - should we be told?",
     ]:
         assert not read_intent(question, INDEXED).asks_said, question
+
+
+def test_the_next_inspection_is_not_a_question_about_the_last() -> None:
+    for question in ["When is Eastmarch's next inspection?", "When will Ofsted next inspect Eastmarch?"]:
+        assert asks_next_inspection(question) and not read_intent(question, INDEXED).asks_when_inspected
+    assert not asks_next_inspection("When was Eastmarch last inspected?")
+    assert read_intent("When was Eastmarch last inspected?", INDEXED).asks_when_inspected
 
 
 def test_after_a_year_is_since_that_year() -> None:
