@@ -27,6 +27,7 @@ from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchErr
 from index.glossary import expand, spell_out
 from index.intent import (
     GRADED,
+    IMPROVEMENT_HEADING,
     JUDGEMENT_SENTENCE,
     NAMES_PERSON,
     REPORTS_SPEECH,
@@ -629,6 +630,11 @@ class Index:
         ]
         candidates.sort(key=lambda item: -item[1])
 
+        # An improvement question about nothing in particular asks for the whole list.
+        whole_list = (
+            FEATURES.section_priors and intent.asks_improvement and generic_subject(query, intent.councils)
+        )
+
         def quote_of(pid: int) -> QuoteChoice:
             doc_id = int(self.passages.doc[pid])
             text = self.documents[doc_id].text
@@ -637,7 +643,7 @@ class Index:
             sentences = [text[int(starts[s]) : int(ends[s])] for s in range(first, end)]
             bonus = [self._sentence_bonus(doc_id, s, intent) for s in sentences]
             cosines = self._sentence_cosines(pid, qvec)
-            return choose_quote(
+            choice = choose_quote(
                 sentences,
                 cosines,
                 terms,
@@ -647,6 +653,13 @@ class Index:
                 FEATURES.quote_model,
                 quotes_seen,
             )
+            if whole_list:
+                # "What does Bolton need to improve?": the list itself, every item this passage holds.
+                items = [i for i, sentence in enumerate(sentences) if sentence.lstrip().startswith("•")]
+                heading = self.documents[doc_id].heading_at(int(starts[first]))
+                if items and choice.first in items and heading and IMPROVEMENT_HEADING.match(heading):
+                    return replace(choice, first=items[0], last=items[-1])
+            return choice
 
         coverages: dict[int, tuple[float, float]] = {}
 

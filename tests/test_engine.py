@@ -417,8 +417,13 @@ def test_a_section_heading_is_never_the_answer_however_like_the_question(embedde
         council="Westhaven Borough Council",
         published="2025-08-01",
     )
-    hit = Index.build([doc], embedder).search("What should Westhaven improve?", k=1).hits[0]
+    index = Index.build([doc], embedder)
+    hit = index.search("What should Westhaven improve?", k=1).hits[0]
     assert hit.quote.startswith("• ") and "What needs to improve" not in hit.quote
+    # Asked about nothing in particular, the whole list is the answer; asked about one thing, its item.
+    assert hit.quote == bullets.strip()
+    neglect = index.search("What must Westhaven improve about neglect?", k=1).hits[0]
+    assert neglect.quote == "• Consistency in the response to all children experiencing neglect."
 
 
 def test_a_rating_compared_between_two_councils_gets_each_ones_line(embedder: HashingEmbedder) -> None:
