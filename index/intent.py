@@ -457,7 +457,8 @@ _GRADE_WORDS = ("outstanding", "good", "adequate", "inadequate", "requires", "im
 _HEADLINE_WORDS = frozenset(
     (  # noqa: SIM905 - a word list, kept readable
         "tell me about what's whats latest news on how doing update info information report reports "
-        "summary overview inspection inspections result results ofsted"
+        "summary overview inspection inspections result results ofsted did does do say says said find found "
+        "think thinks"
     ).split()
 )
 

@@ -206,7 +206,12 @@ def test_a_question_about_the_services_as_a_whole() -> None:
 
 
 def test_a_council_named_and_nothing_else_asks_for_its_headline_grade() -> None:
-    for question in ["Tell me about Eastmarch", "what's the latest on Eastmarch?", "ofsted eastmarch"]:
+    for question in [
+        "Tell me about Eastmarch",
+        "what's the latest on Eastmarch?",
+        "ofsted eastmarch",
+        "what did Ofsted say about Eastmarch?",
+    ]:
         assert read_intent(question, INDEXED).asks_rating, question
     for question in [
         "Tell me about care leavers in Eastmarch",
