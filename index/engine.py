@@ -824,6 +824,11 @@ class Index:
             quote = stated_in_words(self.documents[doc_id], judgement) or judgement.quote
             assert quote is not None
             q_start, q_end = quote.start, quote.end
+        return self._report_line(doc_id, q_start, q_end, top)
+
+    def _report_line(self, doc_id: int, q_start: int, q_end: int, top: Hit | None) -> Hit | None:
+        """A report's own line (a judgement, its dates, its lead inspector) as the first hit, as sure as
+        ``JUDGEMENT_LINE_CONFIDENCE``; None when no one passage holds it."""
         pids = np.flatnonzero(self.passages.doc == doc_id)
         pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), q_start)), None)
         if pid is None or q_end > self.passage_span(pid)[1]:
@@ -867,15 +872,9 @@ class Index:
         if not found:
             return hits
         _, doc_id, m = max(found, key=lambda f: (f[0], f[1]))
-        pids = np.flatnonzero(self.passages.doc == doc_id)
-        pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), m.start())), None)
-        if pid is None or m.end() > self.passage_span(pid)[1]:
+        line = self._report_line(doc_id, m.start(), m.end(), hits[0] if hits else None)
+        if line is None:
             return hits
-        top = hits[0] if hits else None
-        features = HitFeatures(top.cosine if top else 0.0, top.coverage if top else 0.0, 0.0, 0.0)
-        score = (top.score if top else 0.0) + 1e-6  # first, whatever the fusion thought
-        line = self._make_hit(pid, doc_id, m.start(), m.end(), score, features, set())
-        line = replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
         rest = [h for h in hits if not (h.source == line.source and h.passage_start == line.passage_start)]
         return [line, *rest][:k]
 

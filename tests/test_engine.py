@@ -278,6 +278,22 @@ def test_when_inspectors_visited_is_answered_by_the_reports_dates_line(embedder:
     assert form_of("Lead inspector", "What did inspectors find in Eastmarch?") < 0
 
 
+def ilacs_report(council: str, dates: str, grade: str, overall: bool, after: str) -> str:
+    """A fictional ILACS report's first page: its judgement table (with an overall effectiveness line
+    before April 2026) and one sentence ``after`` it."""
+    areas = (
+        "The impact of leaders on social work practice with children and families",
+        "The experiences and progress of children who need help and protection",
+        "The experiences and progress of children in care",
+        "The experiences and progress of care leavers",
+    )
+    table = "".join(f"{area} {grade}\n" for area in areas)
+    return (
+        f"Inspection of {council} local authority children's services\nInspection dates: {dates}\n"
+        f"Judgement Grade\n{table}" + (f"Overall effectiveness {grade}\n" if overall else "") + after + "\n"
+    )
+
+
 def test_a_rating_question_is_answered_by_the_reports_own_statement_of_the_grade(
     embedder: HashingEmbedder,
 ) -> None:
@@ -292,15 +308,13 @@ def test_a_rating_question_is_answered_by_the_reports_own_statement_of_the_grade
         "The graded judgement for adoption performance is that it is good\n"
         "51. Adoption is considered early for every child who cannot return home.\n"
     )
-    ilacs = (
-        "Inspection of Westhaven Borough Council local authority children's services\n"
-        "Inspection dates: 1 to 12 May 2023\nJudgement Grade\n"
-        "The impact of leaders on social work practice with children and families Good\n"
-        "The experiences and progress of children who need help and protection Good\n"
-        "The experiences and progress of children in care Good\n"
-        "The experiences and progress of care leavers Good\nOverall effectiveness Good\n"
+    ilacs = ilacs_report(
+        "Westhaven Borough Council",
+        "1 to 12 May 2023",
+        "Good",
+        True,
         "Services for children in Westhaven have improved substantially since the last inspection in 2015, "
-        "when they were judged inadequate.\n"
+        "when they were judged inadequate.",
     )
     index = Index.build(
         [
@@ -323,20 +337,16 @@ def test_a_rating_question_is_answered_by_the_reports_own_statement_of_the_grade
 
 def test_the_grade_now_is_never_a_superseded_one(embedder: HashingEmbedder) -> None:
     council = "Westhaven Borough Council"
-    table = (
-        "Inspection of Westhaven Borough Council local authority children's services\n"
-        "Inspection dates: {dates}\nJudgement Grade\n"
-        "The impact of leaders on social work practice with children and families {g}\n"
-        "The experiences and progress of children who need help and protection {g}\n"
-        "The experiences and progress of children in care {g}\n"
-        "The experiences and progress of care leavers {g}\n"
-    )
-    old = table.format(dates="1 to 12 May 2023", g="Inadequate") + (
-        "Overall effectiveness Inadequate\nChildren in Westhaven wait too long for help.\n"
+    old = ilacs_report(
+        council, "1 to 12 May 2023", "Inadequate", True, "Children in Westhaven wait too long."
     )
     # From April 2026 a report states no overall effectiveness grade.
-    new = table.format(dates="4 to 15 May 2026", g="Good") + (
-        "Services for children in Westhaven have improved a great deal since 2023.\n"
+    new = ilacs_report(
+        council,
+        "4 to 15 May 2026",
+        "Good",
+        False,
+        "Services for children in Westhaven have improved a great deal since 2023.",
     )
     index = Index.build(
         [
@@ -428,15 +438,8 @@ def test_a_section_heading_is_never_the_answer_however_like_the_question(embedde
 
 def test_a_rating_compared_between_two_councils_gets_each_ones_line(embedder: HashingEmbedder) -> None:
     def report(council: str, grade: str) -> str:
-        return (
-            f"Inspection of {council} local authority children's services\n"
-            "Inspection dates: 1 to 12 May 2023\nJudgement Grade\n"
-            f"The impact of leaders on social work practice with children and families {grade}\n"
-            f"The experiences and progress of children who need help and protection {grade}\n"
-            f"The experiences and progress of children in care {grade}\n"
-            f"The experiences and progress of care leavers {grade}\n"
-            f"Overall effectiveness {grade}\nChildren in {council.split()[0]} are helped when they need it.\n"
-        )
+        place = council.split()[0]
+        return ilacs_report(council, "1 to 12 May 2023", grade, True, f"Children in {place} are helped.")
 
     index = Index.build(
         [
