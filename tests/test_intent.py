@@ -309,6 +309,8 @@ def test_abbreviations_are_spelled_out_for_the_dense_encoder() -> None:
     assert "children in care" in spell_out("support for CLA")
     assert spell_out("la la land") == "la la land"  # only the capitals are the abbreviation
     assert spell_out("my 16 yo nephew") == "my 16-year-old nephew"
+    # What residents call the MASH, which the sentence model does not know to be one.
+    assert spell_out("Is the front door slow?") == "Is the front door (multi-agency safeguarding hub) slow?"
 
 
 def test_an_inspection_named_by_its_year() -> None:
