@@ -52,7 +52,8 @@ _SINCE_YEAR = re.compile(
 )
 # "What needs to improve in Suffolk?", "what must Bolton do better?": what the newest report asks for.
 _MUST_NOW = re.compile(
-    r"^(?!.*\b(?:did|was|were|had|needed|used to|back in)\b).*\b(?:needs? to|must|should|has to|have to)\b",
+    r"^(?!.*\b(?:did|was|were|had|needed|used to|back in)\b).*"
+    r"\b(?:needs? to|must|should|has to|have to|what(?:'s|’s| is) wrong|problems? (?:with|at|in))\b",
     re.IGNORECASE,
 )
 _LATEST = re.compile(
@@ -264,7 +265,7 @@ def english_councils() -> frozenset[tuple[str, ...]]:
 _ASKS_IMPROVEMENT = re.compile(
     r"\b(improve|improvements?|improving|recommend\w*|needs? to|must|should|areas? for|weakness\w*|"
     r"fix|actions?|priorit\w*|(?:wanted|wants?|needed|should be|to be|must be) improved|"
-    r"(?:to|should|must) (?:do|be) better)\b",
+    r"(?:to|should|must) (?:do|be) better|what(?:'s|’s| is) wrong|problems? (?:with|at|in))\b",
     re.IGNORECASE,
 )
 # "Did support improve between 2015 and 2019?", "has it improved since…": about change, not recommendations.
@@ -456,7 +457,8 @@ _GRADE_WORDS = ("outstanding", "good", "adequate", "inadequate", "requires", "im
 # asked about it but how it is doing — its latest overall grade is the headline.
 _HEADLINE_WORDS = frozenset(
     (  # noqa: SIM905 - a word list, kept readable
-        "tell me about what's whats latest news on how doing update info information report reports "
+        "tell me about what's whats latest news on how doing update info information report reports ok okay "
+        "alright fine well "
         "summary overview inspection inspections result results ofsted did does do say says said find found "
         "think thinks"
     ).split()

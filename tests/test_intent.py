@@ -194,6 +194,8 @@ def test_what_a_council_must_improve_is_asked_of_its_newest_report() -> None:
     assert read_intent("What must Eastmarch do better?", INDEXED).latest
     assert not read_intent("What did Ofsted say Eastmarch needed to improve?", INDEXED).latest
     assert not read_intent("What must Eastmarch improve, according to the 2019 report?", INDEXED).latest
+    wrong = read_intent("what's wrong with Eastmarch children's services?", INDEXED)
+    assert wrong.asks_improvement and wrong.latest
 
 
 def test_a_question_about_the_services_as_a_whole() -> None:
@@ -211,6 +213,7 @@ def test_a_council_named_and_nothing_else_asks_for_its_headline_grade() -> None:
         "what's the latest on Eastmarch?",
         "ofsted eastmarch",
         "what did Ofsted say about Eastmarch?",
+        "is Eastmarch ok now?",
     ]:
         assert read_intent(question, INDEXED).asks_rating, question
     assert read_intent("What did Ofsted say about Eastmarch in 2019?", INDEXED).asks_rating  # that year's
