@@ -460,10 +460,13 @@ class Index:
             mode == "hybrid"
             and FEATURES.judgement_lines
             and hits
-            and self._states_the_change(query, intent, hits[0])
+            and (
+                self._states_the_change(query, intent, hits[0]) or _lists_improvements(query, intent, hits[0])
+            )
         ):
             # "Has Suffolk got worse since 2019?" answered by the report's own "Since the last inspection in
-            # 2019, … there has been a decline": as sure as a judgement line, whatever the words share.
+            # 2019, … there has been a decline", "Kent 2022 recommendations" by its "What needs to improve"
+            # list: as sure as a judgement line, whatever the words share.
             hits[0] = replace(hits[0], confidence=max(hits[0].confidence, JUDGEMENT_LINE_CONFIDENCE))
         # A question only about councils this index does not hold has no answer here, however close the
         # wording of another council's report.
@@ -1052,6 +1055,21 @@ def _is_bare_label(sentence: str) -> bool:
         and not any(ch.isdigit() for ch in text)
         and not JUDGEMENT_SENTENCE.search(text)
         and not GRADED.search(text)
+    )
+
+
+def _lists_improvements(query: str, intent: QueryIntent, hit: Hit) -> bool:
+    """True when an improvement question about one council and nothing in particular ("Kent 2022
+    recommendations", "what does Bolton need to improve?") is answered by that council's report's own
+    "What needs to improve" list."""
+    return (
+        intent.asks_improvement
+        and len(intent.councils) == 1
+        and hit.council is not None
+        and council_key(hit.council) in intent.councils
+        and bool(hit.heading and IMPROVEMENT_HEADING.match(hit.heading))
+        and hit.quote.lstrip().startswith("•")
+        and generic_subject(query, intent.councils)
     )
 
 

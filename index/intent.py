@@ -437,6 +437,7 @@ _CHANGE_WORDS = frozenset(
         "has have had got gotten become been since better worse improved improve declined changed change "
         "last inspection inspected rated judged when it was were than needs need needed must should do "
         "does did improvement improvements areas area things thing one main ofsted say said tell told "
+        "recommendations recommendation recommended recommend "
         "want wanted"
     ).split()
 )

@@ -432,6 +432,9 @@ def test_a_section_heading_is_never_the_answer_however_like_the_question(embedde
     assert hit.quote.startswith("• ") and "What needs to improve" not in hit.quote
     # Asked about nothing in particular, the whole list is the answer; asked about one thing, its item.
     assert hit.quote == bullets.strip()
+    # The report's own list answers "Westhaven recommendations" as surely as a judgement line.
+    listed = index.search("Westhaven recommendations", k=1)
+    assert listed.answered and listed.hits[0].quote == bullets.strip() and listed.hits[0].confidence >= 0.9
     neglect = index.search("What must Westhaven improve about neglect?", k=1).hits[0]
     assert neglect.quote == "• Consistency in the response to all children experiencing neglect."
 
