@@ -119,6 +119,8 @@ _OTHER_SOURCES = re.compile(
 _ASKS_CHANGE = re.compile(r"\b(better|worse|improv\w*|declin\w*|deteriorat\w*|progress)\b", re.IGNORECASE)
 # "Any better now than when it was rated inadequate?": a change from an earlier grade, with no year named.
 _THAN_BEFORE = re.compile(r"\bthan (?:when|before|it was|they were|last time)\b", re.IGNORECASE)
+# An item of a report's list: "• The quality of…", or a SIF report's numbered "2. Improve the quality of…".
+_LIST_ITEM = re.compile(r"\s*(?:•|\d{1,2}\.\s)")
 # A report's statement of the change since its last inspection ("Since the last inspection in 2019, … there
 # has been a decline", "have improved significantly since the last inspection").
 _SINCE_BEFORE = re.compile(
@@ -658,7 +660,7 @@ class Index:
             )
             if whole_list:
                 # "What does Bolton need to improve?": the list itself, every item this passage holds.
-                items = [i for i, sentence in enumerate(sentences) if sentence.lstrip().startswith("•")]
+                items = [i for i, sentence in enumerate(sentences) if _LIST_ITEM.match(sentence)]
                 heading = self.documents[doc_id].heading_at(int(starts[first]))
                 if items and choice.first in items and heading and IMPROVEMENT_HEADING.match(heading):
                     return replace(choice, first=items[0], last=items[-1])
@@ -1068,7 +1070,7 @@ def _lists_improvements(query: str, intent: QueryIntent, hit: Hit) -> bool:
         and hit.council is not None
         and council_key(hit.council) in intent.councils
         and bool(hit.heading and IMPROVEMENT_HEADING.match(hit.heading))
-        and hit.quote.lstrip().startswith("•")
+        and _LIST_ITEM.match(hit.quote) is not None
         and generic_subject(query, intent.councils)
     )
 
