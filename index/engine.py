@@ -102,6 +102,7 @@ _FRONT_BLOCK = re.compile(
 NUMBER_BONUS = 0.1  # a sentence stating a number, for a question asking how many / how much / how long
 NAMED_TERM_PRIOR = 1.3  # a passage holding a name the question asks about ("the REACH team")
 NAMED_PERSON_PRIOR = 1.3  # a passage naming a person, for a question asking who
+SPEECH_PRIOR = 1.3  # a passage reporting what someone said, for "what did the council say…?"
 ASKED_LINE_BONUS = 0.4  # the "Inspection dates" or "Lead inspector" line, for a question asking for it
 # The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
 # benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md): bias, then one weight per
@@ -946,7 +947,7 @@ class Index:
         if names and any(name.search(doc.text, start, end) for name in names):
             prior *= NAMED_TERM_PRIOR  # the passage names what the question names
         if intent.asks_said and REPORTS_SPEECH.search(doc.text, start, end):
-            prior *= NAMED_PERSON_PRIOR  # "What did the council say…?": a passage reporting what was said
+            prior *= SPEECH_PRIOR  # "What did the council say…?": a passage reporting what was said
         if intent.asks_who and not intent.asks_lead_inspector:
             # "Who welcomed the report?": only a passage naming someone can answer.
             return prior * (NAMED_PERSON_PRIOR if NAMES_PERSON.search(doc.text, start, end) else 1.0)

@@ -432,7 +432,9 @@ _GENERIC_SUBJECT = frozenset(
 )
 
 
-_CHANGE_WORDS = frozenset(
+_GRADE_WORDS = ("outstanding", "good", "adequate", "inadequate", "requires", "improvement", "requiring")
+# How a question asks, not what about: change, improvement, asking and saying words.
+_ASKING_WORDS = frozenset(
     (  # noqa: SIM905 - a word list, kept readable
         "has have had got gotten become been since better worse improved improve declined changed change "
         "last inspection inspected rated judged when it was were than needs need needed must should do "
@@ -448,10 +450,7 @@ def generic_subject(question: str, councils: Iterable[tuple[str, ...]]) -> bool:
     since 2019?"), naming no service or topic within them."""
     words = set(re.findall(r"[a-z]+", question.lower().replace("’", "'")))
     council_words = {w for key in councils for w in key}
-    return not (words - _GENERIC_SUBJECT - _CHANGE_WORDS - council_words - set(_GRADE_WORDS))
-
-
-_GRADE_WORDS = ("outstanding", "good", "adequate", "inadequate", "requires", "improvement", "requiring")
+    return not (words - _GENERIC_SUBJECT - _ASKING_WORDS - council_words - set(_GRADE_WORDS))
 
 
 # "Tell me about Plymouth", "what's the latest on Manchester", "ofsted leeds": a council named and nothing
