@@ -56,6 +56,8 @@ _MUST_NOW = re.compile(
     r"\b(?:needs? to|must|should|has to|have to|what(?:'s|’s| is) wrong|problems? (?:with|at|in))\b",
     re.IGNORECASE,
 )
+# "Who is Sunderland's director of children's services?": who holds the post now.
+_WHO_IS_NOW = re.compile(r"\s*(?:who is|who's|who are|who runs|who leads)\b", re.IGNORECASE)
 _LATEST = re.compile(
     r"\b(now|today|currently|current|latest|most recent|newest|recent|these days|at the moment|still)\b",
     re.IGNORECASE,
@@ -646,7 +648,12 @@ def read_intent(
     return QueryIntent(
         councils=frozenset(named & indexed),
         years=years,
-        latest=bool(_LATEST.search(question)) or (asks_improvement and not years and not since and must_now),
+        latest=bool(_LATEST.search(question))
+        or (
+            not years
+            and not since
+            and ((asks_improvement and must_now) or _WHO_IS_NOW.match(question) is not None)
+        ),
         elsewhere=frozenset(named - indexed),
         asks_improvement=asks_improvement,
         asks_rating=_asks_rating(question, council_words) or asks_headline(question, council_words),

@@ -194,6 +194,8 @@ def test_what_a_council_must_improve_is_asked_of_its_newest_report() -> None:
     assert read_intent("What must Eastmarch do better?", INDEXED).latest
     assert not read_intent("What did Ofsted say Eastmarch needed to improve?", INDEXED).latest
     assert not read_intent("What must Eastmarch improve, according to the 2019 report?", INDEXED).latest
+    assert read_intent("Who is Eastmarch's director of children's services?", INDEXED).latest
+    assert not read_intent("Who was Eastmarch's director in 2016?", INDEXED).latest
     wrong = read_intent("what's wrong with Eastmarch children's services?", INDEXED)
     assert wrong.asks_improvement and wrong.latest
 
