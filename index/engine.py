@@ -34,14 +34,11 @@ from index.intent import (
     NumberKind,
     QueryIntent,
     asked_names,
-    asks_next_inspection,
-    asks_when,
     council_key,
     council_words,
     distinctive_identities,
     document_prior,
     document_years,
-    generic_subject,
     judgement_areas,
     names_document,
     names_inspection_year,
@@ -457,15 +454,13 @@ class Index:
             hits = self._with_front_line(query, hits, intent, k)
         if FEATURES.scope and intent.asks_number:
             hits = _number_first(hits, intent.number_kind)
-        elif FEATURES.scope and asks_when(query) and not intent.asks_when_inspected:
+        elif FEATURES.scope and intent.asks_when and not intent.asks_when_inspected:
             hits = _first_that(hits, lambda hit: states_date(hit.quote))
         if (
             mode == "hybrid"
             and FEATURES.judgement_lines
             and hits
-            and (
-                self._states_the_change(query, intent, hits[0]) or _lists_improvements(query, intent, hits[0])
-            )
+            and (_states_the_change(query, intent, hits[0]) or _lists_improvements(intent, hits[0]))
         ):
             # "Has Suffolk got worse since 2019?" answered by the report's own "Since the last inspection in
             # 2019, … there has been a decline", "Kent 2022 recommendations" by its "What needs to improve"
@@ -482,7 +477,7 @@ class Index:
             and not about_elsewhere
             and outside is None
             and no_report is None
-            and not (FEATURES.scope and asks_next_inspection(query))  # no report says when the next one is
+            and not (FEATURES.scope and intent.asks_next_inspection)  # no report says when the next one is
             # "How much are foster carers paid?" is not answered by "Suffolk has a busy fostering service."
             and not (
                 FEATURES.scope and intent.asks_number and not states_number(hits[0].quote, intent.number_kind)
@@ -637,9 +632,7 @@ class Index:
         candidates.sort(key=lambda item: -item[1])
 
         # An improvement question about nothing in particular asks for the whole list.
-        whole_list = (
-            FEATURES.section_priors and intent.asks_improvement and generic_subject(query, intent.councils)
-        )
+        whole_list = FEATURES.section_priors and intent.asks_improvement and intent.whole_service
 
         def quote_of(pid: int) -> QuoteChoice:
             doc_id = int(self.passages.doc[pid])
@@ -776,11 +769,7 @@ class Index:
         councils = sorted(intent.councils, key=lambda key: asked.find(key[0]) % (len(asked) + 1))
         top = hits[0] if hits else None
         lines = [line for c in councils if (line := self._judgement_line(c, areas, intent, top)) is not None]
-        if not lines:
-            return hits
-        held = {(line.source, line.passage_start) for line in lines}
-        rest = [h for h in hits if (h.source, h.passage_start) not in held]
-        return [*lines, *rest][:k]
+        return _put_first(lines, hits, k)
 
     def _judgement_line(
         self, council: tuple[str, ...], areas: list[Area], intent: QueryIntent, top: Hit | None
@@ -844,24 +833,12 @@ class Index:
         line = self._make_hit(pid, doc_id, q_start, q_end, score, features, set())
         return replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
 
-    def _states_the_change(self, query: str, intent: QueryIntent, hit: Hit) -> bool:
-        """True when a question about how a council's services as a whole changed ("has Suffolk got worse
-        since 2019?", "any better now than when it was rated inadequate?") is answered by a report of that
-        council stating the change since its last inspection."""
-        if len(intent.councils) != 1 or not _ASKS_CHANGE.search(query):
-            return False
-        if not (intent.since or _THAN_BEFORE.search(query)) or not generic_subject(query, intent.councils):
-            return False
-        if hit.council is None or council_key(hit.council) not in intent.councils:
-            return False
-        return bool(_SINCE_BEFORE.search(hit.quote) and _CHANGE_STATED.search(hit.quote))
-
     def _with_front_line(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
         """For "when was X (last) inspected?" and "who led the inspection of X?": the council's report's own
         "Inspection dates" or "Lead inspector" line first — of the asked year's report, else of its newest."""
         if intent.asks_lead_inspector:
             pattern = _LEAD_LINE
-        elif intent.asks_when_inspected and asks_when(query):  # not "when kids … came back, did…?"
+        elif intent.asks_when_inspected and intent.asks_when:  # not "when kids … came back, did…?"
             pattern = _DATES_LINE
         else:
             return hits
@@ -879,10 +856,7 @@ class Index:
             return hits
         _, doc_id, m = max(found, key=lambda f: (f[0], f[1]))
         line = self._report_line(doc_id, m.start(), m.end(), hits[0] if hits else None)
-        if line is None:
-            return hits
-        rest = [h for h in hits if not (h.source == line.source and h.passage_start == line.passage_start)]
-        return [line, *rest][:k]
+        return _put_first([line] if line else [], hits, k)
 
     def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent) -> float:
         """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
@@ -939,8 +913,9 @@ class Index:
     def _passage_prior(self, pid: int, intent: QueryIntent, names: Sequence[re.Pattern[str]] = ()) -> float:
         """How much the question's kind favours this passage; ``names`` are the names the question asks
         about ("the REACH team", "'care consultants'"), as patterns."""
-        if not FEATURES.section_priors:
-            return 1.0
+        asks_kind = intent.asks_said or intent.asks_who or intent.asks_improvement or intent.asks_rating
+        if not FEATURES.section_priors or not (names or asks_kind):
+            return 1.0  # nothing in the question favours one passage over another
         doc = self.documents[int(self.passages.doc[pid])]
         start, end = self.passage_span(pid)
         prior = 1.0
@@ -1061,7 +1036,20 @@ def _is_bare_label(sentence: str) -> bool:
     )
 
 
-def _lists_improvements(query: str, intent: QueryIntent, hit: Hit) -> bool:
+def _states_the_change(query: str, intent: QueryIntent, hit: Hit) -> bool:
+    """True when a question about how a council's services as a whole changed ("has Suffolk got worse
+    since 2019?", "any better now than when it was rated inadequate?") is answered by a report of that
+    council stating the change since its last inspection."""
+    if len(intent.councils) != 1 or not _ASKS_CHANGE.search(query):
+        return False
+    if not (intent.since or _THAN_BEFORE.search(query)) or not intent.whole_service:
+        return False
+    if hit.council is None or council_key(hit.council) not in intent.councils:
+        return False
+    return bool(_SINCE_BEFORE.search(hit.quote) and _CHANGE_STATED.search(hit.quote))
+
+
+def _lists_improvements(intent: QueryIntent, hit: Hit) -> bool:
     """True when an improvement question about one council and nothing in particular ("Kent 2022
     recommendations", "what does Bolton need to improve?") is answered by that council's report's own
     "What needs to improve" list."""
@@ -1072,8 +1060,14 @@ def _lists_improvements(query: str, intent: QueryIntent, hit: Hit) -> bool:
         and council_key(hit.council) in intent.councils
         and bool(hit.heading and IMPROVEMENT_HEADING.match(hit.heading))
         and _LIST_ITEM.match(hit.quote) is not None
-        and generic_subject(query, intent.councils)
+        and intent.whole_service
     )
+
+
+# "…needs to improve about children who go missing": what an improvement question is about follows these.
+_IMPROVE_ABOUT = re.compile(
+    r"\b(?:improve\w*|better|recommend\w*|fix)\s+(?:on|about|for|with|around|regarding)\s+", re.IGNORECASE
+)
 
 
 def topic_of(query: str, intent: QueryIntent) -> str:
@@ -1096,9 +1090,10 @@ def topic_of(query: str, intent: QueryIntent) -> str:
     return topic if len(topic.split()) >= 2 else asked
 
 
-_IMPROVE_ABOUT = re.compile(
-    r"\b(?:improve\w*|better|recommend\w*|fix)\s+(?:on|about|for|with|around|regarding)\s+", re.IGNORECASE
-)
+def _put_first(lines: list[Hit], hits: list[Hit], k: int) -> list[Hit]:
+    """A report's own lines first, then the ranked hits from other passages, at most ``k``."""
+    held = {(line.source, line.passage_start) for line in lines}
+    return [*lines, *(h for h in hits if (h.source, h.passage_start) not in held)][:k]
 
 
 NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first this many hits comes first

@@ -82,17 +82,15 @@ SOURCE_KINDS = frozenset(
     ["minutes", "committee", "meeting", "cabinet", "press", "release", "statement", "news", "article",
      "monitoring", "focused", "letter", "jtai", "targeted", "bbc"]
 )  # fmt: skip
-# Questions about what politicians and officials said: news, press releases and minutes carry that, so the
-# inspection report loses its usual preference.
 # "Who…?" opening the question or a clause (not "children who…"), "which MP / councillor / group…?".
 _ASKS_WHO = re.compile(
     r"(?:^|[,.?!:;—–-]\s*)(?:who|whom|whose)\b|\bwhich\s+(?:\w+\s+)?(?:MPs?|councillors?|cllr|member|group|"
     r"party|person|officer|spokes\w+|leader|minister)\b|\bwhat (?:is|was|are|were) (?:the )?names?\b",
     re.IGNORECASE,
 )
-# A sentence naming a person: "Cllr Luke Myer", "Ipswich MP Jack Abbott", "Ash Lever, Green councillor…".
 # Reported speech: "…, said Cllr Ada Brown", "she told the BBC", a quotation.
 REPORTS_SPEECH = re.compile(r"\b(said|says|added|told|commented|welcomed|responded)\b|[“\"]\w", re.IGNORECASE)
+# A sentence naming a person: "Cllr Luke Myer", "Ipswich MP Jack Abbott", "Ash Lever, Green councillor…".
 NAMES_PERSON = re.compile(
     r"\b(?:Cllr|Councillor|MP|Mr|Mrs|Ms|Dr|Sir|Dame)\.?\s+[A-Z][a-z]+|"
     r"\b[A-Z][a-z]+\s+[A-Z][a-z]+,?\s+(?:said|says|welcomed|commented|added|told)\b|"
@@ -104,6 +102,8 @@ _COUNCIL_SAYS = re.compile(
     r"[^?]{0,40}?\b(say|says|respond\w*|react\w*)\b",
     re.IGNORECASE,
 )
+# Questions about what politicians and officials said: news, press releases and minutes carry that, so the
+# inspection report loses its usual preference.
 _ASKS_WHO_SAID = re.compile(
     r"\b(MPs?|councillors?|cllr|cabinet member|spokes(?:person|man|woman)|opposition|commented|"
     r"welcomed|told|said)\b",
@@ -329,14 +329,12 @@ _COUNT = (
     r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|"
     r"thirty|forty|fifty|sixty|a few|few|several|many|some"
 )
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DURATION = re.compile(
     rf"\b(?:(?:{_COUNT})(?:\s+to\s+(?:{_COUNT}))?\s+(?:working\s+|calendar\s+)?|(?:a|an|half an?)\s+)"
-    r"(?:minutes?|hours?|days?|weeks?|fortnights?|months?|years?)\b|"
-    r"\bsince\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\s+)?(?:19|20)\d\d\b",
+    rf"(?:minutes?|hours?|days?|weeks?|fortnights?|months?|years?)\b|\bsince\s+(?:{_MONTHS}\s+)?(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}(?:\s+(?:19|20)\d\d)?|{_MONTHS}\s+(?:19|20)\d\d|"
     r"(?:19|20)\d\d(?:[-–/](?:19|20)?\d\d)?)\b"
@@ -447,10 +445,15 @@ _ASKING_WORDS = frozenset(
 )
 
 
+def _letter_words(question: str) -> set[str]:
+    """The question's words as runs of letters, lower case ("Suffolk's" -> "suffolk", "s")."""
+    return set(re.findall(r"[a-z]+", question.lower()))
+
+
 def generic_subject(question: str, councils: Iterable[tuple[str, ...]]) -> bool:
     """True when the question is about a council's children's services as a whole ("has Suffolk got worse
     since 2019?"), naming no service or topic within them."""
-    words = set(re.findall(r"[a-z]+", question.lower().replace("’", "'")))
+    words = _letter_words(question)
     council_words = {w for key in councils for w in key}
     return not (words - _GENERIC_SUBJECT - _ASKING_WORDS - council_words - set(_GRADE_WORDS))
 
@@ -481,8 +484,7 @@ def _asks_rating(question: str, council_words: AbstractSet[str]) -> bool:
         return False
     if any(not _GOOD.fullmatch(t) for t in triggers) or judgement_areas(question):
         return True
-    words = {w for w in re.findall(r"[a-z]+", question.lower().replace("’", "'"))}
-    return not (words - _GENERIC_SUBJECT - set(council_words))
+    return not (_letter_words(question) - _GENERIC_SUBJECT - set(council_words))
 
 
 IMPROVEMENT_HEADING = re.compile(
@@ -550,6 +552,9 @@ class QueryIntent:
     areas: frozenset[str] = frozenset({"overall"})  # judgement areas it names (see judgement_areas)
     names_source: bool = False  # it names a document by what it is (set by the index, which knows them)
     asks_said: bool = False  # what a councillor, MP or the council said: news and minutes report it
+    asks_when: bool = False  # "when did…?": the answer states a date (see ``asks_when``)
+    asks_next_inspection: bool = False  # "when is the next inspection?": no report says
+    whole_service: bool = False  # about the council's services as a whole (see ``generic_subject``)
 
 
 # Short forms people use for councils with long names.
@@ -670,6 +675,9 @@ def read_intent(
         names_source=asks_said
         or (bool(_ASKS_WHO_SAID.search(question)) and not re.search(r"\bofsted said\b", question, re.I)),
         asks_said=asks_said,
+        asks_when=asks_when(question),
+        asks_next_inspection=asks_next_inspection(question),
+        whole_service=generic_subject(question, named & indexed),
     )
 
 
