@@ -3,8 +3,8 @@
 Run: ``.venv/bin/python benchmarks/bench_quality.py``. It builds missing indexes with the default (fast)
 encoder (``var/quality-documents`` from documents/, ``var/quality-subset`` from eight councils of
 ``../shared/ofsted_reports``, ``var/quality-dev2a``, ``-dev2b`` and ``-dev2c`` from four more each, and
-``var/quality-holdout`` and ``var/quality-holdout2`` from four others each: under a minute each). The last
-two sets are held out: nothing was fitted on them. All three modes use the same question priors (council,
+``var/quality-holdout``, ``-holdout2`` and ``-holdout3`` from four others each: under a minute each). The last
+three sets are held out: nothing was fitted on them. All three modes use the same question priors (council,
 year, section); only the rankings fused differ. The spelling step is on in every row (it changes nothing on
 questions spelt right; ``bench_typos.py`` measures it).
 """
@@ -35,6 +35,8 @@ DEV_2C = ["bradford", "newham", "portsmouth", "sunderland"]
 HELD_OUT = ["trafford", "wirral", "wakefield", "torbay"]
 # A second held-out set, written blind by a helper in a later session on four more councils.
 HELD_OUT_2 = ["sandwell", "rotherham", "blackpool", "stoke-on-trent"]
+# A third, written blind by a helper in the seventh session, after everything in RESULTS §2's eleventh run.
+HELD_OUT_3 = ["worcestershire", "wolverhampton", "wandsworth", "west-berkshire"]
 SHARED = ROOT.parent / "shared/ofsted_reports"
 QualitySet = tuple[str, Path, tuple[str, ...], Path, Path]  # label, documents, include, index, questions
 
@@ -67,6 +69,7 @@ DEVELOPMENT_SETS: list[QualitySet] = [
 HELD_OUT_SETS: list[QualitySet] = [
     _councils("held out: 4 other councils, 15 reports", HELD_OUT, "holdout", "ofsted_holdout"),
     _councils("held out 2: 4 more councils, 17 reports", HELD_OUT_2, "holdout2", "ofsted_holdout2"),
+    _councils("held out 3: 4 more councils, 14 reports", HELD_OUT_3, "holdout3", "ofsted_holdout3"),
 ]
 SETS = DEVELOPMENT_SETS + HELD_OUT_SETS
 # (label, mode, document priors, section priors, glossary, judgement lines, scope, second ranker, quote

@@ -39,6 +39,7 @@ from index.intent import (
     distinctive_identities,
     document_prior,
     document_years,
+    is_primary,
     judgement_areas,
     names_document,
     names_inspection_year,
@@ -53,8 +54,8 @@ from index.intent import (
 from index.lexical import LexicalIndex, token_set, tokenize
 from index.onnx_embedding import embedder_for
 from index.quoting import QuoteChoice, SentenceRows, choose_quote
-from index.ratings.reports import read_judgements, stated_in_words
-from index.ratings.table import Area, Judgement
+from index.ratings.reports import CHANGE_STATED, SINCE_BEFORE, read_judgements, stated_change, stated_in_words
+from index.ratings.table import Area, Judgement, Quote
 from index.rerank import RERANK_DEPTH, CandidateFeatures, fill_document_places, rerank_score
 from index.results import Hit, NoReport, SearchResult
 from index.spelling import SpellingCorrector
@@ -119,17 +120,6 @@ _ASKS_CHANGE = re.compile(r"\b(better|worse|improv\w*|declin\w*|deteriorat\w*|pr
 _THAN_BEFORE = re.compile(r"\bthan (?:when|before|it was|they were|last time)\b", re.IGNORECASE)
 # An item of a report's list: "• The quality of…", or a SIF report's numbered "2. Improve the quality of…".
 _LIST_ITEM = re.compile(r"\s*(?:•|\d{1,2}\.\s)")
-# A report's statement of the change since its last inspection ("Since the last inspection in 2019, … there
-# has been a decline", "have improved significantly since the last inspection").
-_SINCE_BEFORE = re.compile(
-    r"\bsince (?:the (?:last|previous) (?:inspection|visit|ofsted inspection)|(?:\w+ )?(?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
-_CHANGE_STATED = re.compile(
-    r"\b(improv\w*|declin\w*|deteriorat\w*|better|worse|strengthen\w*|weaken\w*|remain\w*|sustain\w*|"
-    r"maintain\w*|progress\w*|transform\w*)\b",
-    re.IGNORECASE,
-)
 # A report's own "Inspection dates: 3 to 7 June 2024" line, up to the last date (some lines run on into the
 # next label).
 _DATES_LINE = re.compile(
@@ -220,6 +210,7 @@ class Index:
         self._identities = distinctive_identities(self.documents)
         # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
         self._judgements: dict[int, tuple[Judgement, ...]] = {}  # judgement tables read so far, by doc
+        self._changes: dict[int, Quote | None] = {}  # reports' statements of their change, read so far
         self._plain_headings = [
             {_TRAILING_NUMBERS.sub("", h.heading).rstrip("?:. ") for h in d.sections} for d in self.documents
         ]
@@ -452,6 +443,7 @@ class Index:
         if mode == "hybrid" and FEATURES.judgement_lines:
             hits = self._with_judgement_line(query, hits, intent, k)
             hits = self._with_front_line(query, hits, intent, k)
+            hits = self._with_change_statement(query, hits, intent, k)
         if FEATURES.scope and intent.asks_number:
             hits = _number_first(hits, intent.number_kind)
         elif FEATURES.scope and intent.asks_when and not intent.asks_when_inspected:
@@ -858,6 +850,27 @@ class Index:
         line = self._report_line(doc_id, m.start(), m.end(), hits[0] if hits else None)
         return _put_first([line] if line else [], hits, k)
 
+    def _with_change_statement(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
+        """For "has Bolton improved?", "did Suffolk get worse?" (no year named): the council's newest
+        report's own statement of the change since its last inspection first, where it writes one."""
+        if not intent.asks_if_changed or len(intent.councils) != 1 or _OTHER_SOURCES.search(query):
+            return hits
+        reports = [
+            (doc.meta.published or "", doc_id)
+            for doc_id, doc in enumerate(self.documents)
+            if self._doc_councils[doc_id] in intent.councils and is_primary(doc)
+        ]
+        if not reports:
+            return hits
+        _, doc_id = max(reports)
+        if doc_id not in self._changes:
+            self._changes[doc_id] = stated_change(self.documents[doc_id])
+        change = self._changes[doc_id]
+        if change is None:
+            return hits
+        line = self._report_line(doc_id, change.start, change.end, hits[0] if hits else None)
+        return _put_first([line] if line else [], hits, k)
+
     def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent) -> float:
         """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
         minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
@@ -1046,7 +1059,7 @@ def _states_the_change(query: str, intent: QueryIntent, hit: Hit) -> bool:
         return False
     if hit.council is None or council_key(hit.council) not in intent.councils:
         return False
-    return bool(_SINCE_BEFORE.search(hit.quote) and _CHANGE_STATED.search(hit.quote))
+    return bool(SINCE_BEFORE.search(hit.quote) and CHANGE_STATED.search(hit.quote))
 
 
 def _lists_improvements(intent: QueryIntent, hit: Hit) -> bool:

@@ -272,9 +272,14 @@ _ASKS_IMPROVEMENT = re.compile(
 )
 # "Did support improve between 2015 and 2019?", "has it improved since…": about change, not recommendations.
 _ASKS_IF_IMPROVED = re.compile(
-    r"\bimproved\b|\b(?:did|has|have|had)\b(?:(?!\b(?:must|needs?|needed|should|wants?|wanted|to)\b)[^?]){0,60}"
+    r"\bimprov(?:ed|ing)\b|\b(?:did|has|have|had)\b(?:(?!\b(?:must|needs?|needed|should|wants?|wanted|to)\b)[^?]){0,60}"
     r"\bimprove\b",
     re.IGNORECASE,
+)
+# "Has Bolton improved?", "did Suffolk get worse?", "is Plymouth getting better?": whether a council's
+# services changed (asked with no year, of its latest inspection: see ``QueryIntent.asks_if_changed``).
+_ASKS_IF_CHANGED = re.compile(
+    r"\b(?:improved|improving|better|worse|worsened|declined|deteriorated|downhill)\b", re.IGNORECASE
 )
 # Words of change ("improved", "got worse", "declined"), for the questions about change below.
 _CHANGE = r"improv\w*|better|worse|chang\w*|declin\w*|deteriorat\w*|progress\w*"
@@ -440,7 +445,7 @@ _ASKING_WORDS = frozenset(
         "last inspection inspected rated judged when it was were than needs need needed must should do "
         "does did improvement improvements areas area things thing one main ofsted say said tell told "
         "recommendations recommendation recommended recommend "
-        "want wanted"
+        "want wanted get getting gone go downhill deteriorated worsened improving lately recently"
     ).split()
 )
 
@@ -555,6 +560,7 @@ class QueryIntent:
     asks_when: bool = False  # "when did…?": the answer states a date (see ``asks_when``)
     asks_next_inspection: bool = False  # "when is the next inspection?": no report says
     whole_service: bool = False  # about the council's services as a whole (see ``generic_subject``)
+    asks_if_changed: bool = False  # "has Bolton improved?": the newest report's statement of the change
 
 
 # Short forms people use for councils with long names.
@@ -650,10 +656,15 @@ def read_intent(
     asks_improvement = bool(_ASKS_IMPROVEMENT.search(question)) and not _ASKS_IF_IMPROVED.search(question)
     council_words = {w for key in named for w in key}
     must_now = _MUST_NOW.search(question) is not None
+    whole_service = generic_subject(question, named & indexed)
+    if_changed = bool(
+        whole_service and not (years or since or asks_improvement) and _ASKS_IF_CHANGED.search(question)
+    )
     return QueryIntent(
         councils=frozenset(named & indexed),
         years=years,
         latest=bool(_LATEST.search(question))
+        or if_changed
         or (
             not years
             and not since
@@ -677,7 +688,8 @@ def read_intent(
         asks_said=asks_said,
         asks_when=asks_when(question),
         asks_next_inspection=asks_next_inspection(question),
-        whole_service=generic_subject(question, named & indexed),
+        whole_service=whole_service,
+        asks_if_changed=if_changed,
     )
 
 

@@ -467,3 +467,30 @@ def test_a_rating_compared_between_two_councils_gets_each_ones_line(embedder: Ha
         ("ofsted/eastmarch.pdf", "Overall effectiveness Good"),
     ]
     assert result.answered
+
+
+def test_has_it_improved_is_answered_by_the_newest_reports_own_statement(embedder: HashingEmbedder) -> None:
+    def report(year: int, change: str) -> Document:
+        text = (
+            "Inspection of Eastmarch County Council children's services\n"
+            f"{change}\n"
+            "1. Children in Eastmarch are seen quickly when concerns are raised about them.\n"
+            "2. Care leavers are supported by personal advisers who know them well.\n"
+        )
+        return make_doc(
+            f"ofsted/eastmarch-{year}.pdf",
+            text,
+            council="Eastmarch County Council",
+            published=f"{year}-06-30",
+            inspection_type="ILACS",
+        )
+
+    older = "Since the last inspection in 2015, services for children have declined."
+    newer = "Services for children in Eastmarch have improved since the last inspection in 2019."
+    index = Index.build([report(2019, older), report(2024, newer)], embedder)
+    for question in ("Has Eastmarch improved?", "did Eastmarch get worse?", "Is Eastmarch getting better?"):
+        result = index.search(question, k=3)
+        assert result.answered and result.hits[0].quote == newer, question
+    # Asked about one service, it is a question about that service.
+    about_leavers = index.search("Has Eastmarch got better for care leavers?", k=3).hits[0]
+    assert about_leavers.quote != newer

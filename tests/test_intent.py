@@ -209,6 +209,24 @@ def test_a_question_about_the_services_as_a_whole() -> None:
     assert not generic_subject("Has vaping among Eastmarch children in care got worse since 2019?", eastmarch)
 
 
+def test_whether_the_services_changed_asked_with_no_year_is_asked_of_the_latest_inspection() -> None:
+    for question in [
+        "Has Eastmarch improved?",
+        "did Eastmarch get worse?",
+        "Is Eastmarch improving?",
+        "has Eastmarch got worse lately",
+        "Has Eastmarch improved since its last inspection?",
+    ]:
+        intent = read_intent(question, INDEXED)
+        assert intent.asks_if_changed and intent.latest and not intent.asks_improvement, question
+    for question in [
+        "Has Eastmarch got worse since 2019?",  # a year named: that change
+        "What does Eastmarch need to improve?",  # what to improve, not whether it did
+        "Has Eastmarch improved for care leavers?",
+    ]:  # one service
+        assert not read_intent(question, INDEXED).asks_if_changed, question
+
+
 def test_a_council_named_and_nothing_else_asks_for_its_headline_grade() -> None:
     for question in [
         "Tell me about Eastmarch",

@@ -25,7 +25,7 @@ from index.ratings import (
     trend,
 )
 from index.ratings.chart import draw_chart
-from index.ratings.reports import read_judgements, stated_in_words
+from index.ratings.reports import read_judgements, stated_change, stated_in_words
 from index.ratings.table import inspections_from_rows, parse_grade, read_rows
 from tests.conftest import make_doc
 
@@ -390,3 +390,24 @@ def test_councils_with_a_grade_and_compare() -> None:
     assert overall[0] == Area.OVERALL
     assert overall[1] is not None and overall[1].grade == Grade.INADEQUATE
     assert overall[2] is not None and overall[2].grade == Grade.OUTSTANDING
+
+
+def test_a_reports_own_statement_of_how_its_services_changed() -> None:
+    headline = (
+        "Services for children in Eastmarch have improved since the last inspection in 2022, when they were "
+        "judged to require improvement."
+    )
+    text = (
+        "Inspection of Eastmarch County Council children's services\n"
+        "Since August 2023, with the appointment of the director of children's services, leadership has "
+        "been more consistent.\n"  # since a date, not since the last inspection
+        "This is an improvement since the last inspection.\n"  # leans on the sentence before
+        f"{headline}\n"
+        "13. Services for disabled children have significantly improved since the last inspection.\n"  # one
+    )
+    doc = make_doc("ofsted/eastmarch.pdf", text, council="Eastmarch County Council")
+    found = stated_change(doc)
+    assert found is not None and found.text == headline and text[found.start : found.end] == headline
+    # One service's change in the body of the report does not speak for the services as a whole.
+    body = make_doc("ofsted/westhaven.pdf", text.replace(headline, "Children are seen quickly."))
+    assert stated_change(body) is None

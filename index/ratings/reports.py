@@ -32,6 +32,7 @@ from index.ratings.table import (
     Quote,
     parse_grade,
 )
+from index.sentences import split_sentences
 
 _GRADE = (
     r"(?P<grade>Outstanding|Good|Requires?\s+improvement(?:\s+to\s+be\s+good)?|Adequate|Inadequate|"
@@ -211,3 +212,53 @@ def stated_in_words(doc: Document, judgement: Judgement) -> Quote | None:
             end = m.end() + (doc.text[m.end() : m.end() + 1] == ".")
             return Quote(doc.source, doc.page_at(m.start()), doc.text[m.start() : end], m.start(), end)
     return None
+
+
+# A report's statement of the change since its last inspection ("Since the last inspection in 2019, … there
+# has been a decline", "have improved significantly since the last inspection").
+SINCE_BEFORE = re.compile(
+    r"\bsince (?:the (?:last|previous) (?:inspection|visit|ofsted inspection)|(?:\w+ )?(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+CHANGE_STATED = re.compile(
+    r"\b(improv\w*|declin\w*|deteriorat\w*|better|worse|strengthen\w*|weaken\w*|remain\w*|sustain\w*|"
+    r"maintain\w*|progress\w*|transform\w*)\b",
+    re.IGNORECASE,
+)
+# What marks the statement about the services as a whole, not one of them ("Services for children and
+# families in Bury have improved since…", "Since the last inspection in 2022, leaders have…").
+_WHOLE_SERVICES = re.compile(r"\b(?:services|overall)\b", re.IGNORECASE)
+_DCS = re.compile(r"\bdirector of children.s services\b", re.IGNORECASE)  # a post, not the services
+_SINCE_LAST = re.compile(
+    r"\bsince (?:the|its) (?:last|previous) (?:\w+ )?(?:inspection|visit)", re.IGNORECASE
+)
+_OPENS_WITH_SINCE = re.compile(r"(?:\d{1,3}\.\s+)?since the (?:last|previous)\b", re.IGNORECASE)
+_NUMBERED = re.compile(r"\d{1,3}\.\s")  # a numbered paragraph: the report's body, not its headline
+_LEANS_BACK = re.compile(r"(?:this|these|that|it)\b", re.IGNORECASE)  # "This is an improvement since…"
+
+
+def stated_change(doc: Document) -> Quote | None:
+    """The report's own sentence on how the council's services as a whole changed since its last inspection
+    ("Services have improved substantially since the last inspection in 2022, when they required
+    improvement."), or None when it writes none.
+
+    Of the sentences that state a change since the last inspection, one in the report's unnumbered headline
+    or opening with "Since the last inspection", best one naming the services as a whole; never one that
+    leans on the sentence before ("This is an improvement since…") or one about a single service in the
+    body ("13. Services for disabled children have improved…").
+    """
+    best: tuple[int, int, int] | None = None  # (score, -start, end)
+    for start, end in split_sentences(doc.text):
+        sentence = doc.text[start:end]
+        if not (_SINCE_LAST.search(sentence) and CHANGE_STATED.search(sentence)):
+            continue  # not "since August 2023, with the appointment of…": since the last inspection
+        headline, opens = not _NUMBERED.match(sentence), bool(_OPENS_WITH_SINCE.match(sentence))
+        if _LEANS_BACK.match(sentence) or not (headline or opens):
+            continue
+        score = 2 * bool(_WHOLE_SERVICES.search(_DCS.sub("", sentence))) + headline + opens
+        if score >= 2 and (best is None or (score, -start) > best[:2]):
+            best = (score, -start, end)
+    if best is None:
+        return None
+    start, end = -best[1], best[2]
+    return Quote(doc.source, doc.page_at(start), doc.text[start:end], start, end)
