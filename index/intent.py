@@ -307,7 +307,8 @@ _FRONT_LABEL_ASKED = re.compile(rf"\b({_WHO_LED}|inspection dates?)\b", re.IGNOR
 # "How many…", "how much… paid", "how long is the wait": the answer is a number ("how much did it improve"
 # asks for a degree, not a number).
 _ASKS_NUMBER = re.compile(
-    r"\b(how many|how long(?! ago)|what (?:percentage|proportion|share|number)|"
+    r"\b(how many|how long(?! ago)|what (?:percentage|proportion|share|number|fraction)|"
+    r"what (?:is|was|were|are) (?:the |its |their )?(?:[\w-]+ ){1,3}rates?|"
     rf"how much(?!.*\b(?:{_CHANGE})\b))\b",
     re.IGNORECASE,
 )
@@ -329,6 +330,14 @@ _ASKS_MONEY = re.compile(
     re.IGNORECASE,
 )
 _ASKS_DURATION = re.compile(r"\bhow long\b(?! ago)", re.IGNORECASE)
+# "What share of missing episodes…?", "what was the vacancy rate?": a share, a percentage.
+_ASKS_SHARE = re.compile(
+    r"\bwhat (?:percentage|proportion|share|fraction)\b|\bper ?cent\b|\brates?\b", re.IGNORECASE
+)
+_SHARE = re.compile(
+    r"%|\bper ?cent\b|\b(?:half|third|quarter|fifth|tenth|majority|minority)\b|\b\d+ (?:in|out of) \d+\b",
+    re.IGNORECASE,
+)
 _MONEY = re.compile(r"£|\bpounds?\b", re.IGNORECASE)
 _COUNT = (
     r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|"
@@ -344,7 +353,7 @@ _DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}(?:\s+(?:19|20)\d\d)?|{_MONTHS}\s+(?:19|20)\d\d|"
     r"(?:19|20)\d\d(?:[-–/](?:19|20)?\d\d)?)\b"
 )
-NumberKind = Literal["number", "money", "duration"]
+NumberKind = Literal["number", "money", "duration", "share"]
 
 
 # "When did the DCS start?", "what year…": the answer states a date (not "when a child goes missing…").
@@ -403,17 +412,22 @@ def number_asked(question: str) -> NumberKind | None:
         return None
     if _ASKS_MONEY.search(question):
         return "money"
+    if _ASKS_SHARE.search(question):
+        return "share"
     return "duration" if _ASKS_DURATION.search(question) else "number"
 
 
 def states_number(quote: str, kind: NumberKind = "number") -> bool:
     """True when ``quote`` states a number, amount or share (not only a list or paragraph number); of
-    ``kind`` "money" an amount in pounds, of ``kind`` "duration" a length of time or a date since when."""
+    ``kind`` "money" an amount in pounds, of ``kind`` "duration" a length of time or a date since when, of
+    ``kind`` "share" a percentage or a share in words ("half", "a third", "3 in 10")."""
     text = _LIST_NUMBER.sub("", quote)
     if kind == "money":
         return _MONEY.search(text) is not None
     if kind == "duration":
         return _DURATION.search(text) is not None
+    if kind == "share":
+        return _SHARE.search(text) is not None
     # "How many…?" is not answered by a date: "carried out in July 2023", "(Wednesday, 21 August)".
     return _NUMBER.search(_DATE.sub(" ", text)) is not None
 
@@ -423,6 +437,12 @@ _ASKS_RATING = re.compile(
     r"inadequate|requires improvement|how good(?! at\b)|any good(?! at\b)|overall effectiveness|"
     r"overall (?:result|outcome)|"
     r"ofsted (?:result|outcome)s?)\b",
+    re.IGNORECASE,
+)
+# "The vacancy rate", "what is the turnover rate", "the rate of…": a rate, not a rating.
+_NOUN_RATE = re.compile(
+    r"\b(?:the|a|an|its|their|whose|higher|lower|high|low)\s+"
+    r"(?:(?!(?:did|does|do|would|will|ofsted|inspectors?)\b)[a-z-]+\s+){0,3}rates?\b|\brates? of\b",
     re.IGNORECASE,
 )
 # "How good…?" and "any good…?" ask for a grade only of children's services as a whole or of an area Ofsted
@@ -484,7 +504,7 @@ def asks_headline(question: str, council_words: AbstractSet[str]) -> bool:
 
 def _asks_rating(question: str, council_words: AbstractSet[str]) -> bool:
     """True when the question asks for a grade (see ``_GOOD`` for "how good" and "any good")."""
-    triggers = _ASKS_RATING.findall(question)
+    triggers = _ASKS_RATING.findall(_NOUN_RATE.sub(" ", question))
     if not triggers:
         return False
     if any(not _GOOD.fullmatch(t) for t in triggers) or judgement_areas(question):
@@ -514,7 +534,9 @@ JUDGEMENT_AREAS: dict[str, re.Pattern[str]] = {
         r"\b(children (?:looked after|in care)|looked[- ]after|in care|cic|cla|lac)\b(?! and care leavers)",
         re.IGNORECASE,
     ),
-    "help": re.compile(r"\b(help and protection|protection|protect|at risk|need help)\b", re.IGNORECASE),
+    "help": re.compile(
+        r"\b(help and protection|protection|protect(?:ing|ed)?|at risk|need help)\b", re.IGNORECASE
+    ),
     "leaders": re.compile(r"\b(leaders?|leadership|management|governance)\b", re.IGNORECASE),
     "adoption": re.compile(r"\b(adoption|adopt\w*)\b", re.IGNORECASE),
     "overall": re.compile(r"\b(overall|children'?s services in .{2,60} (?:are|were))\b", re.IGNORECASE),

@@ -141,6 +141,22 @@ def test_money_and_time_asked_need_a_quote_stating_money_and_time() -> None:
         assert states_number(said, "duration"), said
 
 
+def test_a_share_or_a_rate_asked_needs_a_quote_stating_a_share_and_a_rate_is_not_a_rating() -> None:
+    assert number_asked("What share of missing episodes led to a return home interview?") == "share"
+    vacancies = read_intent("What was the social work vacancy rate in Eastmarch in 2017?", INDEXED)
+    assert vacancies.asks_number and vacancies.number_kind == "share" and not vacancies.asks_rating
+    assert states_number("In October 2016, 93% of missing episodes resulted in an RHI.", "share")
+    assert states_number("Almost half of care leavers are in education.", "share")
+    assert not states_number("The missing officer covers a 20-mile radius of the city.", "share")
+    for rated in ("How did Ofsted rate Eastmarch?", "what did ofsted rate eastmarch", "Eastmarch's rating?"):
+        assert read_intent(rated, INDEXED).asks_rating, rated
+
+
+def test_helping_and_protecting_children_is_the_help_and_protection_judgement() -> None:
+    asked = read_intent("How did Ofsted rate Eastmarch on helping and protecting children?", INDEXED)
+    assert asked.asks_rating and asked.areas == {"help"}
+
+
 def test_the_names_a_question_asks_about_are_read_from_quotes_and_capitals() -> None:
     def names(question: str) -> list[str]:
         return [p.pattern for p in asked_names(question)]
