@@ -380,10 +380,15 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "after 5pm or on a Sunday": "out of hours",
         "care leavers getting their NI number late": "national insurance number",
         "a team that keeps teenagers at home with their family": "edge of care",
+        "do care leavers who've had babies of their own get help?": "parents",
+        "does every kid in care get a free bike?": "bicycle",
+        "is any council housing kept aside for care leavers?": "ring-fencing",
+        "were kids in care missing school?": "attendance",
     }
     for question, words in cases.items():
         assert words in expand(question), question
     assert expand("unique universe") == "unique universe"  # whole words only
+    assert "parents" not in expand("mums who've already had a baby taken into care")
 
 
 def test_the_council_a_text_names() -> None:
