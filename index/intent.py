@@ -266,12 +266,13 @@ def english_councils() -> frozenset[tuple[str, ...]]:
 
 _ASKS_IMPROVEMENT = re.compile(
     r"\b(improve|improvements?|improving|recommend\w*|needs? to|must|should|areas? for|weakness\w*|"
-    r"fix|actions?|priorit\w*|(?:wanted|wants?|needed|should be|to be|must be) improved|"
+    r"fix|actions?|priorit\w*|(?:wanted|wants?|needed|should be|to be|must be|like) improved|"
     r"(?:to|should|must) (?:do|be) better|what(?:'s|’s| is) wrong|problems? (?:with|at|in))\b",
     re.IGNORECASE,
 )
 # "Did support improve between 2015 and 2019?", "has it improved since…": about change, not recommendations.
 _ASKS_IF_IMPROVED = re.compile(
+    r"(?<!\bwant )(?<!\bwants )(?<!\bwanted )(?<!\blike )(?<!\bbe )(?<!\bneeds )(?<!\bneed )"
     r"\bimprov(?:ed|ing)\b|\b(?:did|has|have|had)\b(?:(?!\b(?:must|needs?|needed|should|wants?|wanted|to)\b)[^?]){0,60}"
     r"\bimprove\b",
     re.IGNORECASE,

@@ -205,6 +205,18 @@ def test_after_a_year_is_since_that_year() -> None:
     assert not looked_after.since and looked_after.years == {2019}
 
 
+def test_what_ofsted_wanted_improved_is_an_improvement_question_not_a_question_whether_it_improved() -> None:
+    for question in [
+        "what did Ofsted want improved for kids living with neglect in Eastmarch?",
+        "what needs to be improved in Eastmarch?",
+        "what needs improving in Eastmarch?",
+        "what should be improved for care leavers in Eastmarch",
+        "what would Ofsted like improved in Eastmarch",
+    ]:
+        intent = read_intent(question, INDEXED)
+        assert intent.asks_improvement and not intent.asks_if_changed, question
+
+
 def test_what_a_council_must_improve_is_asked_of_its_newest_report() -> None:
     assert read_intent("what needs to improve in Eastmarch?", INDEXED).latest
     assert read_intent("What must Eastmarch do better?", INDEXED).latest
