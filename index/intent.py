@@ -247,8 +247,27 @@ def council_words() -> frozenset[str]:
     return frozenset(w for name in english_council_names() for w in _words(name))
 
 
-# Council names that are also everyday words count only when written with a capital letter.
+# Council names that are also everyday words count only when written with a capital letter, or next to a
+# word that says a council is meant ("bury ofsted", "ofsted reading", "kent children's services").
 _NEEDS_CAPITAL = frozenset({("bury",), ("reading",), ("kent",), ("sutton",)})
+_COUNCIL_CONTEXT = (
+    r"(?:council|ofsted|children'?s services|childrens|cs|social care|social services|inspection|ilacs|"
+    r"mash|safeguarding|care leavers)"
+)
+
+
+def _meant_as_council(word: str, question: str) -> bool:
+    """True when a council name that is also a word is written as a name or beside a council word."""
+    if re.search(rf"\b{word.capitalize()}\b", question):
+        return True
+    return bool(
+        re.search(
+            rf"\b{word}(?:['’]s)? {_COUNCIL_CONTEXT}\b(?! (?:reports?|minutes|papers|documents))|"
+            rf"\b(?:ofsted|council) {word}\b",
+            question.replace("’", "'"),
+            re.IGNORECASE,
+        )
+    )
 
 
 @lru_cache(maxsize=1)
@@ -637,7 +656,7 @@ def _named(
     found = set()
     for key in keys:
         if key and (" " + " ".join(key) + " ") in text:
-            if key in _NEEDS_CAPITAL and not re.search(rf"\b{key[0].capitalize()}\b", question):
+            if key in _NEEDS_CAPITAL and not _meant_as_council(key[0], question):
                 continue
             found.add(key)
     short = _short_forms(keys)

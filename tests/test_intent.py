@@ -52,6 +52,16 @@ def test_a_real_council_that_is_not_indexed_is_noticed() -> None:
     assert intent.elsewhere == {("bolton",)} and not intent.councils
     # Everyday words that are also council names need a capital letter.
     assert not read_intent("reading the report on care leavers", INDEXED).elsewhere
+    assert not read_intent("where do they bury them?", INDEXED).elsewhere
+    assert not read_intent("interested in reading council reports", INDEXED).elsewhere
+    # ... or a word beside them that says a council is meant.
+    for question, council in [
+        ("bury ofsted", "bury"),
+        ("kent children's services latest", "kent"),
+        ("ofsted reading", "reading"),
+        ("bury's mash", "bury"),
+    ]:
+        assert read_intent(question, INDEXED).elsewhere == {(council,)}, question
     # The longest name wins: North Somerset is not Somerset.
     assert read_intent("North Somerset children in care", INDEXED).elsewhere == {("north", "somerset")}
 
