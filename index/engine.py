@@ -54,7 +54,14 @@ from index.intent import (
 from index.lexical import LexicalIndex, token_set, tokenize
 from index.onnx_embedding import embedder_for
 from index.quoting import QuoteChoice, SentenceRows, choose_quote
-from index.ratings.reports import CHANGE_STATED, SINCE_BEFORE, read_judgements, stated_change, stated_in_words
+from index.ratings.reports import (
+    CHANGE_STATED,
+    SINCE_BEFORE,
+    improvement_list,
+    read_judgements,
+    stated_change,
+    stated_in_words,
+)
 from index.ratings.table import Area, Judgement, Quote
 from index.rerank import RERANK_DEPTH, CandidateFeatures, fill_document_places, rerank_score
 from index.results import Hit, NoReport, SearchResult
@@ -444,6 +451,7 @@ class Index:
             hits = self._with_judgement_line(query, hits, intent, k)
             hits = self._with_front_line(query, hits, intent, k)
             hits = self._with_change_statement(query, hits, intent, k)
+            hits = self._with_improvement_list(query, hits, intent, k)
         if FEATURES.scope and intent.asks_number:
             hits = _number_first(hits, intent.number_kind)
         elif FEATURES.scope and intent.asks_when and not intent.asks_when_inspected:
@@ -751,6 +759,7 @@ class Index:
         """
         if (
             not intent.asks_rating
+            or intent.asks_improvement  # "rated inadequate in 2021 — what was wrong?": the grade is given
             or not 1 <= len(intent.councils) <= MAX_COMPARED
             or _OTHER_SOURCES.search(query)
             or ((intent.since or _THAN_BEFORE.search(query)) and _ASKS_CHANGE.search(query))
@@ -869,6 +878,35 @@ class Index:
         if change is None:
             return hits
         line = self._report_line(doc_id, change.start, change.end, hits[0] if hits else None)
+        return _put_first([line] if line else [], hits, k)
+
+    def _with_improvement_list(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
+        """For "what does Bolton need to improve?", "Kent 2022 recommendations", "what are the main problems
+        in Manchester?": the report's own "What needs to improve" list first (as much of it as one passage
+        holds) — of the asked year's report, else the newest."""
+        if not (FEATURES.section_priors and intent.asks_improvement and intent.whole_service) or intent.since:
+            return hits
+        if len(intent.councils) != 1 or _OTHER_SOURCES.search(query):
+            return hits
+        reports = [
+            (doc.meta.published or "", doc_id)
+            for doc_id, doc in enumerate(self.documents)
+            if self._doc_councils[doc_id] in intent.councils
+            and is_primary(doc)
+            and (not intent.years or intent.years & document_years(doc))
+        ]
+        if not reports:
+            return hits
+        _, doc_id = max(reports)
+        items = improvement_list(self.documents[doc_id])
+        if not items:
+            return hits
+        pids = np.flatnonzero(self.passages.doc == doc_id)
+        pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), items[0][0])), None)
+        if pid is None:
+            return hits
+        end = max(e for s, e in items if e <= self.passage_span(pid)[1])
+        line = self._report_line(doc_id, items[0][0], end, hits[0] if hits else None)
         return _put_first([line] if line else [], hits, k)
 
     def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent) -> float:

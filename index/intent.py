@@ -286,9 +286,12 @@ def english_councils() -> frozenset[tuple[str, ...]]:
 _ASKS_IMPROVEMENT = re.compile(
     r"\b(improve|improvements?|improving|recommend\w*|needs? to|must|should|areas? for|weakness\w*|"
     r"fix|actions?|priorit\w*|(?:wanted|wants?|needed|should be|to be|must be|like) improved|"
-    r"(?:to|should|must) (?:do|be) better|what(?:'s|’s| is) wrong|problems? (?:with|at|in))\b",
+    r"(?:to|should|must) (?:do|be) better|what(?:'s|’s| is| was| were| went) wrong|(?:find|found) wrong|"
+    r"problems? (?:with|at|in)|"
+    r"(?:issues|problems|failings|shortcomings) (?:did|does|do|were|are|has|have|had|found|with|at|in))\b",
     re.IGNORECASE,
 )
+_REQUIRES_IMPROVEMENT = re.compile(r"\brequires? improvement(?: to be good)?\b", re.IGNORECASE)
 # "Did support improve between 2015 and 2019?", "has it improved since…": about change, not recommendations.
 _ASKS_IF_IMPROVED = re.compile(
     r"(?<!\bwant )(?<!\bwants )(?<!\bwanted )(?<!\blike )(?<!\bbe )(?<!\bneeds )(?<!\bneed )"
@@ -485,7 +488,8 @@ _ASKING_WORDS = frozenset(
         "last inspection inspected rated judged when it was were than needs need needed must should do "
         "does did improvement improvements areas area things thing one main ofsted say said tell told "
         "recommendations recommendation recommended recommend "
-        "want wanted get getting gone go downhill deteriorated worsened improving lately recently"
+        "want wanted get getting gone go downhill deteriorated worsened improving lately recently "
+        "problem problems issue issues wrong weakness weaknesses find found with"
     ).split()
 )
 
@@ -695,7 +699,9 @@ def read_intent(
         # year named is the one to compare with; the answer is in a later report.
         since, years = since | years, frozenset()
     asks_said = bool(_COUNCIL_SAYS.search(question))
-    asks_improvement = bool(_ASKS_IMPROVEMENT.search(question)) and not _ASKS_IF_IMPROVED.search(question)
+    # "…were 'requires improvement' in 2022": a grade named, not an improvement asked for.
+    ungraded = _REQUIRES_IMPROVEMENT.sub(" ", question)
+    asks_improvement = bool(_ASKS_IMPROVEMENT.search(ungraded)) and not _ASKS_IF_IMPROVED.search(ungraded)
     council_words = {w for key in named for w in key}
     must_now = _MUST_NOW.search(question) is not None
     whole_service = generic_subject(question, named & indexed)

@@ -494,3 +494,30 @@ def test_has_it_improved_is_answered_by_the_newest_reports_own_statement(embedde
     # Asked about one service, it is a question about that service.
     about_leavers = index.search("Has Eastmarch got better for care leavers?", k=3).hits[0]
     assert about_leavers.quote != newer
+
+
+def test_what_is_wrong_with_a_council_is_answered_by_its_reports_own_list(embedder: HashingEmbedder) -> None:
+    def report(year: int, bullets: str) -> Document:
+        head = "Inspection of Westhaven Borough Council local authority children's services\n"
+        heading = "What needs to improve?\n"
+        text = head + heading + bullets + "1. Children in Westhaven are seen quickly by social workers.\n"
+        return make_doc(
+            f"ofsted/westhaven-{year}.pdf",
+            text,
+            sections=(Section("What needs to improve?", len(head)),),
+            council="Westhaven Borough Council",
+            published=f"{year}-06-30",
+            inspection_type="ILACS",
+        )
+
+    older = "• The response to risk at the front door.\n• Manageable caseloads for social workers.\n"
+    newer = "• The identification and response to neglect.\n"
+    index = Index.build([report(2021, older), report(2025, newer)], embedder)
+    for question in (
+        "what are the main problems in Westhaven children's services?",
+        "what issues did Ofsted find in Westhaven?",
+    ):
+        hit = index.search(question, k=3).hits[0]
+        assert (hit.source, hit.quote) == ("ofsted/westhaven-2025.pdf", newer.strip()), question
+    wrong = index.search("Westhaven's children's services were inadequate in 2021 - what was wrong?", k=3)
+    assert wrong.answered and wrong.hits[0].quote == older.strip()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from index.document import Section
 from index.errors import UnknownCouncilError
 from index.ratings import (
     Area,
@@ -25,7 +26,7 @@ from index.ratings import (
     trend,
 )
 from index.ratings.chart import draw_chart
-from index.ratings.reports import read_judgements, stated_change, stated_in_words
+from index.ratings.reports import improvement_list, read_judgements, stated_change, stated_in_words
 from index.ratings.table import inspections_from_rows, parse_grade, read_rows
 from tests.conftest import make_doc
 
@@ -411,3 +412,27 @@ def test_a_reports_own_statement_of_how_its_services_changed() -> None:
     # One service's change in the body of the report does not speak for the services as a whole.
     body = make_doc("ofsted/westhaven.pdf", text.replace(headline, "Children are seen quickly."))
     assert stated_change(body) is None
+
+
+def test_a_reports_own_list_of_what_needs_to_improve() -> None:
+    def items(text: str, heading: str) -> list[str]:
+        doc = make_doc("ofsted/eastmarch.pdf", text, sections=(Section(heading, text.index(heading)),))
+        return [doc.text[start:end] for start, end in improvement_list(doc)]
+
+    ilacs = (
+        "Inspection of Eastmarch\nWhat needs to improve?\n1\n• The quality of plans.\n"
+        "• Support for care leavers:\n• help with housing.\nThe experiences of children in care: good\n1. Text.\n"
+    )
+    assert items(ilacs, "What needs to improve?\n1") == [
+        "• The quality of plans.",
+        "• Support for care leavers:",  # an item with items of its own
+        "• help with housing.",
+    ]
+    sif = (
+        "Areas for improvement\nLeadership, management and governance\n1. Improve supervision.\n"
+        "2. Improve audits.\nHelp and protection\n3. Improve strategy meetings.\n"
+    )
+    assert items(sif, "Areas for improvement") == ["1. Improve supervision.", "2. Improve audits."]
+    lead_in = "Areas for improvement\n22. The local authority should take the following action.\nWithin three months:\n"
+    assert items(lead_in, "Areas for improvement") == []
+    assert improvement_list(make_doc("ofsted/westhaven.pdf", "No list here.")) == []

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from index.document import Document
+from index.intent import IMPROVEMENT_HEADING
 from index.ratings.table import (
     COMBINED_IN_CARE_LABEL,
     ILACS_LABELS,
@@ -262,3 +263,29 @@ def stated_change(doc: Document) -> Quote | None:
         return None
     start, end = -best[1], best[2]
     return Quote(doc.source, doc.page_at(start), doc.text[start:end], start, end)
+
+
+_ITEM = re.compile(r"(?:•|\d{1,2}\.\s)")  # "• The quality of…", a SIF report's "2. Improve the quality of…"
+_SUBHEADING = re.compile(r"[^.:]{1,80}")  # "Leadership, Management and Governance" above a SIF report's list
+_LEAD_IN = re.compile(r"following actions?[.:]?$")  # "…the local authority should take the following action."
+
+
+def improvement_list(doc: Document) -> list[tuple[int, int]]:
+    """Where the report's own "What needs to improve" list (or "Recommendations") sits: each item's start
+    and end in ``doc.text``, in order; empty when the report has none. A list is bullets or numbered items,
+    not both: a bulleted list ends where the report's numbered paragraphs begin."""
+    section = next((s for s in doc.sections if IMPROVEMENT_HEADING.match(s.heading)), None)
+    if section is None:
+        return []
+    items: list[tuple[int, int]] = []
+    offset = section.start + len(section.heading)
+    for line in doc.text[offset:].split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        stripped = line.strip()
+        same_kind = not items or stripped.startswith("•") == doc.text[items[0][0]].startswith("•")
+        if _ITEM.match(stripped) and same_kind and not _LEAD_IN.search(stripped):
+            lead = len(line) - len(line.lstrip())
+            items.append((start + lead, start + len(line.rstrip())))
+        elif items or (stripped and not stripped.isdigit() and not _SUBHEADING.fullmatch(stripped)):
+            break  # the list has ended, or something other than a list follows the heading
+    return items
