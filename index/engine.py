@@ -769,7 +769,15 @@ class Index:
         asked = query.lower()
         councils = sorted(intent.councils, key=lambda key: asked.find(key[0]) % (len(asked) + 1))
         top = hits[0] if hits else None
-        lines = [line for c in councils if (line := self._judgement_line(c, areas, intent, top)) is not None]
+        # "What grade did Wigan get in 2022 and 2025?": each year's line, in the order asked.
+        asked_years = sorted(intent.years, key=lambda y: asked.find(str(y)))
+        per_year = len(councils) == 1 and len(asked_years) >= 2 and not intent.latest
+        wanted = (
+            [(c, replace(intent, years=frozenset({y}))) for c in councils for y in asked_years]
+            if per_year
+            else [(c, intent) for c in councils]
+        )
+        lines = [line for c, i in wanted if (line := self._judgement_line(c, areas, i, top)) is not None]
         return _put_first(lines, hits, k)
 
     def _judgement_line(

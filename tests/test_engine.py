@@ -521,3 +521,22 @@ def test_what_is_wrong_with_a_council_is_answered_by_its_reports_own_list(embedd
         assert (hit.source, hit.quote) == ("ofsted/westhaven-2025.pdf", newer.strip()), question
     wrong = index.search("Westhaven's children's services were inadequate in 2021 - what was wrong?", k=3)
     assert wrong.answered and wrong.hits[0].quote == older.strip()
+
+
+def test_a_rating_asked_for_two_years_gets_each_years_line(embedder: HashingEmbedder) -> None:
+    council = "Eastmarch County Council"
+    docs = [
+        make_doc(
+            f"ofsted/eastmarch-{year}.pdf",
+            ilacs_report(council, f"1 to 12 May {year}", grade, True, "Children in Eastmarch are helped."),
+            council=council,
+            published=f"{year}-06-30",
+        )
+        for year, grade in ((2019, "Inadequate"), (2023, "Good"))
+    ]
+    index = Index.build(docs, embedder)
+    result = index.search("What grade did Eastmarch get in 2023 and 2019?", k=3)
+    assert [(h.source, h.quote) for h in result.hits[:2]] == [
+        ("ofsted/eastmarch-2023.pdf", "Overall effectiveness Good"),
+        ("ofsted/eastmarch-2019.pdf", "Overall effectiveness Inadequate"),
+    ]
