@@ -457,7 +457,7 @@ def states_number(quote: str, kind: NumberKind = "number") -> bool:
 
 _ASKS_RATING = re.compile(
     r"\b(rated?|ratings?|grades?|graded|judged?|judgements?|judgments?|verdict|score[ds]?|outstanding|"
-    r"inadequate|requires improvement|how good(?! at\b)|any good(?! at\b)|overall effectiveness|"
+    r"inadequate|requires improvement|how (?:good|bad|poor)(?! at\b)|any good(?! at\b)|overall effectiveness|"
     r"overall (?:result|outcome)|"
     r"ofsted (?:result|outcome)s?)\b",
     re.IGNORECASE,
@@ -470,12 +470,13 @@ _NOUN_RATE = re.compile(
 )
 # "How good…?" and "any good…?" ask for a grade only of children's services as a whole or of an area Ofsted
 # grades: "is Suffolk's children's care any good now?", not "is the Suffolk MASH any good?".
-_GOOD = re.compile(r"\b(?:how|any) good\b", re.IGNORECASE)
+_GOOD = re.compile(r"\b(?:(?:how|any) good|how (?:bad|poor))\b", re.IGNORECASE)
 _GENERIC_SUBJECT = frozenset(
     (  # noqa: SIM905 - a word list, kept readable
         "is are was were the a an how any good now currently latest still these days really actually "
         "today it they its their what s children childrens kids services service care social council "
-        "councils county borough city district metropolitan ofsted overall in at for of and to"
+        "councils county borough city district metropolitan ofsted overall in at for of and to bad poor "
+        "inspection"
     ).split()
 )
 

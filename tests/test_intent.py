@@ -162,6 +162,12 @@ def test_a_share_or_a_rate_asked_needs_a_quote_stating_a_share_and_a_rate_is_not
         assert read_intent(rated, INDEXED).asks_rating, rated
 
 
+def test_how_bad_asks_for_a_grade_as_how_good_does() -> None:
+    assert read_intent("Eastmarch 2021 inspection - how bad was it?", INDEXED).asks_rating
+    assert read_intent("how bad is Eastmarch?", INDEXED).asks_rating
+    assert not read_intent("how bad is the MASH in Eastmarch?", INDEXED).asks_rating  # no grade of its own
+
+
 def test_helping_and_protecting_children_is_the_help_and_protection_judgement() -> None:
     asked = read_intent("How did Ofsted rate Eastmarch on helping and protecting children?", INDEXED)
     assert asked.asks_rating and asked.areas == {"help"}
