@@ -23,7 +23,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         r"care lea?vers?|care levers?|leaving care|left care|kids leaving care|care experienced",
         "care leavers personal advisers pathway plans",
     ),
-    (r"dcs|director", "director of children's services"),
+    (r"dcs|director|who (?:runs|leads|heads|is in charge)|in charge of", "director of children's services"),
     (r"\bla\b|council", "local authority"),
     (r"send|special (?:educational )?needs|disabilit\w*", "special educational needs and disabilities"),
     (r"\bpas?\b|personal advis[eo]rs?", "personal advisers"),

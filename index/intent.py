@@ -490,7 +490,7 @@ _ASKING_WORDS = frozenset(
         "does did improvement improvements areas area things thing one main ofsted say said tell told "
         "recommendations recommendation recommended recommend "
         "want wanted get getting gone go downhill deteriorated worsened improving lately recently "
-        "problem problems issue issues wrong weakness weaknesses find found with"
+        "problem problems issue issues wrong weakness weaknesses find found with fix sort"
     ).split()
 )
 

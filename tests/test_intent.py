@@ -162,6 +162,11 @@ def test_a_share_or_a_rate_asked_needs_a_quote_stating_a_share_and_a_rate_is_not
         assert read_intent(rated, INDEXED).asks_rating, rated
 
 
+def test_what_a_council_needs_to_fix_asks_for_its_whole_list() -> None:
+    intent = read_intent("what does Eastmarch need to fix?", INDEXED)
+    assert intent.asks_improvement and intent.whole_service
+
+
 def test_how_bad_asks_for_a_grade_as_how_good_does() -> None:
     assert read_intent("Eastmarch 2021 inspection - how bad was it?", INDEXED).asks_rating
     assert read_intent("how bad is Eastmarch?", INDEXED).asks_rating
@@ -412,6 +417,7 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "does every kid in care get a free bike?": "bicycle",
         "is any council housing kept aside for care leavers?": "ring-fencing",
         "were kids in care missing school?": "attendance",
+        "who runs children's services in Eastmarch?": "director of children's services",
     }
     for question, words in cases.items():
         assert words in expand(question), question
