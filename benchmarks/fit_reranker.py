@@ -12,7 +12,7 @@ the right ones carry the question's answer. For the second ranker a group is one
 ones, teach nothing and are left out. The quote model is fitted first; the second ranker is fitted with it.
 
 They are fitted on the five development sets (``SETS``). Each development set is also scored with the fit on
-the other four (held out), and the two held-out sets (``HELD_OUT``), which are never fitted on, with the fit
+the other four (held out), and the held-out sets (``HELD_OUT``), which are never fitted on, with the fit
 on all five — each against the search without the model, in the same run. The L2 penalty (0.03) was chosen
 by those held-out-by-set figures (RESULTS.md §2, tenth run).
 """
