@@ -17,6 +17,11 @@ _LEANS_BACK = re.compile(
     r"in addition|additionally|furthermore|consequently|therefore|despite this|such)\b",
     re.IGNORECASE,
 )
+# A grade alone on its line ("Requires improvement to be good"): in a judgement table it belongs to the area
+# named on the line before it, so a quote never starts with one.
+_BARE_GRADE = re.compile(
+    r"^(?:outstanding|good|adequate|inadequate|requires improvement(?: to be good)?)\.?$", re.IGNORECASE
+)
 LEXICAL_WEIGHT = 0.3  # how much the share of the question's words in a sentence adds to its cosine
 NEIGHBOUR_RATIO = 0.75  # a neighbouring sentence this close to the best one joins the quote (0.85 → 0.75:
 # quote@1 +2.2 points on documents/, +0.9 on the Ofsted subset, RESULTS §2)
@@ -118,10 +123,15 @@ def choose_quote(
             best = int(np.argmax(features @ np.asarray(QUOTE_WEIGHTS)))
     first = last = best
     words = len(sentences[best].split())
-    if best > 0 and _LEANS_BACK.match(sentences[best]):
-        first = best - 1
+    grade_before = best > 0 and _BARE_GRADE.match(sentences[best - 1].strip()) is not None
+    if best > 0 and (_LEANS_BACK.match(sentences[best]) or _BARE_GRADE.match(sentences[best].strip())):
+        first = best - 1  # "However, …" and a table's grade lean on the line before
     elif words < SHORT_SENTENCE_WORDS or (best > 0 and scores[best - 1] >= NEIGHBOUR_RATIO * scores[best]):
-        if best > 0 and (best + 1 >= len(sentences) or scores[best - 1] >= scores[best + 1]):
+        if (
+            best > 0
+            and not grade_before
+            and (best + 1 >= len(sentences) or scores[best - 1] >= scores[best + 1])
+        ):
             first = best - 1
         elif best + 1 < len(sentences):
             last = best + 1

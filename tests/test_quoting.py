@@ -30,3 +30,20 @@ def test_a_label_penalty_keeps_a_heading_out_of_the_quote() -> None:
         choice = choose_quote(SENTENCES, cosines, set(), [-4.0, 0.0, 0.0], None, None, learned)
         assert (choice.first, choice.last) == (1, 1)
         assert choice.cosine == np.float32(0.9)  # the passage's best cosine, whichever sentence is quoted
+
+
+def test_a_quote_never_starts_with_the_grade_of_the_row_before() -> None:
+    table = [
+        "Requires improvement to be good",  # the grade of the row above this passage
+        "The experiences and progress of children who need help and protection",
+        "Requires improvement to be good",
+        "The experiences and progress of children in care",
+    ]
+    cosines = np.array([0.8, 0.9, 0.5, 0.2], dtype=np.float32)  # the row above is close: it would join
+    for learned in (True, False):
+        choice = choose_quote(table, cosines, set(), [0.0] * 4, None, None, learned)
+        assert (choice.first, choice.last) == (1, 2), learned  # the area and its own grade
+    # Chosen itself, a grade takes the area named before it.
+    grade_first = np.array([0.2, 0.3, 0.9, 0.1], dtype=np.float32)
+    choice = choose_quote(table, grade_first, set(), [0.0] * 4, None, None, False)
+    assert (choice.first, choice.last) == (1, 2)

@@ -412,6 +412,9 @@ def test_a_reports_own_statement_of_how_its_services_changed() -> None:
     # One service's change in the body of the report does not speak for the services as a whole.
     body = make_doc("ofsted/westhaven.pdf", text.replace(headline, "Children are seen quickly."))
     assert stated_change(body) is None
+    kept_up = "Since the last inspection in 2018, Westhaven children's services has continued to provide good services."
+    steady = stated_change(make_doc("ofsted/westhaven-2023.pdf", f"Inspection of Westhaven\n{kept_up}\n"))
+    assert steady is not None and steady.text == kept_up
 
 
 def test_a_reports_own_list_of_what_needs_to_improve() -> None:

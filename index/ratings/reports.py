@@ -223,7 +223,7 @@ SINCE_BEFORE = re.compile(
 )
 CHANGE_STATED = re.compile(
     r"\b(improv\w*|declin\w*|deteriorat\w*|better|worse|strengthen\w*|weaken\w*|remain\w*|sustain\w*|"
-    r"maintain\w*|progress\w*|transform\w*)\b",
+    r"maintain\w*|progress\w*|transform\w*|continu\w*)\b",
     re.IGNORECASE,
 )
 # What marks the statement about the services as a whole, not one of them ("Services for children and
