@@ -522,7 +522,8 @@ _HEADLINE_WORDS = frozenset(
 
 def asks_headline(question: str, council_words: AbstractSet[str]) -> bool:
     """True when the question names a council and asks nothing in particular about it."""
-    words = set(re.findall(r"[a-z']+", question.lower().replace("’", "'")))
+    # "Bradford's children's services": Bradford's services ("what's" is "what").
+    words = {re.sub(r"'s$", "", w) for w in re.findall(r"[a-z']+", question.lower().replace("’", "'"))}
     named = words & set(council_words)
     return bool(named) and not (words - _GENERIC_SUBJECT - _HEADLINE_WORDS - set(council_words))
 

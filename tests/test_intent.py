@@ -283,12 +283,15 @@ def test_a_council_named_and_nothing_else_asks_for_its_headline_grade() -> None:
         "ofsted eastmarch",
         "what did Ofsted say about Eastmarch?",
         "is Eastmarch ok now?",
+        "tell me about eastmarch children's services",
+        "how are Eastmarch's children's services doing?",
     ]:
         assert read_intent(question, INDEXED).asks_rating, question
     assert read_intent("What did Ofsted say about Eastmarch in 2019?", INDEXED).asks_rating  # that year's
     for question in [
         "Tell me about care leavers in Eastmarch",
         "What did Ofsted say about fostering in Eastmarch?",
+        "Eastmarch's MASH",
     ]:
         assert not read_intent(question, INDEXED).asks_rating, question
 
