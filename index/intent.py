@@ -470,6 +470,8 @@ _NOUN_RATE = re.compile(
 )
 # "How good…?" and "any good…?" ask for a grade only of children's services as a whole or of an area Ofsted
 # grades: "is Suffolk's children's care any good now?", not "is the Suffolk MASH any good?".
+# "Is Bradford's MASH any good?", "how good are Leeds' foster carers?": asked of now.
+_GOOD_NOW = re.compile(r"\b(?:is|are)\b[^?]*\bany good\b|\bhow good (?:is|are)\b", re.IGNORECASE)
 _GOOD = re.compile(r"\b(?:(?:how|any) good|how (?:bad|poor))\b", re.IGNORECASE)
 _GENERIC_SUBJECT = frozenset(
     (  # noqa: SIM905 - a word list, kept readable
@@ -715,6 +717,7 @@ def read_intent(
         years=years,
         latest=bool(_LATEST.search(question))
         or if_changed
+        or (not years and not since and _GOOD_NOW.search(question) is not None)
         or (
             not years
             and not since

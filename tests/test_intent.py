@@ -167,6 +167,12 @@ def test_what_a_council_needs_to_fix_asks_for_its_whole_list() -> None:
     assert intent.asks_improvement and intent.whole_service
 
 
+def test_is_it_any_good_is_asked_of_now() -> None:
+    assert read_intent("is the front door in Eastmarch any good?", INDEXED).latest
+    assert read_intent("how good are Eastmarch's foster carers?", INDEXED).latest
+    assert not read_intent("was the MASH in Eastmarch any good in 2018?", INDEXED).latest
+
+
 def test_how_bad_asks_for_a_grade_as_how_good_does() -> None:
     assert read_intent("Eastmarch 2021 inspection - how bad was it?", INDEXED).asks_rating
     assert read_intent("how bad is Eastmarch?", INDEXED).asks_rating
