@@ -7,6 +7,7 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -215,9 +216,9 @@ class Index:
         self._council_keys = {key for key in self._doc_councils if key is not None}
         self._newest = newest_by_council(self.documents)
         self._identities = distinctive_identities(self.documents)
-        # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
         self._judgements: dict[int, tuple[Judgement, ...]] = {}  # judgement tables read so far, by doc
         self._changes: dict[int, Quote | None] = {}  # reports' statements of their change, read so far
+        # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
         self._plain_headings = [
             {_TRAILING_NUMBERS.sub("", h.heading).rstrip("?:. ") for h in d.sections} for d in self.documents
         ]
@@ -872,14 +873,9 @@ class Index:
         report's own statement of the change since its last inspection first, where it writes one."""
         if not intent.asks_if_changed or len(intent.councils) != 1 or _OTHER_SOURCES.search(query):
             return hits
-        reports = [
-            (doc.meta.published or "", doc_id)
-            for doc_id, doc in enumerate(self.documents)
-            if self._doc_councils[doc_id] in intent.councils and is_primary(doc)
-        ]
-        if not reports:
+        doc_id = self._newest_report(intent.councils)
+        if doc_id is None:
             return hits
-        _, doc_id = max(reports)
         if doc_id not in self._changes:
             self._changes[doc_id] = stated_change(self.documents[doc_id])
         change = self._changes[doc_id]
@@ -896,26 +892,30 @@ class Index:
             return hits
         if len(intent.councils) != 1 or _OTHER_SOURCES.search(query):
             return hits
-        reports = [
-            (doc.meta.published or "", doc_id)
-            for doc_id, doc in enumerate(self.documents)
-            if self._doc_councils[doc_id] in intent.councils
-            and is_primary(doc)
-            and (not intent.years or intent.years & document_years(doc))
-        ]
-        if not reports:
-            return hits
-        _, doc_id = max(reports)
-        items = improvement_list(self.documents[doc_id])
-        if not items:
+        doc_id = self._newest_report(intent.councils, intent.years)
+        items = improvement_list(self.documents[doc_id]) if doc_id is not None else []
+        if doc_id is None or not items:
             return hits
         pids = np.flatnonzero(self.passages.doc == doc_id)
         pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), items[0][0])), None)
-        if pid is None:
-            return hits
-        end = max(e for s, e in items if e <= self.passage_span(pid)[1])
-        line = self._report_line(doc_id, items[0][0], end, hits[0] if hits else None)
+        held = [end for _, end in items if pid is not None and end <= self.passage_span(pid)[1]]
+        if not held:
+            return hits  # the list's first item runs past the passage that starts it
+        line = self._report_line(doc_id, items[0][0], max(held), hits[0] if hits else None)
         return _put_first([line] if line else [], hits, k)
+
+    def _newest_report(
+        self, councils: AbstractSet[tuple[str, ...]], years: AbstractSet[int] = frozenset()
+    ) -> int | None:
+        """The newest inspection report of ``councils`` (of one of ``years``, when any), or None."""
+        reports = [
+            (doc.meta.published or "", doc_id)
+            for doc_id, doc in enumerate(self.documents)
+            if self._doc_councils[doc_id] in councils
+            and is_primary(doc)
+            and (not years or years & document_years(doc))
+        ]
+        return max(reports)[1] if reports else None
 
     def _sentence_bonus(self, doc_id: int, sentence: str, intent: QueryIntent) -> float:
         """What a sentence's form adds to its quote score: a stated grade when the question asks for one;

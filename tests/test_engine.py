@@ -540,3 +540,22 @@ def test_a_rating_asked_for_two_years_gets_each_years_line(embedder: HashingEmbe
         ("ofsted/eastmarch-2023.pdf", "Overall effectiveness Good"),
         ("ofsted/eastmarch-2019.pdf", "Overall effectiveness Inadequate"),
     ]
+
+
+def test_an_improvement_list_longer_than_a_passage_does_not_break_the_answer(
+    embedder: HashingEmbedder,
+) -> None:
+    head = "Inspection of Westhaven Borough Council local authority children's services\n"
+    heading = "What needs to improve?\n"
+    long_item = "• " + " ".join(f"Point {i} about records is weak." for i in range(80)) + "\n"
+    text = head + heading + long_item + "1. Children in Westhaven are seen quickly by social workers.\n"
+    doc = make_doc(
+        "ofsted/westhaven.pdf",
+        text,
+        sections=(Section("What needs to improve?", len(head)),),
+        council="Westhaven Borough Council",
+        published="2025-06-30",
+        inspection_type="ILACS",
+    )
+    result = Index.build([doc], embedder).search("What does Westhaven need to improve?", k=3)
+    assert result.hits and all(h.quote in text for h in result.hits)
