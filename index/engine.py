@@ -99,6 +99,7 @@ JUDGEMENT_LINE_CONFIDENCE = 0.9  # the asked council's own judgement line for th
 GLOSSARY_QUOTE_WEIGHT = 0.5  # a glossary word's weight in quote choice, against the question's own
 AREA_BONUS = 0.25  # a stated judgement of the area the question asks about (overall when it names none)
 HEADING_PENALTY = 2.0  # a section heading without a grade, quoted alone
+QUESTION_PENALTY = 1.0  # a sentence that asks a question (minutes record them), quoted as an answer
 _TRAILING_NUMBERS = re.compile(r"[\s\d]+$")  # "What needs to improve?\n1": a heading and a list number
 _CONTENTS_LINE = re.compile(r"\S\s+\d{1,3}\s*(?:\n|$)")  # "Service information 3": a table of contents
 _FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only label the report
@@ -941,6 +942,8 @@ class Index:
             bonus += NUMBER_BONUS  # "How many…?": a sentence that states a number
         if intent.asks_front_label and sentence.startswith(_FRONT_LABELS):
             return bonus  # "Who led the inspection?": the label line is the answer
+        if sentence.rstrip().endswith("?") and len(sentence.split()) > 6:
+            bonus -= QUESTION_PENALTY  # minutes' "can the Council confirm…?": asked, not answered
         bare = _TRAILING_NUMBERS.sub("", sentence).rstrip("?:. ")
         if (
             (doc.meta.title and bare and bare in doc.meta.title)

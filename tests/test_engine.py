@@ -559,3 +559,18 @@ def test_an_improvement_list_longer_than_a_passage_does_not_break_the_answer(
     )
     result = Index.build([doc], embedder).search("What does Westhaven need to improve?", k=3)
     assert result.hits and all(h.quote in text for h in result.hits)
+
+
+def test_a_question_recorded_in_minutes_is_not_quoted_as_the_answer(embedder: HashingEmbedder) -> None:
+    minutes = (
+        "Members posed the following questions.\n"
+        "Can the Council confirm whether the homeless 16 and 17 year olds were children in care?\n"
+        "The Director offered assurances that the homeless 16 and 17 year olds were not children in care.\n"
+    )
+    doc = make_doc("minutes/westhaven.txt", minutes, council="Westhaven Borough Council")
+    hit = (
+        Index.build([doc], embedder)
+        .search("Were the homeless 16 and 17 year olds children in care?", 1)
+        .hits[0]
+    )
+    assert hit.quote.startswith("The Director offered assurances")
