@@ -291,6 +291,8 @@ _ASKS_IMPROVEMENT = re.compile(
     r"(?:issues|problems|failings|shortcomings) (?:did|does|do|were|are|has|have|had|found|with|at|in))\b",
     re.IGNORECASE,
 )
+_WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
+_POOR_GRADE = re.compile(r"\b(?:inadequate|requires? improvement|failing|poor|bad)\b", re.IGNORECASE)
 _REQUIRES_IMPROVEMENT = re.compile(r"\brequires? improvement(?: to be good)?\b", re.IGNORECASE)
 # "Did support improve between 2015 and 2019?", "has it improved since…": about change, not recommendations.
 _ASKS_IF_IMPROVED = re.compile(
@@ -492,7 +494,7 @@ _ASKING_WORDS = frozenset(
         "does did improvement improvements areas area things thing one main ofsted say said tell told "
         "recommendations recommendation recommended recommend "
         "want wanted get getting gone go downhill deteriorated worsened improving lately recently "
-        "problem problems issue issues wrong weakness weaknesses find found with fix sort"
+        "problem problems issue issues wrong weakness weaknesses find found with fix sort why"
     ).split()
 )
 
@@ -706,6 +708,10 @@ def read_intent(
     # "…were 'requires improvement' in 2022": a grade named, not an improvement asked for.
     ungraded = _REQUIRES_IMPROVEMENT.sub(" ", question)
     asks_improvement = bool(_ASKS_IMPROVEMENT.search(ungraded)) and not _ASKS_IF_IMPROVED.search(ungraded)
+    # "Worcestershire 2017 inadequate - why?": the grade is given, the reasons are asked; for a poor grade,
+    # the report's list of what must improve.
+    why = _WHY.search(question) is not None
+    asks_improvement = asks_improvement or (why and _POOR_GRADE.search(question) is not None)
     council_words = {w for key in named for w in key}
     must_now = _MUST_NOW.search(question) is not None
     whole_service = generic_subject(question, named & indexed)
@@ -725,7 +731,8 @@ def read_intent(
         ),
         elsewhere=frozenset(named - indexed),
         asks_improvement=asks_improvement,
-        asks_rating=_asks_rating(question, council_words) or asks_headline(question, council_words),
+        asks_rating=not why
+        and (_asks_rating(question, council_words) or asks_headline(question, council_words)),
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
         asks_number=bool(_ASKS_NUMBER.search(question)),

@@ -173,6 +173,13 @@ def test_is_it_any_good_is_asked_of_now() -> None:
     assert not read_intent("was the MASH in Eastmarch any good in 2018?", INDEXED).latest
 
 
+def test_why_a_grade_asks_for_the_reasons_not_the_grade() -> None:
+    poor = read_intent("Eastmarch 2017 inadequate - why?", INDEXED)
+    assert not poor.asks_rating and poor.asks_improvement and poor.whole_service
+    good = read_intent("why was Eastmarch rated outstanding?", INDEXED)
+    assert not good.asks_rating and not good.asks_improvement
+
+
 def test_how_bad_asks_for_a_grade_as_how_good_does() -> None:
     assert read_intent("Eastmarch 2021 inspection - how bad was it?", INDEXED).asks_rating
     assert read_intent("how bad is Eastmarch?", INDEXED).asks_rating
