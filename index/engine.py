@@ -57,6 +57,7 @@ from index.onnx_embedding import embedder_for
 from index.quoting import QuoteChoice, SentenceRows, choose_quote
 from index.ratings.reports import (
     CHANGE_STATED,
+    LIST_ITEM,
     SINCE_BEFORE,
     improvement_list,
     read_judgements,
@@ -127,8 +128,6 @@ _OTHER_SOURCES = re.compile(
 _ASKS_CHANGE = re.compile(r"\b(better|worse|improv\w*|declin\w*|deteriorat\w*|progress)\b", re.IGNORECASE)
 # "Any better now than when it was rated inadequate?": a change from an earlier grade, with no year named.
 _THAN_BEFORE = re.compile(r"\bthan (?:when|before|it was|they were|last time)\b", re.IGNORECASE)
-# An item of a report's list: "• The quality of…", or a SIF report's numbered "2. Improve the quality of…".
-_LIST_ITEM = re.compile(r"\s*(?:•|\d{1,2}\.\s)")
 # A report's own "Inspection dates: 3 to 7 June 2024" line, up to the last date (some lines run on into the
 # next label).
 _DATES_LINE = re.compile(
@@ -656,7 +655,7 @@ class Index:
             )
             if whole_list:
                 # "What does Bolton need to improve?": the list itself, every item this passage holds.
-                items = [i for i, sentence in enumerate(sentences) if _LIST_ITEM.match(sentence)]
+                items = [i for i, sentence in enumerate(sentences) if LIST_ITEM.match(sentence)]
                 heading = self.documents[doc_id].heading_at(int(starts[first]))
                 if items and choice.first in items and heading and IMPROVEMENT_HEADING.match(heading):
                     return replace(choice, first=items[0], last=items[-1])
@@ -899,7 +898,9 @@ class Index:
             return hits
         pids = np.flatnonzero(self.passages.doc == doc_id)
         pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), items[0][0])), None)
-        held = [end for _, end in items if pid is not None and end <= self.passage_span(pid)[1]]
+        if pid is None:
+            return hits
+        held = [end for _, end in items if end <= self.passage_span(pid)[1]]
         if not held:
             return hits  # the list's first item runs past the passage that starts it
         line = self._report_line(doc_id, items[0][0], max(held), hits[0] if hits else None)
@@ -1121,7 +1122,7 @@ def _lists_improvements(intent: QueryIntent, hit: Hit) -> bool:
         and hit.council is not None
         and council_key(hit.council) in intent.councils
         and bool(hit.heading and IMPROVEMENT_HEADING.match(hit.heading))
-        and _LIST_ITEM.match(hit.quote) is not None
+        and LIST_ITEM.match(hit.quote) is not None
         and intent.whole_service
     )
 

@@ -470,10 +470,10 @@ _NOUN_RATE = re.compile(
     r"(?:(?!(?:did|does|do|would|will|ofsted|inspectors?)\b)[a-z-]+\s+){0,3}rates?\b|\brates? of\b",
     re.IGNORECASE,
 )
-# "How good…?" and "any good…?" ask for a grade only of children's services as a whole or of an area Ofsted
-# grades: "is Suffolk's children's care any good now?", not "is the Suffolk MASH any good?".
 # "Is Bradford's MASH any good?", "how good are Leeds' foster carers?": asked of now.
 _GOOD_NOW = re.compile(r"\b(?:is|are)\b[^?]*\bany good\b|\bhow good (?:is|are)\b", re.IGNORECASE)
+# "How good…?" and "any good…?" ask for a grade only of children's services as a whole or of an area Ofsted
+# grades: "is Suffolk's children's care any good now?", not "is the Suffolk MASH any good?".
 _GOOD = re.compile(r"\b(?:(?:how|any) good|how (?:bad|poor))\b", re.IGNORECASE)
 _GENERIC_SUBJECT = frozenset(
     (  # noqa: SIM905 - a word list, kept readable

@@ -265,7 +265,8 @@ def stated_change(doc: Document) -> Quote | None:
     return Quote(doc.source, doc.page_at(start), doc.text[start:end], start, end)
 
 
-_ITEM = re.compile(r"(?:•|\d{1,2}\.\s)")  # "• The quality of…", a SIF report's "2. Improve the quality of…"
+# An item of a report's list: "• The quality of…", or a SIF report's numbered "2. Improve the quality of…".
+LIST_ITEM = re.compile(r"\s*(?:•|\d{1,2}\.\s)")
 _SUBHEADING = re.compile(r"[^.:]{1,80}")  # "Leadership, Management and Governance" above a SIF report's list
 _LEAD_IN = re.compile(r"following actions?[.:]?$")  # "…the local authority should take the following action."
 
@@ -283,7 +284,7 @@ def improvement_list(doc: Document) -> list[tuple[int, int]]:
         start, offset = offset, offset + len(line) + 1
         stripped = line.strip()
         same_kind = not items or stripped.startswith("•") == doc.text[items[0][0]].startswith("•")
-        if _ITEM.match(stripped) and same_kind and not _LEAD_IN.search(stripped):
+        if LIST_ITEM.match(stripped) and same_kind and not _LEAD_IN.search(stripped):
             lead = len(line) - len(line.lstrip())
             items.append((start + lead, start + len(line.rstrip())))
         elif items or (stripped and not stripped.isdigit() and not _SUBHEADING.fullmatch(stripped)):
