@@ -43,6 +43,7 @@ from index.intent import (
     is_primary,
     judgement_areas,
     names_document,
+    names_holder,
     names_inspection_year,
     newest_by_council,
     outside_scope,
@@ -457,6 +458,9 @@ class Index:
             hits = _number_first(hits, intent.number_kind)
         elif FEATURES.scope and intent.asks_when and not intent.asks_when_inspected:
             hits = _first_that(hits, lambda hit: states_date(hit.quote))
+        elif FEATURES.scope and intent.person_role:
+            # "Who is the cabinet member for children's services?": a quote naming the holder of that role.
+            hits = _first_that(hits, lambda hit: names_holder(hit.quote, intent.person_role), PERSON_WITHIN)
         if (
             mode == "hybrid"
             and FEATURES.judgement_lines
@@ -1160,6 +1164,7 @@ def _put_first(lines: list[Hit], hits: list[Hit], k: int) -> list[Hit]:
 
 
 NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first this many hits comes first
+PERSON_WITHIN = 5  # for "who is the cabinet member…?", a quote naming one among the first five comes first
 
 
 def _number_first(hits: list[Hit], kind: NumberKind = "number") -> list[Hit]:
@@ -1167,11 +1172,12 @@ def _number_first(hits: list[Hit], kind: NumberKind = "number") -> list[Hit]:
     return _first_that(hits, lambda hit: states_number(hit.quote, kind))
 
 
-def _first_that(hits: list[Hit], answers: Callable[[Hit], bool]) -> list[Hit]:
-    """The first of the top ``NUMBER_WITHIN`` hits that states the number or date asked, first."""
+def _first_that(hits: list[Hit], answers: Callable[[Hit], bool], within: int = NUMBER_WITHIN) -> list[Hit]:
+    """The first of the top ``within`` hits that ``answers`` (states the number, date or person asked),
+    first."""
     if not hits or answers(hits[0]):
         return hits
-    i = next((i for i, h in enumerate(hits[:NUMBER_WITHIN]) if answers(h)), None)
+    i = next((i for i, h in enumerate(hits[:within]) if answers(h)), None)
     return hits if i is None else [hits[i], *hits[:i], *hits[i + 1 :]]
 
 

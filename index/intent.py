@@ -88,6 +88,17 @@ _ASKS_WHO = re.compile(
     r"party|person|officer|spokes\w+|leader|minister)\b|\bwhat (?:is|was|are|were) (?:the )?names?\b",
     re.IGNORECASE,
 )
+# "Who is the cabinet member for children's services?", "which MP commented?", "the name of the director":
+# the role whose holder is asked for (group 1). Answered by a quote naming a person in that role.
+_PERSON_ROLE = (
+    r"(MPs?|councillors?|cllr|cabinet\s+member|lead\s+member|portfolio\s+holder|spokes(?:person|man|woman)|"
+    r"leader|minister|mayor|director|DCS|chief\s+executive|chair(?:man|woman|person)?)"
+)
+_ASKS_PERSON = re.compile(
+    r"\b(?:who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:[\w'’]+\s+){0,6}?|which\s+(?:[\w'’]+\s+)?|"
+    r"names?\s+of\s+(?:the\s+)?(?:[\w'’]+\s+){0,4}?)" + _PERSON_ROLE + r"\b",
+    re.IGNORECASE,
+)
 # Reported speech: "…, said Cllr Ada Brown", "she told the BBC", a quotation.
 REPORTS_SPEECH = re.compile(r"\b(said|says|added|told|commented|welcomed|responded)\b|[“\"]\w", re.IGNORECASE)
 # A sentence naming a person: "Cllr Luke Myer", "Ipswich MP Jack Abbott", "Ash Lever, Green councillor…".
@@ -602,6 +613,7 @@ class QueryIntent:
     asks_date: bool = False
     asks_number: bool = False  # "how many", "how much", "how long": the answer states a number
     asks_who: bool = False  # "who welcomed the report?", "which MP commented?": the answer names a person
+    person_role: str = ""  # "who is the cabinet member…?": the role asked ("cabinet member"), else ""
     number_kind: NumberKind = "number"  # which: money ("how much … paid"), a duration ("how long"), any
     asks_when_inspected: bool = False  # "when did inspectors visit?": the "Inspection dates" line answers
     asks_lead_inspector: bool = False  # "who led the inspection?": the "Lead inspector" line answers
@@ -737,6 +749,7 @@ def read_intent(
         asks_date=bool(_ASKS_DATE.search(question)),
         asks_number=bool(_ASKS_NUMBER.search(question)),
         asks_who=bool(_ASKS_WHO.search(question)),
+        person_role=person_role(question),
         number_kind=number_asked(question) or "number",
         asks_when_inspected=bool(_ASKS_DATE.search(question) and _ASKS_WHEN_INSPECTED.search(question))
         and not _FUTURE.search(question),
@@ -751,6 +764,37 @@ def read_intent(
         whole_service=whole_service,
         asks_if_changed=if_changed,
     )
+
+
+def person_role(question: str) -> str:
+    """The role whose holder the question asks for ("who is the cabinet member for…?" → "cabinet member"),
+    in lower case with single spaces; "" when it asks for none (or for the lead inspector)."""
+    if _ASKS_WHO_INSPECTED.search(question):
+        return ""
+    m = _ASKS_PERSON.search(question)
+    return " ".join(m.group(1).lower().split()) if m else ""
+
+
+# How a quote may name each role the question asks about ("cllr" asked, "Councillor" quoted).
+_ROLE_IN_QUOTE = {
+    "mp": r"MPs?",
+    "cllr": r"cllr|councillor",
+    "councillor": r"cllr|councillor",
+    "dcs": r"DCS|director\s+of\s+children",
+    "spokesperson": r"spokes\w+",
+    "chair": r"chair\w*",
+}
+
+
+def names_holder(text: str, role: str) -> bool:
+    """True when ``text`` names a person and the role asked (see ``person_role``): "Ipswich MP Jack Abbott"
+    for "mp", "Cllr Ada Brown, cabinet member for…" for "cabinet member"."""
+    if not NAMES_PERSON.search(text):
+        return False
+    key = role[:-1] if role.endswith("s") and role not in {"dcs"} else role
+    key = "spokesperson" if key.startswith("spokes") else "chair" if key.startswith("chair") else key
+    pattern = _ROLE_IN_QUOTE.get(key, r"\s+".join(map(re.escape, key.split())) + "s?")
+    return re.search(rf"\b(?:{pattern})\b", text, re.IGNORECASE) is not None
 
 
 def passage_prior(intent: QueryIntent, heading: str | None, opens_section: bool, first_page: bool) -> float:

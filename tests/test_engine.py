@@ -367,6 +367,30 @@ def test_the_grade_now_is_never_a_superseded_one(embedder: HashingEmbedder) -> N
     assert change.hits[0].confidence >= 0.9
 
 
+def test_who_holds_a_role_is_answered_by_a_quote_naming_the_holder(embedder: HashingEmbedder) -> None:
+    report = (
+        "Inspection of Westhaven Borough Council local authority children's services\n"
+        "Leadership\nThe cabinet member for children's services has also changed this year. "
+        "The new cabinet member for children's services is passionate about the role and about children.\n"
+    )
+    news = (
+        "Westhaven reacts to Ofsted report\nThe report was published on Tuesday.\n"
+        "Cllr Ada Brown, cabinet member for children's services at Westhaven Borough Council, said: "
+        '"We accept the findings."\n'
+        "Westhaven MP Sam Green said the council must act quickly on the findings.\n"
+    )
+    index = Index.build(
+        [
+            make_doc("ofsted/westhaven-2024.pdf", report, council="Westhaven Borough Council"),
+            make_doc("news/westhaven.txt", news, title="Westhaven reacts to Ofsted report"),
+        ],
+        embedder,
+    )
+    member = index.search("Who is Westhaven's cabinet member for children's services?", k=5).hits[0]
+    assert "Cllr Ada Brown" in member.quote
+    assert "Sam Green" in index.search("Which Westhaven MP commented on the report?", k=5).hits[0].quote
+
+
 def test_when_a_council_was_inspected_and_by_whom_is_its_reports_own_line(embedder: HashingEmbedder) -> None:
     council = "Westhaven Borough Council"
 

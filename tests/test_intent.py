@@ -18,10 +18,12 @@ from index.intent import (
     english_councils,
     generic_subject,
     names_document,
+    names_holder,
     names_inspection_year,
     newest_by_council,
     number_asked,
     outside_scope,
+    person_role,
     question_words,
     read_intent,
     states_date,
@@ -335,6 +337,32 @@ def test_a_question_asking_who_wants_a_passage_naming_someone() -> None:
     ]:
         assert NAMES_PERSON.search(named), named
     assert not NAMES_PERSON.search("The Director of Children's Services has been in post since 2013.")
+
+
+def test_a_question_asking_who_holds_a_role_wants_a_quote_naming_that_holder() -> None:
+    assert person_role("Who is Eastmarch County Council's cabinet member for children's services?") == (
+        "cabinet member"
+    )
+    assert person_role("Which Eastmarch MP commented on the report?") == "mp"
+    assert person_role("What is the name of the new director of children's services?") == "director"
+    assert person_role("who is the DCS in Eastmarch?") == "dcs"
+    for question in [
+        "Which opposition group said the report showed a decline?",  # a group, not a person
+        "Who led the 2024 inspection?",  # the report's own lead inspector line answers
+        "Who is the lead inspector?",
+        "Do children who go missing get a return interview?",
+    ]:
+        assert person_role(question) == "", question
+    assert read_intent("Which Eastmarch MP commented?", INDEXED).person_role == "mp"
+    mp = "Eastmarch MP Sam Green met with council leaders."
+    member = (
+        "Cllr Ada Brown, cabinet member for children and young people services, said it was disappointing."
+    )
+    assert names_holder(mp, "mp") and names_holder(member, "cabinet member")
+    assert not names_holder(member, "mp")  # a person, but not the one asked for
+    assert not names_holder("The lead member for children has also changed this year.", "cabinet member")
+    assert names_holder("Jo Smith, director of children's services at the council, said:", "dcs")
+    assert names_holder("Councillor Ada Brown said the findings were fair.", "cllr")
 
 
 def test_a_change_between_two_years_is_read_in_the_later_report() -> None:
