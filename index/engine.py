@@ -954,7 +954,7 @@ class Index:
             (doc.meta.title and bare and bare in doc.meta.title)
             or (doc.context and bare and bare in doc.context)
             or (
-                not intent.asks_date
+                (not intent.asks_date or intent.asks_when_else)
                 and (sentence.startswith(_FRONT_LABELS) or _FRONT_BLOCK.search(sentence) is not None)
                 and not intent.asks_front_label
             )

@@ -394,7 +394,17 @@ NumberKind = Literal["number", "money", "duration", "share"]
 
 # "When did the DCS start?", "what year…": the answer states a date (not "when a child goes missing…").
 _ASKS_WHEN = re.compile(
-    r"(?:^|[,.?!:;—–-]\s*)when\s+(?:did|was|were|is|will|had|has|does|do)\b|\bwhat (?:month|year|date)\b",
+    r"(?:^|[,.?!:;—–-]\s*)when\s+(?:did|was|were|is|will|had|has|does|do)\b|\bwhat (?:month|year|date)\b|"
+    r"\bsince when\b",
+    re.IGNORECASE,
+)
+# What an inspection or its report's front page dates: a "when…?" clause naming none of these asks about
+# something else.
+_REPORT_EVENT = re.compile(r"\b(inspect\w*|visit\w*|came|publish\w*|report\w*|out)\b", re.IGNORECASE)
+# The clause of a "when…?" question, up to a comma, a dash or "according to": "When did the DCS start,
+# according to the report from the 2022 inspection?" asks when the DCS started, not when inspectors came.
+_WHEN_CLAUSE = re.compile(
+    r"\bwhen\s+(?:did|was|were|is|had|has|does|do)\s+(?P<rest>[^,;:?—–]*?)(?=\s*(?:[,;:?—–]|\s-\s|\baccording\b|$))",
     re.IGNORECASE,
 )
 
@@ -429,6 +439,29 @@ def asks_next_inspection(question: str) -> bool:
     """True for "when is the next inspection?": reports never say (Ofsted does not announce its visits)."""
     return bool(
         _ASKS_DATE.search(question) and _ASKS_WHEN_INSPECTED.search(question) and _FUTURE.search(question)
+    )
+
+
+def asks_when_else(question: str) -> bool:
+    """True when a "when…?" question asks about something an inspection or its report only dates ("When did
+    the DCS start, according to the report from the December 2022 inspection?"): the report's front-page
+    dates do not answer it."""
+    clause = _WHEN_CLAUSE.search(question)
+    if clause is None:
+        return False
+    rest = clause.group("rest")
+    # "when was it?" after "Plymouth inspection -" leaves the subject outside the clause.
+    return len(rest.split()) >= 3 and _REPORT_EVENT.search(rest) is None
+
+
+def asks_when_inspected(question: str) -> bool:
+    """True when the question asks when inspectors visited ("when was Suffolk last inspected?"), which the
+    report's "Inspection dates" line answers."""
+    return (
+        _ASKS_DATE.search(question) is not None
+        and _ASKS_WHEN_INSPECTED.search(question) is not None
+        and not _FUTURE.search(question)
+        and not asks_when_else(question)
     )
 
 
@@ -616,6 +649,7 @@ class QueryIntent:
     person_role: str = ""  # "who is the cabinet member…?": the role asked ("cabinet member"), else ""
     number_kind: NumberKind = "number"  # which: money ("how much … paid"), a duration ("how long"), any
     asks_when_inspected: bool = False  # "when did inspectors visit?": the "Inspection dates" line answers
+    asks_when_else: bool = False  # "when did the DCS start, per the 2022 inspection?": not the front dates
     asks_lead_inspector: bool = False  # "who led the inspection?": the "Lead inspector" line answers
     asks_front_label: bool = False  # it names such a line ("lead inspector", "inspection dates")
     areas: frozenset[str] = frozenset({"overall"})  # judgement areas it names (see judgement_areas)
@@ -751,8 +785,8 @@ def read_intent(
         asks_who=bool(_ASKS_WHO.search(question)),
         person_role=person_role(question),
         number_kind=number_asked(question) or "number",
-        asks_when_inspected=bool(_ASKS_DATE.search(question) and _ASKS_WHEN_INSPECTED.search(question))
-        and not _FUTURE.search(question),
+        asks_when_inspected=asks_when_inspected(question),
+        asks_when_else=asks_when_else(question),
         asks_lead_inspector=bool(_ASKS_WHO_INSPECTED.search(question)),
         asks_front_label=bool(_FRONT_LABEL_ASKED.search(question)),
         areas=frozenset(judgement_areas(question) or {"overall"}),

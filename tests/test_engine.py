@@ -272,7 +272,9 @@ def test_when_inspectors_visited_is_answered_by_the_reports_dates_line(embedder:
         raise AssertionError(f"{line!r} was not among the quoted passage's sentences")
 
     assert form_of("Inspection dates", "When did inspectors visit Eastmarch?") == ASKED_LINE_BONUS
-    assert form_of("Inspection dates", "When did Eastmarch's director start?") == 0.0  # not the inspection's
+    # "When did the director start?" asks about something else: the dates line only labels the report.
+    assert form_of("Inspection dates", "When did Eastmarch's director start?") < 0
+    assert form_of("Inspection dates", "When was the Eastmarch report published?") == 0.0  # it dates it
     assert form_of("Inspection dates", "What did inspectors find in Eastmarch?") < 0  # a label, not a finding
     assert form_of("Lead inspector", "Who led the inspection of Eastmarch?") == ASKED_LINE_BONUS
     assert form_of("Lead inspector", "What did inspectors find in Eastmarch?") < 0
@@ -414,7 +416,9 @@ def test_when_a_council_was_inspected_and_by_whom_is_its_reports_own_line(embedd
             make_doc(
                 "ofsted/westhaven-2024.pdf",
                 report(
-                    "3 to 7 June 2024", "Children in Westhaven were seen quickly when inspectors visited."
+                    "3 to 7 June 2024",
+                    "Children in Westhaven were seen quickly when inspectors visited.\n"
+                    "The director of children's services took up the post in April 2021.",
                 ),
                 council=council,
                 published="2024-08-01",
@@ -434,6 +438,11 @@ def test_when_a_council_was_inspected_and_by_whom_is_its_reports_own_line(embedd
     # "When" here is not a question about the inspection's dates.
     other = index.search("In Westhaven, when children came back home, were they seen quickly?", k=3)
     assert not other.hits or not other.hits[0].quote.startswith("Inspection dates")
+    # Nor is "when did the DCS start", though an inspection dates the report it asks about.
+    dcs = index.search(
+        "When did the Westhaven DCS start, according to the report of the June 2024 inspection?"
+    )
+    assert dcs.hits[0].quote == "The director of children's services took up the post in April 2021."
 
 
 def test_a_section_heading_is_never_the_answer_however_like_the_question(embedder: HashingEmbedder) -> None:

@@ -339,6 +339,24 @@ def test_a_question_asking_who_wants_a_passage_naming_someone() -> None:
     assert not NAMES_PERSON.search("The Director of Children's Services has been in post since 2013.")
 
 
+def test_when_inspectors_visited_is_asked_only_when_the_when_clause_is_about_the_inspection() -> None:
+    for question in [
+        "When was Eastmarch last inspected?",
+        "When did Ofsted last visit Eastmarch before the June 2024 inspection?",
+        "Eastmarch inspection - when was it?",
+    ]:
+        assert read_intent(question, INDEXED).asks_when_inspected, question
+        assert not read_intent(question, INDEXED).asks_when_else, question
+    for question in [
+        "When did the Eastmarch DCS start, according to the report from the December 2022 inspection?",
+        "According to the Eastmarch report published in January 2017, since when had the DCS been in post?",
+    ]:
+        intent = read_intent(question, INDEXED)
+        assert intent.asks_when and intent.asks_when_else and not intent.asks_when_inspected, question
+    published = read_intent("When was the 2024 Eastmarch report published?", INDEXED)
+    assert published.asks_date and not published.asks_when_else  # its front page dates it
+
+
 def test_a_question_asking_who_holds_a_role_wants_a_quote_naming_that_holder() -> None:
     assert person_role("Who is Eastmarch County Council's cabinet member for children's services?") == (
         "cabinet member"
