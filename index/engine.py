@@ -104,6 +104,12 @@ HEADING_PENALTY = 2.0  # a section heading without a grade, quoted alone
 QUESTION_PENALTY = 1.0  # a sentence that asks a question (minutes record them), quoted as an answer
 _TRAILING_NUMBERS = re.compile(r"[\s\d]+$")  # "What needs to improve?\n1": a heading and a list number
 _CONTENTS_LINE = re.compile(r"\S\s+\d{1,3}\s*(?:\n|$)")  # "Service information 3": a table of contents
+# The footnote an older (single inspection framework) report's judgement table runs into: "3. Leadership,
+# management and governance Good 1 Ofsted produces this report under its power to combine reports…". A
+# quote stops before it, and never starts with it.
+_FOOTNOTE = re.compile(r"\s+\d{1,2}\s+(?=Ofsted produces this report\b)")
+_FOOTNOTE_TEXT = "Ofsted produces this report"
+_LIST_NUMBER = re.compile(r"[ \t]*\d{1,2}(?:\.\d{1,2})?\.?[ \t]+")  # a table row's "1. " or "2.2 "
 _FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only label the report
 _FRONT_BLOCK = re.compile(
     r"Inspection dates?:|Report published:|Lead inspector:"
@@ -838,6 +844,10 @@ class Index:
     def _report_line(self, doc_id: int, q_start: int, q_end: int, top: Hit | None) -> Hit | None:
         """A report's own line (a judgement, its dates, its lead inspector) as the first hit, as sure as
         ``JUDGEMENT_LINE_CONFIDENCE``; None when no one passage holds it."""
+        text = self.documents[doc_id].text
+        line_start = text.rfind("\n", 0, q_start) + 1
+        if _LIST_NUMBER.fullmatch(text, line_start, q_start):
+            q_start = line_start  # the table row's own number: "1. Children who need help and protection…"
         pids = np.flatnonzero(self.passages.doc == doc_id)
         pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), q_start)), None)
         if pid is None or q_end > self.passage_span(pid)[1]:
@@ -959,6 +969,7 @@ class Index:
                 and not intent.asks_front_label
             )
             or _is_bare_label(sentence)
+            or sentence.startswith(_FOOTNOTE_TEXT)
             or len(_CONTENTS_LINE.findall(sentence)) >= 2
         ):
             bonus -= LABEL_PENALTY
@@ -1031,6 +1042,9 @@ class Index:
         sentences' fingerprints (other documents holding them all are listed in ``also_in``)."""
         doc = self.documents[doc_id]
         p_start, p_end = self.passage_span(pid)
+        footnote = _FOOTNOTE.search(doc.text, q_start, q_end)
+        if footnote and footnote.start() > q_start:
+            q_end = footnote.start()
         also = [self.documents[d].source for d in self._docs_with_all(keys) if d != doc_id]
         also.extend(self.aliases.get(doc.source, ()))
         return Hit(

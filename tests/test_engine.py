@@ -445,6 +445,27 @@ def test_when_a_council_was_inspected_and_by_whom_is_its_reports_own_line(embedd
     assert dcs.hits[0].quote == "The director of children's services took up the post in April 2021."
 
 
+def test_a_quote_stops_before_the_footnote_a_judgement_table_runs_into(embedder: HashingEmbedder) -> None:
+    text = (
+        "Westhaven Borough Council\nInspection of services for children in need of help and protection\n"
+        "1. Children who need help and protection Requires improvement\n"
+        "2. Children looked after and achieving permanence Good\n"
+        "3. Leadership, management and governance Good 1 Ofsted produces this report under its power to "
+        "combine reports in accordance with section 152 of the Education and Inspections Act 2006. This "
+        "report includes the review of the Local Safeguarding Children Board.\n"
+        "Leaders in Westhaven know their services well and governance is strong.\n"
+    )
+    index = Index.build(
+        [make_doc("ofsted/westhaven-2015.pdf", text, council="Westhaven Borough Council")], embedder
+    )
+    for question in ["How was leadership, management and governance in Westhaven judged?", "Ofsted produces"]:
+        for hit in index.search(question, k=5).hits:
+            assert "Ofsted produces" not in hit.quote, (question, hit.quote)
+            assert text[hit.quote_start : hit.quote_end] == hit.quote
+    top = index.search("How was leadership, management and governance in Westhaven judged?", k=5).hits[0]
+    assert top.quote == "3. Leadership, management and governance Good"
+
+
 def test_a_section_heading_is_never_the_answer_however_like_the_question(embedder: HashingEmbedder) -> None:
     head = "Inspection of Westhaven Borough Council local authority children's services\n"
     heading = "What needs to improve?\n1\n"
