@@ -210,6 +210,11 @@ def test_a_question_asking_when_wants_a_quote_stating_a_date() -> None:
     assert not asks_when("What happens when a child goes missing?")
     assert states_date("The trust was launched on 1 October 2015.") and states_date("in post since 2013")
     assert not states_date("A new interim chief executive has accelerated the pace of improvement.")
+    assert asks_when("Since when had the DCS been in post?")
+    # A statute's year neither dates a quote nor counts as a number in it.
+    footnote = "This report is made under section 152 of the Education and Inspections Act 2006."
+    assert not states_date(footnote) and not states_number(footnote.replace("section 152", "this section"))
+    assert states_date("Under the Children Act 1989, in March 2014, the board met.")
 
 
 def test_what_the_council_said_is_asked_of_news_and_minutes() -> None:
