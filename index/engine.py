@@ -493,6 +493,8 @@ class Index:
             and not (
                 FEATURES.scope and intent.asks_number and not states_number(hits[0].quote, intent.number_kind)
             )
+            # "Who is the director of children's services?" is not answered by "…authorised by the DCS".
+            and not (FEATURES.scope and intent.person_role and not NAMES_PERSON.search(hits[0].quote))
         )
         searched_as = query if query != " ".join(question.split()) else None
         return SearchResult(

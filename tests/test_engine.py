@@ -391,6 +391,10 @@ def test_who_holds_a_role_is_answered_by_a_quote_naming_the_holder(embedder: Has
     member = index.search("Who is Westhaven's cabinet member for children's services?", k=5).hits[0]
     assert "Cllr Ada Brown" in member.quote
     assert "Sam Green" in index.search("Which Westhaven MP commented on the report?", k=5).hits[0].quote
+    # Without a quote naming anyone, the report's line about the role's holder is not an answer.
+    report_only = Index.build([index.documents[0]], embedder)
+    unnamed = report_only.search("Who is Westhaven's cabinet member for children's services?", k=5)
+    assert unnamed.hits and not unnamed.answered
 
 
 def test_when_a_council_was_inspected_and_by_whom_is_its_reports_own_line(embedder: HashingEmbedder) -> None:
