@@ -294,6 +294,15 @@ def english_councils() -> frozenset[tuple[str, ...]]:
     return frozenset(_raw_key(name) for name in english_council_names())
 
 
+@lru_cache(maxsize=1)
+def councils_outside_england() -> frozenset[tuple[str, ...]]:
+    """Keys of the councils of Wales, Scotland and Northern Ireland (data/councils_outside_england.txt):
+    Ofsted does not inspect them, so a question only about one has no answer here."""
+    text = resources.files("index").joinpath("data/councils_outside_england.txt").read_text(encoding="utf-8")
+    names = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return frozenset(_raw_key(name) for name in names)
+
+
 _ASKS_IMPROVEMENT = re.compile(
     r"\b(improve|improvements?|improving|recommend\w*|needs? to|must|should|areas? for|weakness\w*|"
     r"fix|actions?|priorit\w*|(?:wanted|wants?|needed|should be|to be|must be|like) improved|"
@@ -344,7 +353,7 @@ _FRONT_LABEL_ASKED = re.compile(rf"\b({_WHO_LED}|inspection dates?)\b", re.IGNOR
 # asks for a degree, not a number).
 _ASKS_NUMBER = re.compile(
     r"\b(how many|how long(?! ago)|what (?:percentage|proportion|share|number|fraction)|"
-    r"what (?:is|was|were|are) (?:the |its |their )?(?:[\w-]+ ){1,3}rates?|"
+    r"what (?:is|was|were|are) (?:the |its |their )?(?:[\w'’-]+ ){1,3}rates?|"
     rf"how much(?!.*\b(?:{_CHANGE})\b))\b",
     re.IGNORECASE,
 )
@@ -511,7 +520,7 @@ _ASKS_RATING = re.compile(
 )
 # "The vacancy rate", "what is the turnover rate", "the rate of…": a rate, not a rating.
 _NOUN_RATE = re.compile(
-    r"\b(?:the|a|an|its|their|whose|higher|lower|high|low)\s+"
+    r"(?:\b(?:the|a|an|its|their|whose|higher|lower|high|low)|\w['’]s)\s+"
     r"(?:(?!(?:did|does|do|would|will|ofsted|inspectors?)\b)[a-z-]+\s+){0,3}rates?\b|\brates? of\b",
     re.IGNORECASE,
 )
@@ -520,6 +529,20 @@ _GOOD_NOW = re.compile(r"\b(?:is|are)\b[^?]*\bany good\b|\bhow good (?:is|are)\b
 # "How good…?" and "any good…?" ask for a grade only of children's services as a whole or of an area Ofsted
 # grades: "is Suffolk's children's care any good now?", not "is the Suffolk MASH any good?".
 _GOOD = re.compile(r"\b(?:(?:how|any) good|how (?:bad|poor))\b", re.IGNORECASE)
+# A grade the question gives rather than asks: "who oversaw the improvement after the inadequate rating?",
+# "has it improved since its 2018 inadequate judgement?".
+_GRADE_GIVEN = re.compile(
+    r"\b(?:after|since|following|despite)\s+(?:the|its|their|that|this|a|an|being)?\s*"
+    r"(?:[\w'’-]+\s+){0,3}?(?:rating|judgement|judgment|grade|verdict)s?\b",
+    re.IGNORECASE,
+)
+# A team or group of workers within a service: "how good are they?" asks what inspectors found of it, not the
+# grade of the judgement area it belongs to.
+_SERVICE_UNIT = re.compile(
+    r"\b(?:team|mash|front door|hub|panel|(?:social |support )?workers|PAs|personal advisers|foster carers|"
+    r"carers|managers|staff)\b",
+    re.IGNORECASE,
+)
 _GENERIC_SUBJECT = frozenset(
     (  # noqa: SIM905 - a word list, kept readable
         "is are was were the a an how any good now currently latest still these days really actually "
@@ -539,7 +562,7 @@ _ASKING_WORDS = frozenset(
         "does did improvement improvements areas area things thing one main ofsted say said tell told "
         "recommendations recommendation recommended recommend "
         "want wanted get getting gone go downhill deteriorated worsened improving lately recently "
-        "problem problems issue issues wrong weakness weaknesses find found with fix sort why"
+        "problem problems issue issues wrong weakness weaknesses find found with fix sort why on work"
     ).split()
 )
 
@@ -579,10 +602,14 @@ def asks_headline(question: str, council_words: AbstractSet[str]) -> bool:
 
 def _asks_rating(question: str, council_words: AbstractSet[str]) -> bool:
     """True when the question asks for a grade (see ``_GOOD`` for "how good" and "any good")."""
-    triggers = _ASKS_RATING.findall(_NOUN_RATE.sub(" ", question))
+    triggers = _ASKS_RATING.findall(_GRADE_GIVEN.sub(" ", _NOUN_RATE.sub(" ", question)))
     if not triggers:
         return False
-    if any(not _GOOD.fullmatch(t) for t in triggers) or judgement_areas(question):
+    if any(not _GOOD.fullmatch(t) for t in triggers):
+        return True
+    if _SERVICE_UNIT.search(question):
+        return False  # "the team that takes calls about children at risk — how good are they?": a finding
+    if judgement_areas(question):
         return True
     return not (_letter_words(question) - _GENERIC_SUBJECT - set(council_words))
 
@@ -741,7 +768,7 @@ def read_intent(
     as that council (typos).
     """
     indexed = set(council_keys)
-    named = _named(question, indexed | english_councils(), known_word)
+    named = _named(question, indexed | english_councils() | councils_outside_england(), known_word)
     since = frozenset(int(next(g for g in m.groups() if g)) for m in _SINCE_YEAR.finditer(question))
     years = frozenset(int(y) for y in _YEAR.findall(question)) - since
     if len(years) >= 2 and _ASKS_CHANGE_BETWEEN.search(question):

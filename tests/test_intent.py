@@ -52,6 +52,14 @@ def test_reads_councils_years_and_tense() -> None:
 def test_a_real_council_that_is_not_indexed_is_noticed() -> None:
     intent = read_intent("how did Ofsted rate Bolton?", INDEXED)
     assert intent.elsewhere == {("bolton",)} and not intent.councils
+    # Ofsted inspects England only: a Welsh, Scottish or Northern Irish council is never in this corpus.
+    for question, key in [
+        ("What did Ofsted say about Cardiff council's children's social services?", ("cardiff",)),
+        ("how are children in care in Glasgow?", ("glasgow",)),
+        ("Vale of Glamorgan fostering", ("vale", "glamorgan")),
+    ]:
+        outside = read_intent(question, INDEXED)
+        assert outside.elsewhere == {key} and not outside.councils, question
     # Everyday words that are also council names need a capital letter.
     assert not read_intent("reading the report on care leavers", INDEXED).elsewhere
     assert not read_intent("where do they bury them?", INDEXED).elsewhere
@@ -162,11 +170,35 @@ def test_a_share_or_a_rate_asked_needs_a_quote_stating_a_share_and_a_rate_is_not
     assert not states_number("The missing officer covers a 20-mile radius of the city.", "share")
     for rated in ("How did Ofsted rate Eastmarch?", "what did ofsted rate eastmarch", "Eastmarch's rating?"):
         assert read_intent(rated, INDEXED).asks_rating, rated
+    reoffending = read_intent("what is Eastmarch's youth reoffending rate?", INDEXED)
+    assert reoffending.asks_number and reoffending.number_kind == "share" and not reoffending.asks_rating
+
+
+def test_a_grade_the_question_gives_is_not_asked() -> None:
+    for question in [
+        "who was brought in to oversee the improvement in Eastmarch after the inadequate rating?",
+        "Has Eastmarch improved since its 2018 inadequate judgement?",
+    ]:
+        assert not read_intent(question, INDEXED).asks_rating, question
+    assert read_intent("How was Eastmarch rated after the 2017 inspection?", INDEXED).asks_rating
+
+
+def test_how_good_a_team_is_asks_what_was_found_not_the_areas_grade() -> None:
+    team = "the team that first takes calls about children at risk in Eastmarch - how good are they?"
+    assert not read_intent(team, INDEXED).asks_rating
+    assert not read_intent(
+        "how good are Eastmarch's social workers for children in care?", INDEXED
+    ).asks_rating
+    assert read_intent("how good is help and protection in Eastmarch?", INDEXED).asks_rating
+    assert read_intent("is Eastmarch any good for kids in care?", INDEXED).asks_rating
 
 
 def test_what_a_council_needs_to_fix_asks_for_its_whole_list() -> None:
     intent = read_intent("what does Eastmarch need to fix?", INDEXED)
     assert intent.asks_improvement and intent.whole_service
+    for question in ["What does Eastmarch need to do better on?", "what do Eastmarch need to work on?"]:
+        asked = read_intent(question, INDEXED)
+        assert asked.asks_improvement and asked.whole_service, question
 
 
 def test_is_it_any_good_is_asked_of_now() -> None:
@@ -485,11 +517,16 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "is any council housing kept aside for care leavers?": "ring-fencing",
         "were kids in care missing school?": "attendance",
         "who runs children's services in Eastmarch?": "director of children's services",
+        "teenagers exploited outside the home": "extra-familial harm",
+        "if grandparents or an aunt take on a child for good": "special guardianship",
+        "were the first child protection meetings on time?": "initial child protection conferences",
     }
     for question, words in cases.items():
         assert words in expand(question), question
     assert expand("unique universe") == "unique universe"  # whole words only
     assert "parenting" not in expand("mums who've already had a baby taken into care")
+    # The reports' own term is not expanded again: it would only weigh words the question already has.
+    assert "initial" not in expand("why were child protection conferences delayed?")
 
 
 def test_the_council_a_text_names() -> None:
