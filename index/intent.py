@@ -398,6 +398,7 @@ _DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}(?:\s+(?:19|20)\d\d)?|{_MONTHS}\s+(?:19|20)\d\d|"
     r"(?<!Act\s)(?:19|20)\d\d(?:[-–/](?:19|20)?\d\d)?)\b"  # not a statute's year ("the Children Act 2004")
 )
+_GLUED_FOOTNOTE = re.compile(r"(?<=[a-z])\d{1,2}\b")  # "…Children Board1": a footnote mark, not a number
 _STATUTE = re.compile(r"\bAct\s+(?:19|20)\d\d\b")  # "the Children Act 2004": neither a date nor a number
 NumberKind = Literal["number", "money", "duration", "share"]
 
@@ -508,7 +509,7 @@ def states_number(quote: str, kind: NumberKind = "number") -> bool:
     if kind == "share":
         return _SHARE.search(text) is not None
     # "How many…?" is not answered by a date: "carried out in July 2023", "(Wednesday, 21 August)".
-    return _NUMBER.search(_DATE.sub(" ", _STATUTE.sub(" ", text))) is not None
+    return _NUMBER.search(_DATE.sub(" ", _STATUTE.sub(" ", _GLUED_FOOTNOTE.sub("", text)))) is not None
 
 
 _ASKS_RATING = re.compile(

@@ -247,6 +247,9 @@ def test_a_question_asking_when_wants_a_quote_stating_a_date() -> None:
     footnote = "This report is made under section 152 of the Education and Inspections Act 2006."
     assert not states_date(footnote) and not states_number(footnote.replace("section 152", "this section"))
     assert states_date("Under the Children Act 1989, in March 2014, the board met.")
+    # Nor does a footnote mark glued to a word ("…Children Board1") count as a number.
+    assert not states_number("Review of the effectiveness of the Local Safeguarding Children Board1")
+    assert states_number("At 6 March 2017, 427 children are being looked after by the local authority.")
 
 
 def test_what_the_council_said_is_asked_of_news_and_minutes() -> None:
