@@ -32,7 +32,6 @@ from index.intent import (
     JUDGEMENT_SENTENCE,
     NAMES_PERSON,
     REPORTS_SPEECH,
-    NumberKind,
     QueryIntent,
     asked_names,
     council_key,
@@ -51,7 +50,7 @@ from index.intent import (
     question_words,
     read_intent,
     states_date,
-    states_number,
+    states_number_asked,
 )
 from index.lexical import LexicalIndex, token_set, tokenize
 from index.onnx_embedding import embedder_for
@@ -461,7 +460,7 @@ class Index:
             hits = self._with_change_statement(query, hits, intent, k)
             hits = self._with_improvement_list(query, hits, intent, k)
         if FEATURES.scope and intent.asks_number:
-            hits = _number_first(hits, intent.number_kind)
+            hits = _number_first(hits, intent)
         elif FEATURES.scope and intent.asks_when and not intent.asks_when_inspected:
             hits = _first_that(hits, lambda hit: states_date(hit.quote))
         elif FEATURES.scope and intent.person_role:
@@ -490,9 +489,7 @@ class Index:
             and no_report is None
             and not (FEATURES.scope and intent.asks_next_inspection)  # no report says when the next one is
             # "How much are foster carers paid?" is not answered by "Suffolk has a busy fostering service."
-            and not (
-                FEATURES.scope and intent.asks_number and not states_number(hits[0].quote, intent.number_kind)
-            )
+            and not (FEATURES.scope and intent.asks_number and not states_number_asked(hits[0].quote, intent))
             # "Who is the director of children's services?" is not answered by "…authorised by the DCS".
             and not (FEATURES.scope and intent.person_role and not NAMES_PERSON.search(hits[0].quote))
         )
@@ -955,7 +952,7 @@ class Index:
             bonus += ASKED_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
         if intent.asks_lead_inspector and sentence.startswith("Lead insp"):
             bonus += ASKED_LINE_BONUS  # "Who led the inspection?": the report's own lead inspector line
-        if intent.asks_number and states_number(sentence, intent.number_kind):
+        if intent.asks_number and states_number_asked(sentence, intent):
             bonus += NUMBER_BONUS  # "How many…?": a sentence that states a number
         if intent.asks_front_label and sentence.startswith(_FRONT_LABELS):
             return bonus  # "Who led the inspection?": the label line is the answer
@@ -1183,9 +1180,9 @@ NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first
 PERSON_WITHIN = 5  # for "who is the cabinet member…?", a quote naming one among the first five comes first
 
 
-def _number_first(hits: list[Hit], kind: NumberKind = "number") -> list[Hit]:
+def _number_first(hits: list[Hit], intent: QueryIntent) -> list[Hit]:
     """For a question asking for a number: the first of the top hits whose quote states one, first."""
-    return _first_that(hits, lambda hit: states_number(hit.quote, kind))
+    return _first_that(hits, lambda hit: states_number_asked(hit.quote, intent))
 
 
 def _first_that(hits: list[Hit], answers: Callable[[Hit], bool], within: int = NUMBER_WITHIN) -> list[Hit]:

@@ -497,6 +497,32 @@ def number_asked(question: str) -> NumberKind | None:
     return "duration" if _ASKS_DURATION.search(question) else "number"
 
 
+# "The social work vacancy rate", "Derby's youth reoffending rate", "the rate of re-referrals": what a rate
+# asked is of (group 1 or 2).
+_RATE_SUBJECT = re.compile(
+    r"\b([a-z][a-z-]{3,})\s+rates?\b(?!\s+of\b)|\brates?\s+of\s+([a-z][a-z-]{3,})", re.I
+)
+_NOT_SUBJECTS = frozenset({"what", "which", "their", "these", "those", "this", "that", "overall", "current"})
+
+
+def rate_subject(question: str) -> str:
+    """For a question asking for a rate ("what is Derby's youth reoffending rate?"), the first six letters of
+    what it is a rate of ("reoffe"), lower case; "" when it asks for none."""
+    if number_asked(question) != "share":
+        return ""
+    for m in _RATE_SUBJECT.finditer(question):
+        word = (m.group(1) or m.group(2)).lower()
+        if word not in _NOT_SUBJECTS:
+            return word[:6]
+    return ""
+
+
+def states_number_asked(quote: str, intent: QueryIntent) -> bool:
+    """True when ``quote`` states the kind of number the question asks for (``states_number``) and, for a
+    rate, names what it is a rate of ("the vacancy rate" is not answered by a share of care leavers)."""
+    return states_number(quote, intent.number_kind) and intent.rate_of in quote.lower()
+
+
 def states_number(quote: str, kind: NumberKind = "number") -> bool:
     """True when ``quote`` states a number, amount or share (not only a list or paragraph number); of
     ``kind`` "money" an amount in pounds, of ``kind`` "duration" a length of time or a date since when, of
@@ -677,6 +703,7 @@ class QueryIntent:
     asks_who: bool = False  # "who welcomed the report?", "which MP commented?": the answer names a person
     person_role: str = ""  # "who is the cabinet member…?": the role asked ("cabinet member"), else ""
     number_kind: NumberKind = "number"  # which: money ("how much … paid"), a duration ("how long"), any
+    rate_of: str = ""  # "Derby's youth reoffending rate": the start of what the rate is of ("reoffe")
     asks_when_inspected: bool = False  # "when did inspectors visit?": the "Inspection dates" line answers
     asks_when_else: bool = False  # "when did the DCS start, per the 2022 inspection?": not the front dates
     asks_lead_inspector: bool = False  # "who led the inspection?": the "Lead inspector" line answers
@@ -814,6 +841,7 @@ def read_intent(
         asks_who=bool(_ASKS_WHO.search(question)),
         person_role=person_role(question),
         number_kind=number_asked(question) or "number",
+        rate_of=rate_subject(question),
         asks_when_inspected=asks_when_inspected(question),
         asks_when_else=asks_when_else(question),
         asks_lead_inspector=bool(_ASKS_WHO_INSPECTED.search(question)),

@@ -25,9 +25,11 @@ from index.intent import (
     outside_scope,
     person_role,
     question_words,
+    rate_subject,
     read_intent,
     states_date,
     states_number,
+    states_number_asked,
 )
 from tests.conftest import make_doc
 
@@ -172,6 +174,12 @@ def test_a_share_or_a_rate_asked_needs_a_quote_stating_a_share_and_a_rate_is_not
         assert read_intent(rated, INDEXED).asks_rating, rated
     reoffending = read_intent("what is Eastmarch's youth reoffending rate?", INDEXED)
     assert reoffending.asks_number and reoffending.number_kind == "share" and not reoffending.asks_rating
+    # A rate is answered by a share of what it is a rate of, not by any share.
+    assert reoffending.rate_of == "reoffe" and vacancies.rate_of == "vacanc"
+    assert rate_subject("what is the rate of re-referrals in Eastmarch?") == "re-ref"
+    assert rate_subject("How did Ofsted rate Eastmarch?") == ""
+    assert not states_number_asked("About 23% of children live in low-income families.", reoffending)
+    assert states_number_asked("The social work vacancy rate is 18%.", vacancies)
 
 
 def test_a_grade_the_question_gives_is_not_asked() -> None:
