@@ -233,6 +233,11 @@ def test_helping_and_protecting_children_is_the_help_and_protection_judgement() 
     assert asked.asks_rating and asked.areas == {"help"}
 
 
+def test_care_leavers_misspelt_still_name_the_care_leavers_judgement() -> None:
+    for question in ["Eastmarch 2016 - what grade did the service for care levers get?", "care lavers grade"]:
+        assert read_intent(question, INDEXED).areas == {"leavers"}, question
+
+
 def test_the_names_a_question_asks_about_are_read_from_quotes_and_capitals() -> None:
     def names(question: str) -> list[str]:
         return [p.pattern for p in asked_names(question)]
