@@ -658,9 +658,7 @@ JUDGEMENT_SENTENCE = re.compile(
 )
 # The area of a judgement, as questions and reports name it. A question naming none asks for the overall one.
 JUDGEMENT_AREAS: dict[str, re.Pattern[str]] = {
-    "leavers": re.compile(
-        r"\b(care lea?vers?|care levers?|leaving care|left care|leave care)\b", re.IGNORECASE
-    ),
+    "leavers": re.compile(r"\b(care l(?:ea|e|a)vers?|leaving care|left care|leave care)\b", re.IGNORECASE),
     "in care": re.compile(
         r"\b(children (?:looked after|in care)|looked[- ]after|in care|cic|cla|lac)\b(?! and care leavers)",
         re.IGNORECASE,
