@@ -108,7 +108,7 @@ _CONTENTS_LINE = re.compile(r"\S\s+\d{1,3}\s*(?:\n|$)")  # "Service information 
 # quote stops before it, and never starts with it.
 _FOOTNOTE = re.compile(r"\s+\d{1,2}\s+(?=Ofsted produces this report\b)")
 _FOOTNOTE_TEXT = "Ofsted produces this report"
-_LIST_NUMBER = re.compile(r"[ \t]*\d{1,2}(?:\.\d{1,2})?\.?[ \t]+")  # a table row's "1. " or "2.2 "
+_ROW_NUMBER = re.compile(r"[ \t]*\d{1,2}(?:\.\d{1,2})?\.?[ \t]+")  # a table row's "1. " or "2.2 "
 _FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only label the report
 _FRONT_BLOCK = re.compile(
     r"Inspection dates?:|Report published:|Lead inspector:"
@@ -845,7 +845,7 @@ class Index:
         ``JUDGEMENT_LINE_CONFIDENCE``; None when no one passage holds it."""
         text = self.documents[doc_id].text
         line_start = text.rfind("\n", 0, q_start) + 1
-        if _LIST_NUMBER.fullmatch(text, line_start, q_start):
+        if _ROW_NUMBER.fullmatch(text, line_start, q_start):
             q_start = line_start  # the table row's own number: "1. Children who need help and protection…"
         pids = np.flatnonzero(self.passages.doc == doc_id)
         pid = next((int(p) for p in pids if _holds(self.passage_span(int(p)), q_start)), None)
