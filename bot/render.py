@@ -31,6 +31,16 @@ NO_REPORT = (
     "I have no {years} Ofsted report for {council}, so I can't quote one. {held} Ask about one of those "
     "years, or leave the year out for the latest."
 )
+NOT_HELD = "I hold no reports on {councils}. /sources lists the councils I can search."
+OUTSIDE_ENGLAND = (
+    "{councils} is in {country}, and Ofsted inspects children's services in England only, so I hold no "
+    "reports on it. {inspector} inspects them there."
+)
+INSPECTORS = {
+    "Wales": "Care Inspectorate Wales",
+    "Scotland": "The Care Inspectorate",
+    "Northern Ireland": "The Regulation and Quality Improvement Authority (RQIA)",
+}
 NO_REPORT_HELD = "The reports I hold for {council} are from {years}."
 NO_REPORT_NONE = "I hold no dated reports for {council}."
 NOT_TEXT = (
@@ -84,8 +94,8 @@ def spoken_list(items: Sequence[object]) -> str:
 
 
 def nothing_found(result: SearchResult) -> str:
-    """Why there is no answer: another council service, no report of the year asked, or nothing relevant
-    enough."""
+    """Why there is no answer: another council service, no report of the year asked, no report of the
+    council asked (in England or not), or nothing relevant enough."""
     if result.outside_scope:
         return OUTSIDE_SCOPE.format(topic=result.outside_scope)
     if result.no_report is not None:
@@ -96,6 +106,11 @@ def nothing_found(result: SearchResult) -> str:
             else NO_REPORT_NONE.format(council=missing.council)
         )
         return NO_REPORT.format(years=spoken_list(missing.years), council=missing.council, held=held)
+    if result.not_held is not None:
+        councils, country = spoken_list(result.not_held.councils), result.not_held.country
+        if country in INSPECTORS:
+            return OUTSIDE_ENGLAND.format(councils=councils, country=country, inspector=INSPECTORS[country])
+        return NOT_HELD.format(councils=councils)
     return NOTHING_FOUND
 
 

@@ -300,6 +300,11 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
         years = ", ".join(str(y) for y in missing.years)
         held = ", ".join(str(y) for y in missing.held) or "none dated"
         print(f"   No {years} document for {missing.council} (held: {held}). Nearest passages:", file=out)
+    elif result.not_held is not None:
+        absent = result.not_held
+        england = absent.country == "England"
+        where = "" if england else f" (in {absent.country}, which Ofsted does not inspect)"
+        print(f"   No documents on {' or '.join(absent.councils)}{where}. Nearest passages:", file=out)
     elif not result.answered:
         print("   Nothing relevant enough was found. Nearest passages:", file=out)
     for rank, hit in enumerate(result.hits, 1):

@@ -35,6 +35,7 @@ from index.intent import (
     QueryIntent,
     asked_names,
     council_key,
+    council_place,
     council_words,
     distinctive_identities,
     document_prior,
@@ -66,7 +67,7 @@ from index.ratings.reports import (
 )
 from index.ratings.table import Area, Judgement, Quote
 from index.rerank import RERANK_DEPTH, CandidateFeatures, fill_document_places, rerank_score
-from index.results import Hit, NoReport, SearchResult
+from index.results import Hit, NoReport, NotHeld, SearchResult
 from index.spelling import SpellingCorrector
 
 log = logging.getLogger(__name__)
@@ -502,6 +503,7 @@ class Index:
             outside,
             searched_as,
             None if answered else no_report,
+            _not_held(intent) if about_elsewhere and not answered else None,
         )
 
     def _read(self, query: str) -> tuple[npt.NDArray[np.float32], QueryIntent, npt.NDArray[np.float32]]:
@@ -1178,6 +1180,14 @@ def _put_first(lines: list[Hit], hits: list[Hit], k: int) -> list[Hit]:
 
 NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first this many hits comes first
 PERSON_WITHIN = 5  # for "who is the cabinet member…?", a quote naming one among the first five comes first
+
+
+def _not_held(intent: QueryIntent) -> NotHeld:
+    """The councils a question asks about that the index holds nothing of, and their country (one outside
+    England when any is: Ofsted does not inspect them)."""
+    places = [council_place(key) for key in sorted(intent.elsewhere)]
+    countries = [country for _, country in places if country != "England"]
+    return NotHeld(tuple(name for name, _ in places), countries[0] if countries else "England")
 
 
 def _number_first(hits: list[Hit], intent: QueryIntent) -> list[Hit]:

@@ -295,12 +295,43 @@ def english_councils() -> frozenset[tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def councils_outside_england() -> frozenset[tuple[str, ...]]:
-    """Keys of the councils of Wales, Scotland and Northern Ireland (data/councils_outside_england.txt):
-    Ofsted does not inspect them, so a question only about one has no answer here."""
+def _outside_england() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Key -> (name, country) of the councils of Wales, Scotland and Northern Ireland, from
+    data/councils_outside_england.txt (its "# Wales" lines say which country the names below are in)."""
     text = resources.files("index").joinpath("data/councils_outside_england.txt").read_text(encoding="utf-8")
-    names = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return frozenset(_raw_key(name) for name in names)
+    found: dict[tuple[str, ...], tuple[str, str]] = {}
+    country = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("# ") and line[2:] in _COUNTRIES:
+            country = line[2:]
+        elif line and not line.startswith("#"):
+            found[_raw_key(line)] = (line, country)
+    return found
+
+
+_COUNTRIES = ("Wales", "Scotland", "Northern Ireland")
+_LOWER_IN_NAMES = frozenset({"and", "of", "upon", "on", "the", "in"})
+
+
+def councils_outside_england() -> frozenset[tuple[str, ...]]:
+    """Keys of the councils of Wales, Scotland and Northern Ireland: Ofsted does not inspect them, so a
+    question only about one has no answer here."""
+    return frozenset(_outside_england())
+
+
+def council_place(key: tuple[str, ...]) -> tuple[str, str]:
+    """A council's name as people write it and its country, from its key: ("vale", "glamorgan") ->
+    ("Vale of Glamorgan", "Wales"), ("bolton",) -> ("Bolton", "England")."""
+    outside = _outside_england().get(key)
+    if outside is not None:
+        name, country = outside
+    else:
+        name = next((n for n in english_council_names() if _raw_key(n) == key), " ".join(key))
+        country = "England"
+    words = name.split()
+    titled = [w if i and w in _LOWER_IN_NAMES else w[:1].upper() + w[1:] for i, w in enumerate(words)]
+    return " ".join(titled), country
 
 
 _ASKS_IMPROVEMENT = re.compile(

@@ -77,6 +77,18 @@ class NoReport:
 
 
 @dataclass(frozen=True)
+class NotHeld:
+    """The question is only about councils the index holds no documents of."""
+
+    councils: tuple[str, ...]  # as people write them ("Bolton", "Vale of Glamorgan")
+    country: str  # "England", or the country outside it whose councils Ofsted does not inspect
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``not_held`` value of ``search --json``."""
+        return {"councils": list(self.councils), "country": self.country}
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """The answer to one question: ``answered`` is False when nothing is relevant enough."""
 
@@ -87,10 +99,11 @@ class SearchResult:
     outside_scope: str | None = None  # the service asked about, when it is not children's services
     searched_as: str | None = None  # the question with its misspelt words corrected, when any were
     no_report: NoReport | None = None  # why it is not answered: no document of the council and year asked
+    not_held: NotHeld | None = None  # why it is not answered: no document of the councils asked about
 
     def as_json(self) -> dict[str, Any]:
-        """The result in the ``search --json`` shape (``outside_scope``, ``searched_as`` and ``no_report``
-        only when set)."""
+        """The result in the ``search --json`` shape (``outside_scope``, ``searched_as``, ``no_report`` and
+        ``not_held`` only when set)."""
         out: dict[str, Any] = {
             "question": self.question,
             "answered": self.answered,
@@ -102,4 +115,6 @@ class SearchResult:
             out["searched_as"] = self.searched_as
         if self.no_report is not None:
             out["no_report"] = self.no_report.as_json()
+        if self.not_held is not None:
+            out["not_held"] = self.not_held.as_json()
         return out

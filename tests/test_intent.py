@@ -13,6 +13,7 @@ from index.intent import (
     asks_when,
     council_key,
     council_named_in,
+    council_place,
     distinctive_identities,
     document_prior,
     english_councils,
@@ -31,6 +32,7 @@ from index.intent import (
     states_number,
     states_number_asked,
 )
+from index.results import NotHeld
 from tests.conftest import make_doc
 
 INDEXED = [council_key("Eastmarch County Council"), council_key("Westhaven Borough Council")]
@@ -116,6 +118,20 @@ def test_question_only_about_an_unindexed_council_is_not_answered() -> None:
     result = _index().search("Bolton care leavers entitlements local offer", 3)
     assert result.answered is False
     assert result.hits  # the nearest passages are still listed, marked unanswered
+    # ... and the result says which councils it holds nothing of, and where they are.
+    assert result.not_held == NotHeld(("Bolton",), "England")
+    assert result.as_json()["not_held"] == {"councils": ["Bolton"], "country": "England"}
+    welsh = _index().search("care leavers entitlements in the Vale of Glamorgan", 3)
+    assert not welsh.answered and welsh.not_held == NotHeld(("Vale of Glamorgan",), "Wales")
+    assert _index().search("Eastmarch care leavers entitlements", 3).not_held is None
+    assert "not_held" not in _index().search("Eastmarch care leavers entitlements", 3).as_json()
+
+
+def test_a_councils_name_and_country_are_read_from_its_key() -> None:
+    assert council_place(("barking", "dagenham")) == ("Barking and Dagenham", "England")
+    assert council_place(("kingston", "upon", "hull")) == ("Kingston upon Hull", "England")
+    assert council_place(("glasgow",)) == ("Glasgow", "Scotland")
+    assert council_place(("belfast",)) == ("Belfast", "Northern Ireland")
 
 
 def test_other_council_services_are_out_of_scope_unless_about_children_in_care() -> None:

@@ -162,3 +162,16 @@ def test_no_report_of_the_year_asked_names_the_years_held() -> None:
     assert "Something near" not in text
     none_held = SearchResult("q", False, (), 0.5, no_report=NoReport("Westhaven", (2019,), ()))
     assert "I hold no dated reports for Westhaven" in render.render_plain(none_held)
+
+
+def test_a_council_not_held_is_named_and_one_outside_england_is_explained() -> None:
+    from index.results import NotHeld
+
+    english = SearchResult(
+        "Bolton?", False, (hit("Something near."),), 0.5, not_held=NotHeld(("Bolton",), "England")
+    )
+    text = html.unescape(render.render_answer(english, "abc").text)
+    assert "I hold no reports on Bolton" in text and "/sources" in text and "Something near" not in text
+    welsh = SearchResult("Cardiff?", False, (), 0.5, not_held=NotHeld(("Cardiff",), "Wales"))
+    plain = render.render_plain(welsh)
+    assert "Cardiff is in Wales" in plain and "England only" in plain and "Care Inspectorate Wales" in plain
