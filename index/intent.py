@@ -329,9 +329,9 @@ def council_place(key: tuple[str, ...]) -> tuple[str, str]:
     else:
         name = next((n for n in english_council_names() if _raw_key(n) == key), " ".join(key))
         country = "England"
-    words = name.split()
+    words = re.split(r"([ -])", name)  # "stoke-on-trent" -> "Stoke-on-Trent"
     titled = [w if i and w in _LOWER_IN_NAMES else w[:1].upper() + w[1:] for i, w in enumerate(words)]
-    return " ".join(titled), country
+    return "".join(titled), country
 
 
 _ASKS_IMPROVEMENT = re.compile(

@@ -130,6 +130,7 @@ def test_question_only_about_an_unindexed_council_is_not_answered() -> None:
 def test_a_councils_name_and_country_are_read_from_its_key() -> None:
     assert council_place(("barking", "dagenham")) == ("Barking and Dagenham", "England")
     assert council_place(("kingston", "upon", "hull")) == ("Kingston upon Hull", "England")
+    assert council_place(("stoke", "on", "trent")) == ("Stoke-on-Trent", "England")
     assert council_place(("glasgow",)) == ("Glasgow", "Scotland")
     assert council_place(("belfast",)) == ("Belfast", "Northern Ireland")
 
