@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_quality import DEV_2A, DEV_2B, DEV_2C, HELD_OUT, HELD_OUT_2, SUBSET
+from benchmarks.bench_quality import (
+    DEV_2A,
+    DEV_2B,
+    DEV_2C,
+    HELD_OUT,
+    HELD_OUT_2,
+    HELD_OUT_3,
+    HELD_OUT_4,
+    HELD_OUT_5,
+    SUBSET,
+)
 from index.cli import main
 from index.embedding import HashingEmbedder
 from index.engine import Index
@@ -164,6 +174,9 @@ def test_ofsted_subset_question_set_is_verbatim() -> None:
     [
         ("ofsted_holdout.jsonl", HELD_OUT, "h", 40),
         ("ofsted_holdout2.jsonl", HELD_OUT_2, "h2", 40),
+        ("ofsted_holdout3.jsonl", HELD_OUT_3, "h3", 40),
+        ("ofsted_holdout4.jsonl", HELD_OUT_4, "h4", 40),
+        ("ofsted_holdout5.jsonl", HELD_OUT_5, "h5", 40),
         ("ofsted_dev2a.jsonl", DEV_2A, "a", 55),
         ("ofsted_dev2b.jsonl", DEV_2B, "b", 55),
         ("ofsted_dev2c.jsonl", DEV_2C, "c", 55),
