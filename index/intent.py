@@ -76,6 +76,7 @@ NEWEST_ASKED = 1.3  # ... when the question asks about now / the latest
 OLDER_ASKED = 0.8  # an older document of its council, when the question asks what changed since a year
 OLDER_LATEST = 0.2  # ... when it asks about now / the latest (0.8 before RESULTS §2 ninth run)
 BEFORE_SINCE = 0.3  # a document from before the year a question measures change from: it cannot say
+IMPROVEMENT_SOURCE = 1.3  # the inspection report itself, for "what did Ofsted ask to improve…?"
 PRIMARY_SOURCE = 1.1  # the inspection report itself, over news and minutes quoting it
 # Words that say what kind of document something is, as questions name them ("in the committee minutes").
 SOURCE_KINDS = frozenset(
@@ -962,6 +963,8 @@ def document_prior(doc: Document, newest: bool, intent: QueryIntent, named: bool
     """How much the question's council, year and tense favour this document (1.0 = neutral); ``named``:
     the question names this document by what it is ("the committee minutes", "the BBC report")."""
     prior = PRIMARY_SOURCE if is_primary(doc) and not intent.names_source else 1.0
+    if intent.asks_improvement and not intent.asks_date and is_primary(doc) and not intent.names_source:
+        prior *= IMPROVEMENT_SOURCE  # what Ofsted asks to improve is in its report, not the news about it
     if intent.councils:
         if doc.meta.council is None:
             prior *= COUNCIL_UNKNOWN

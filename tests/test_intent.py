@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.embedding import HashingEmbedder
 from index.engine import Index, topic_of
 from index.glossary import expand, spell_out
@@ -596,6 +598,23 @@ def test_latest_prefers_the_newest_report_more_than_since_does() -> None:
     # A report from before the year asked about cannot say what changed after it.
     before = make_doc("b.pdf", "x", council="Eastmarch County Council", published="2016-02-11")
     assert document_prior(before, False, since) < document_prior(older, False, since)
+
+
+def test_what_ofsted_asks_to_improve_prefers_its_report_to_the_news_about_it() -> None:
+    keys = [("eastmarch",)]
+    report = make_doc(
+        "r.pdf", "x", council="Eastmarch County Council", published="2024-08-21", publisher="Ofsted"
+    )
+    news = make_doc("n.txt", "x", council="Eastmarch County Council", published="2024-08-21")
+    improve = read_intent("What improvement did Ofsted ask for in 2024 about Eastmarch's audits?", keys)
+    plain = read_intent("What did Ofsted say in 2024 about Eastmarch's audits?", keys)
+    improved = document_prior(report, True, improve) / document_prior(news, True, improve)
+    assert improved > document_prior(report, True, plain) / document_prior(news, True, plain)
+    # "By when must it send its action plan?" asks a date, which the news may give.
+    when = read_intent("By when must Eastmarch send its action plan to Ofsted in 2024?", keys)
+    assert document_prior(report, True, when) / document_prior(news, True, when) == pytest.approx(
+        document_prior(report, True, plain) / document_prior(news, True, plain)
+    )
 
 
 def test_a_year_to_compare_with_is_read_as_since() -> None:
