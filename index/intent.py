@@ -584,7 +584,11 @@ _NOUN_RATE = re.compile(
     re.IGNORECASE,
 )
 # "Is Bradford's MASH any good?", "how good are Leeds' foster carers?": asked of now.
-_GOOD_NOW = re.compile(r"\b(?:is|are)\b[^?]*\bany good\b|\bhow good (?:is|are)\b", re.IGNORECASE)
+_GOOD_NOW = re.compile(
+    r"\b(?:is|are)\b[^?]*\bany good\b|\bhow good (?:is|are)\b|"
+    r"^\s*(?:which|who|are|is)\b(?![^?]*\b(?:getting|got|become|was|were|did)\b)[^?]*\b(?:better|worse|best|worst)\b",
+    re.IGNORECASE,
+)
 # "How good…?" and "any good…?" ask for a grade only of children's services as a whole or of an area Ofsted
 # grades: "is Suffolk's children's care any good now?", not "is the Suffolk MASH any good?".
 _GOOD = re.compile(r"\b(?:(?:how|any) good|how (?:bad|poor))\b", re.IGNORECASE)

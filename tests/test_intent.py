@@ -230,6 +230,11 @@ def test_what_a_council_needs_to_fix_asks_for_its_whole_list() -> None:
 
 def test_is_it_any_good_is_asked_of_now() -> None:
     assert read_intent("is the front door in Eastmarch any good?", INDEXED).latest
+    # So is which of two councils is better, asked in the present tense with no year.
+    assert read_intent("Are Eastmarch or Westhaven better at helping homeless teenagers?", INDEXED).latest
+    assert read_intent("which is better for care leavers, Eastmarch or Westhaven?", INDEXED).latest
+    assert not read_intent("Are Eastmarch's services better than in 2018?", INDEXED).latest
+    assert not read_intent("Was Eastmarch better than Westhaven in 2017?", INDEXED).latest
     assert read_intent("how good are Eastmarch's foster carers?", INDEXED).latest
     assert not read_intent("was the MASH in Eastmarch any good in 2018?", INDEXED).latest
 
