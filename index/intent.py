@@ -585,7 +585,7 @@ _NOUN_RATE = re.compile(
 )
 # "Is Bradford's MASH any good?", "how good are Leeds' foster carers?": asked of now.
 _GOOD_NOW = re.compile(
-    r"\b(?:is|are)\b[^?]*\bany good\b|\bhow good (?:is|are)\b|"
+    r"\b(?:is|are)\b[^?]*\b(?:any good|safe|ok|okay|alright|all right)\b|\bhow good (?:is|are)\b|"
     r"^\s*(?:which|who|are|is)\b(?![^?]*\b(?:getting|got|become|was|were|did)\b)[^?]*\b(?:better|worse|best|worst)\b",
     re.IGNORECASE,
 )
@@ -650,7 +650,7 @@ _HEADLINE_WORDS = frozenset(
         "tell me about what's whats latest news on how doing update info information report reports ok okay "
         "alright fine well "
         "summary overview inspection inspections result results ofsted did does do say says said find found "
-        "think thinks"
+        "think thinks get got"
     ).split()
 )
 

@@ -232,6 +232,10 @@ def test_is_it_any_good_is_asked_of_now() -> None:
     assert read_intent("is the front door in Eastmarch any good?", INDEXED).latest
     # So is which of two councils is better, asked in the present tense with no year.
     assert read_intent("Are Eastmarch or Westhaven better at helping homeless teenagers?", INDEXED).latest
+    assert read_intent("is Eastmarch safe for children?", INDEXED).latest
+    # "What did Eastmarch get?" asks for its grade: the headline.
+    assert read_intent("what did Eastmarch get?", INDEXED).asks_rating
+    assert not read_intent("what did Eastmarch get wrong?", INDEXED).asks_rating
     assert read_intent("which is better for care leavers, Eastmarch or Westhaven?", INDEXED).latest
     assert not read_intent("Are Eastmarch's services better than in 2018?", INDEXED).latest
     assert not read_intent("Was Eastmarch better than Westhaven in 2017?", INDEXED).latest
