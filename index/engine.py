@@ -460,6 +460,8 @@ class Index:
             hits = self._with_front_line(query, hits, intent, k)
             hits = self._with_change_statement(query, hits, intent, k)
             hits = self._with_improvement_list(query, hits, intent, k)
+        if FEATURES.section_priors and len(intent.years) >= 2 and not intent.since:
+            hits = self._each_year_early(hits, intent)
         if FEATURES.scope and intent.asks_number:
             hits = _number_first(hits, intent)
         elif FEATURES.scope and intent.asks_when and not intent.asks_when_inspected:
@@ -505,6 +507,18 @@ class Index:
             None if answered else no_report,
             _not_held(intent) if about_elsewhere and not answered else None,
         )
+
+    def _each_year_early(self, hits: list[Hit], intent: QueryIntent) -> list[Hit]:
+        """For a question naming two or more years ("Haringey care leavers 2014 vs 2023"): the best hit of
+        each year's documents first, in their ranked order, then the rest."""
+        years_of = {d.source: document_years(d) for d in self.documents}
+        firsts: list[int] = []
+        for year in sorted(intent.years):
+            i = next((i for i, h in enumerate(hits) if year in years_of.get(h.source, set())), None)
+            if i is not None and i not in firsts:
+                firsts.append(i)
+        firsts.sort()
+        return [hits[i] for i in firsts] + [h for i, h in enumerate(hits) if i not in firsts]
 
     def _read(self, query: str) -> tuple[npt.NDArray[np.float32], QueryIntent, npt.NDArray[np.float32]]:
         """The question's vector, what it names and asks, and its topic's vector."""

@@ -20,6 +20,7 @@ from index.errors import (
     IndexNotFoundError,
     QuestionTooLongError,
 )
+from index.intent import read_intent
 from index.quoting import QUOTE_FEATURES
 from index.rerank import FEATURE_NAMES, RERANK_DEPTH, RERANK_WEIGHTS
 from index.store import CURRENT
@@ -395,6 +396,29 @@ def test_who_holds_a_role_is_answered_by_a_quote_naming_the_holder(embedder: Has
     report_only = Index.build([index.documents[0]], embedder)
     unnamed = report_only.search("Who is Westhaven's cabinet member for children's services?", k=5)
     assert unnamed.hits and not unnamed.answered
+
+
+def test_two_years_named_get_a_hit_from_each_years_report_first(embedder: HashingEmbedder) -> None:
+    council = "Westhaven Borough Council"
+    paragraph = " ".join(
+        f"Care leavers in Westhaven get strong help {n} from personal advisers with housing and jobs."
+        for n in range(12)
+    )
+    docs = [
+        make_doc("ofsted/w2016.pdf", "\n".join([paragraph] * 4), council=council, published="2016-03-01"),
+        make_doc("ofsted/w2023.pdf", "Care leavers are supported.", council=council, published="2023-05-01"),
+    ]
+    index = Index.build(docs, embedder)
+    question = "Westhaven care leavers housing jobs 2016 vs 2023"
+    hits = index.search(question, k=10).hits
+    assert {h.source for h in hits[:2]} == {"ofsted/w2016.pdf", "ofsted/w2023.pdf"}
+    # Whatever the ranking, each year's best hit comes before the rest, in ranked order.
+    older = [h for h in hits if h.source == "ofsted/w2016.pdf"]
+    newer = [h for h in hits if h.source == "ofsted/w2023.pdf"]
+    intent = read_intent(question, [("westhaven",)])
+    reordered = index._each_year_early([*older, *newer], intent)
+    assert [h.source for h in reordered[:2]] == ["ofsted/w2016.pdf", "ofsted/w2023.pdf"]
+    assert reordered[2:] == [*older[1:], *newer[1:]]
 
 
 def test_when_a_council_was_inspected_and_by_whom_is_its_reports_own_line(embedder: HashingEmbedder) -> None:
