@@ -76,6 +76,8 @@ NEWEST_ASKED = 1.3  # ... when the question asks about now / the latest
 OLDER_ASKED = 0.8  # an older document of its council, when the question asks what changed since a year
 OLDER_LATEST = 0.2  # ... when it asks about now / the latest (0.8 before RESULTS §2 ninth run)
 BEFORE_SINCE = 0.3  # a document from before the year a question measures change from: it cannot say
+SINCE_YEAR_ITSELF = 0.6  # ... one of that year: it states where things stood, not what changed since ("has
+# Suffolk got better since the 2024 inspection?" is not answered by the 2024 report's own findings)
 IMPROVEMENT_SOURCE = 1.3  # the inspection report itself, for "what did Ofsted ask to improve…?"
 PRIMARY_SOURCE = 1.1  # the inspection report itself, over news and minutes quoting it
 # Words that say what kind of document something is, as questions name them ("in the committee minutes").
@@ -993,6 +995,8 @@ def document_prior(doc: Document, newest: bool, intent: QueryIntent, named: bool
         prior *= NEWEST_ASKED if newest else (OLDER_LATEST if intent.latest else OLDER_ASKED)
         if intent.since and years and max(years) < min(intent.since):
             prior *= BEFORE_SINCE
+        elif intent.since and years and max(years) == min(intent.since):
+            prior *= SINCE_YEAR_ITSELF
     elif newest:
         prior *= NEWEST
     return prior

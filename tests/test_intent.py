@@ -607,6 +607,9 @@ def test_latest_prefers_the_newest_report_more_than_since_does() -> None:
     # A report from before the year asked about cannot say what changed after it.
     before = make_doc("b.pdf", "x", council="Eastmarch County Council", published="2016-02-11")
     assert document_prior(before, False, since) < document_prior(older, False, since)
+    # Nor can the report of that year itself: "better since the 2019 inspection?" asks what came after it.
+    newer = make_doc("c.pdf", "x", council="Eastmarch County Council", published="2023-01-13")
+    assert document_prior(older, False, since) < document_prior(newer, True, since) * 0.5
 
 
 def test_what_ofsted_asks_to_improve_prefers_its_report_to_the_news_about_it() -> None:
