@@ -37,6 +37,7 @@ from index.intent import (
     council_key,
     council_place,
     council_words,
+    dated_years,
     distinctive_identities,
     document_prior,
     document_years,
@@ -511,10 +512,10 @@ class Index:
     def _each_year_early(self, hits: list[Hit], intent: QueryIntent) -> list[Hit]:
         """For a question naming two or more years ("Haringey care leavers 2014 vs 2023"): the best hit of
         each year's documents first, in their ranked order, then the rest."""
-        years_of = {d.source: document_years(d) for d in self.documents}
+        years = [dated_years(h.published, h.inspection_dates) for h in hits]
         firsts: list[int] = []
         for year in sorted(intent.years):
-            i = next((i for i, h in enumerate(hits) if year in years_of.get(h.source, set())), None)
+            i = next((i for i, held in enumerate(years) if year in held), None)
             if i is not None and i not in firsts:
                 firsts.append(i)
         firsts.sort()

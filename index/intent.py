@@ -297,6 +297,9 @@ def english_councils() -> frozenset[tuple[str, ...]]:
     return frozenset(_raw_key(name) for name in english_council_names())
 
 
+_COUNTRIES = ("Wales", "Scotland", "Northern Ireland")
+
+
 @lru_cache(maxsize=1)
 def _outside_england() -> dict[tuple[str, ...], tuple[str, str]]:
     """Key -> (name, country) of the councils of Wales, Scotland and Northern Ireland, from
@@ -313,7 +316,6 @@ def _outside_england() -> dict[tuple[str, ...], tuple[str, str]]:
     return found
 
 
-_COUNTRIES = ("Wales", "Scotland", "Northern Ireland")
 _LOWER_IN_NAMES = frozenset({"and", "of", "upon", "on", "the", "in"})
 
 
@@ -480,11 +482,14 @@ def asked_names(question: str) -> tuple[re.Pattern[str], ...]:
     return tuple(found)
 
 
+def _asks_inspection_date(question: str) -> bool:
+    """True when the question asks a date and names an inspection or a visit ("when was … inspected?")."""
+    return _ASKS_DATE.search(question) is not None and _ASKS_WHEN_INSPECTED.search(question) is not None
+
+
 def asks_next_inspection(question: str) -> bool:
     """True for "when is the next inspection?": reports never say (Ofsted does not announce its visits)."""
-    return bool(
-        _ASKS_DATE.search(question) and _ASKS_WHEN_INSPECTED.search(question) and _FUTURE.search(question)
-    )
+    return _asks_inspection_date(question) and _FUTURE.search(question) is not None
 
 
 def asks_when_else(question: str) -> bool:
@@ -502,12 +507,7 @@ def asks_when_else(question: str) -> bool:
 def asks_when_inspected(question: str) -> bool:
     """True when the question asks when inspectors visited ("when was Suffolk last inspected?"), which the
     report's "Inspection dates" line answers."""
-    return (
-        _ASKS_DATE.search(question) is not None
-        and _ASKS_WHEN_INSPECTED.search(question) is not None
-        and not _FUTURE.search(question)
-        and not asks_when_else(question)
-    )
+    return _asks_inspection_date(question) and not _FUTURE.search(question) and not asks_when_else(question)
 
 
 def asks_when(question: str) -> bool:
@@ -897,11 +897,16 @@ def read_intent(
 
 def person_role(question: str) -> str:
     """The role whose holder the question asks for ("who is the cabinet member for…?" → "cabinet member"),
-    in lower case with single spaces; "" when it asks for none (or for the lead inspector)."""
+    in lower case with single spaces and in the singular ("spokesperson" for "spokesmen", "chair" for
+    "chairman"); "" when it asks for none (or for the lead inspector)."""
     if _ASKS_WHO_INSPECTED.search(question):
         return ""
     m = _ASKS_PERSON.search(question)
-    return " ".join(m.group(1).lower().split()) if m else ""
+    if m is None:
+        return ""
+    role = " ".join(m.group(1).lower().split())
+    role = role[:-1] if role.endswith("s") and role != "dcs" else role  # "councillors" -> "councillor"
+    return "spokesperson" if role.startswith("spokes") else "chair" if role.startswith("chair") else role
 
 
 # How a quote may name each role the question asks about ("cllr" asked, "Councillor" quoted).
@@ -916,13 +921,11 @@ _ROLE_IN_QUOTE = {
 
 
 def names_holder(text: str, role: str) -> bool:
-    """True when ``text`` names a person and the role asked (see ``person_role``): "Ipswich MP Jack Abbott"
-    for "mp", "Cllr Ada Brown, cabinet member for…" for "cabinet member"."""
+    """True when ``text`` names a person and the role asked, as ``person_role`` reads it: "Ipswich MP Jack
+    Abbott" for "mp", "Cllr Ada Brown, cabinet member for…" for "cabinet member"."""
     if not NAMES_PERSON.search(text):
         return False
-    key = role[:-1] if role.endswith("s") and role not in {"dcs"} else role
-    key = "spokesperson" if key.startswith("spokes") else "chair" if key.startswith("chair") else key
-    pattern = _ROLE_IN_QUOTE.get(key, r"\s+".join(map(re.escape, key.split())) + "s?")
+    pattern = _ROLE_IN_QUOTE.get(role, r"\s+".join(map(re.escape, role.split())) + "s?")
     return re.search(rf"\b(?:{pattern})\b", text, re.IGNORECASE) is not None
 
 
@@ -938,11 +941,16 @@ def passage_prior(intent: QueryIntent, heading: str | None, opens_section: bool,
 
 def document_years(doc: Document) -> set[int]:
     """Years a document is about: its publication year and the years of its inspection dates."""
+    return dated_years(doc.meta.published, doc.meta.inspection_dates)
+
+
+def dated_years(published: str | None, inspection_dates: str | None) -> set[int]:
+    """The publication year and the years of the inspection dates (of a document, or of a hit quoting it)."""
     years = set()
-    if doc.meta.published:
-        years.add(int(doc.meta.published[:4]))
-    if doc.meta.inspection_dates:
-        years.update(int(y) for y in _YEAR.findall(doc.meta.inspection_dates))
+    if published:
+        years.add(int(published[:4]))
+    if inspection_dates:
+        years.update(int(y) for y in _YEAR.findall(inspection_dates))
     return years
 
 
