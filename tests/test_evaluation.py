@@ -16,6 +16,7 @@ from benchmarks.bench_quality import (
     HELD_OUT_3,
     HELD_OUT_4,
     HELD_OUT_5,
+    HELD_OUT_6,
     SUBSET,
 )
 from index.cli import main
@@ -177,6 +178,7 @@ def test_ofsted_subset_question_set_is_verbatim() -> None:
         ("ofsted_holdout3.jsonl", HELD_OUT_3, "h3", 40),
         ("ofsted_holdout4.jsonl", HELD_OUT_4, "h4", 40),
         ("ofsted_holdout5.jsonl", HELD_OUT_5, "h5", 40),
+        ("ofsted_holdout6.jsonl", HELD_OUT_6, "h6", 40),
         ("ofsted_dev2a.jsonl", DEV_2A, "a", 55),
         ("ofsted_dev2b.jsonl", DEV_2B, "b", 55),
         ("ofsted_dev2c.jsonl", DEV_2C, "c", 55),
