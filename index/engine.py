@@ -1189,6 +1189,11 @@ def topic_of(query: str, intent: QueryIntent) -> str:
 
 def _put_first(lines: list[Hit], hits: list[Hit], k: int) -> list[Hit]:
     """A report's own lines first, then the ranked hits from other passages, at most ``k``."""
+    # "Gateshead's 2015 inspection (report out 2016)": both years name one report, whose line comes once.
+    once: dict[tuple[str, int], Hit] = {}
+    for line in lines:
+        once.setdefault((line.source, line.quote_start), line)
+    lines = list(once.values())
     held = {(line.source, line.passage_start) for line in lines}
     return [*lines, *(h for h in hits if (h.source, h.passage_start) not in held)][:k]
 

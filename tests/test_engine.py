@@ -624,6 +624,24 @@ def test_a_rating_asked_for_two_years_gets_each_years_line(embedder: HashingEmbe
     ]
 
 
+def test_two_years_naming_one_report_give_its_line_once(embedder: HashingEmbedder) -> None:
+    council = "Eastmarch County Council"
+    text = ilacs_report(council, "1 to 12 December 2015", "Inadequate", True, "Children are helped.")
+    doc = make_doc(
+        "ofsted/eastmarch-2016.pdf",
+        text,
+        council=council,
+        published="2016-02-28",
+        inspection_dates="1 to 12 December 2015",
+    )
+    result = Index.build([doc], embedder).search(
+        "Eastmarch's 2015 inspection (report out 2016): what grade?", 3
+    )
+    quotes = [h.quote for h in result.hits]
+    assert quotes[0] == "Overall effectiveness Inadequate"
+    assert quotes.count(quotes[0]) == 1
+
+
 def test_an_improvement_list_longer_than_a_passage_does_not_break_the_answer(
     embedder: HashingEmbedder,
 ) -> None:
