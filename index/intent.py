@@ -627,7 +627,8 @@ _ASKING_WORDS = frozenset(
         "does did improvement improvements areas area things thing one main ofsted say said tell told "
         "recommendations recommendation recommended recommend "
         "want wanted get getting gone go downhill deteriorated worsened improving lately recently "
-        "problem problems issue issues wrong weakness weaknesses find found with fix sort why on work"
+        "problem problems issue issues wrong weakness weaknesses find found with fix sort why on work "
+        "according report most recent newest"
     ).split()
 )
 

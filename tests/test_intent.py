@@ -352,6 +352,10 @@ def test_a_question_about_the_services_as_a_whole() -> None:
         "Are Eastmarch's children's services any better than when rated inadequate?", eastmarch
     )
     assert not generic_subject("Has vaping among Eastmarch children in care got worse since 2019?", eastmarch)
+    assert generic_subject(
+        "What does Eastmarch still need to improve according to the latest Ofsted inspection?", eastmarch
+    )
+    assert generic_subject("What needs to improve in Eastmarch's most recent report?", eastmarch)
 
 
 def test_whether_the_services_changed_asked_with_no_year_is_asked_of_the_latest_inspection() -> None:
