@@ -568,10 +568,16 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "teenagers exploited outside the home": "extra-familial harm",
         "if grandparents or an aunt take on a child for good": "special guardianship",
         "were the first child protection meetings on time?": "initial child protection conferences",
+        "are kids in care still put in unregulated homes?": "unregistered children's homes",
+        "when a teenager runs off, is there a chat after?": "return home interviews",
+        "the council's s114 notice": "section 114",
+        "how do looked after kids do at school?": "educational progress",
+        "do care leavers end up losing their tenancy?": "tenancy breakdowns",
     }
     for question, words in cases.items():
         assert words in expand(question), question
     assert expand("unique universe") == "unique universe"  # whole words only
+    assert "section" not in expand("16s and 17s") and spell_out("s47 enquiries") == "section 47 enquiries"
     assert "parenting" not in expand("mums who've already had a baby taken into care")
     # The reports' own term is not expanded again: it would only weigh words the question already has.
     assert "initial" not in expand("why were child protection conferences delayed?")
