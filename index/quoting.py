@@ -94,6 +94,19 @@ def sentence_features(
     )
 
 
+def _carries_on(
+    sentences: list[str], first: int, last: int, query_terms: set[str], weights: Mapping[str, float] | None
+) -> bool:
+    """True when the sentence after the quote leans on it ("This arrangement was made permanent…") and holds
+    a word of the question that the quote lacks: it finishes what the quote began."""
+    following = sentences[last + 1]
+    if not _LEANS_BACK.match(following):
+        return False
+    asked = set(weights) if weights else query_terms
+    quoted = set().union(*(token_set(s) for s in sentences[first : last + 1]))
+    return bool((asked & token_set(following)) - quoted)
+
+
 def choose_quote(
     sentences: list[str],
     cosines: npt.NDArray[np.float32],
@@ -137,4 +150,10 @@ def choose_quote(
             last = best + 1
     if last - first < 2 and last + 1 < len(sentences) and scores[last + 1] >= NEIGHBOUR_RATIO * scores[best]:
         last += 1
+    elif (
+        last - first < 2
+        and last + 1 < len(sentences)
+        and _carries_on(sentences, first, last, query_terms, weights)
+    ):
+        last += 1  # "…in post in an interim capacity since August 2012. This arrangement was made permanent…"
     return QuoteChoice(first, last, float(np.max(cosines)), float(scores[best]), float(np.max(topics)))

@@ -47,3 +47,19 @@ def test_a_quote_never_starts_with_the_grade_of_the_row_before() -> None:
     grade_first = np.array([0.2, 0.3, 0.9, 0.1], dtype=np.float32)
     choice = choose_quote(table, grade_first, set(), [0.0] * 4, None, None, False)
     assert (choice.first, choice.last) == (1, 2)
+
+
+def test_a_following_sentence_that_finishes_the_answer_joins_the_quote() -> None:
+    passage = [
+        "The director of children's services has been in post in an interim capacity since August 2012.",
+        "This arrangement was made permanent in November 2013.",
+        "Inspectors met many staff during the visit.",
+    ]
+    cosines = np.array([0.60, 0.20, 0.10], dtype=np.float32)
+    terms = {"interim", "director", "made", "permanent"}
+    weights = {t: 1.0 for t in terms}
+    choice = choose_quote(passage, cosines, terms, [0.0] * 3, weights, cosines, False)
+    assert (choice.first, choice.last) == (0, 1)
+    # A leaning sentence that adds none of the question's words stays out.
+    choice = choose_quote(passage, cosines, {"interim", "director"}, [0.0] * 3, None, cosines, False)
+    assert (choice.first, choice.last) == (0, 0)
