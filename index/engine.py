@@ -678,6 +678,8 @@ class Index:
                 cosines if tvec is None or tvec is qvec else self._sentence_cosines(pid, tvec),
                 FEATURES.quote_model,
                 quotes_seen,
+                # "How many…?": the sentence stating the number, not a longer quote that may hold another
+                fill_gap=not intent.asks_number,
             )
             if whole_list:
                 # "What does Bolton need to improve?": the list itself, every item this passage holds.

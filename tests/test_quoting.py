@@ -63,3 +63,20 @@ def test_a_following_sentence_that_finishes_the_answer_joins_the_quote() -> None
     # A leaning sentence that adds none of the question's words stays out.
     choice = choose_quote(passage, cosines, {"interim", "director"}, [0.0] * 3, None, cosines, False)
     assert (choice.first, choice.last) == (0, 0)
+
+
+def test_a_close_second_one_sentence_away_joins_the_quote_with_the_sentence_between() -> None:
+    passage = [
+        "Children aged 16 and 17 who present as homeless receive a prompt response.",
+        "Their housing needs are assessed jointly with the housing service.",
+        "They are not always told of their right to come into care.",
+        "Inspectors met many staff during the visit.",
+    ]
+    cosines = np.array([0.60, 0.20, 0.55, 0.10], dtype=np.float32)
+    choice = choose_quote(passage, cosines, set(), [0.0] * 4, None, cosines, False)
+    assert (choice.first, choice.last) == (0, 2)
+    # Not when told not to ("how many…?" quotes the number's own sentence), nor for a weak second.
+    choice = choose_quote(passage, cosines, set(), [0.0] * 4, None, cosines, False, fill_gap=False)
+    assert (choice.first, choice.last) == (0, 0)
+    weak = np.array([0.60, 0.20, 0.30, 0.10], dtype=np.float32)
+    assert choose_quote(passage, weak, set(), [0.0] * 4, None, weak, False).last == 0
