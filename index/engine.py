@@ -646,8 +646,12 @@ class Index:
         named_docs = [names_document(asked, identity) for identity in self._identities]
         if any(named_docs):
             intent = replace(intent, names_source=True)
+        # "Has X improved since 2018?": the report after 2018 measured the change from it, as the newest does.
+        after = self._next_after_since(intent)
         priors = [
-            document_prior(d, i in self._newest, intent, named_docs[i]) if FEATURES.document_priors else 1.0
+            document_prior(d, i in self._newest or i in after, intent, named_docs[i])
+            if FEATURES.document_priors
+            else 1.0
             for i, d in enumerate(self.documents)
         ]
         names = asked_names(query)
@@ -937,6 +941,21 @@ class Index:
             return hits  # the list's first item runs past the passage that starts it
         line = self._report_line(doc_id, items[0][0], max(held), hits[0] if hits else None)
         return _put_first([line] if line else [], hits, k)
+
+    def _next_after_since(self, intent: QueryIntent) -> set[int]:
+        """For a question on what changed since a year, not asked of now: each named council's first
+        inspection report after that year (its inspection and publication both later)."""
+        if not intent.since or intent.latest or not intent.councils:
+            return set()
+        since = min(intent.since)
+        firsts: dict[tuple[str, ...], tuple[str, int]] = {}
+        for doc_id, doc in enumerate(self.documents):
+            council = self._doc_councils[doc_id]
+            years = document_years(doc)
+            if council in intent.councils and is_primary(doc) and years and min(years) > since:
+                key = (doc.meta.published or "", doc_id)
+                firsts[council] = min(firsts.get(council, key), key)
+        return {doc_id for _, doc_id in firsts.values()}
 
     def _newest_report(
         self, councils: AbstractSet[tuple[str, ...]], years: AbstractSet[int] = frozenset()

@@ -674,3 +674,31 @@ def test_a_question_recorded_in_minutes_is_not_quoted_as_the_answer(embedder: Ha
         .hits[0]
     )
     assert hit.quote.startswith("The Director offered assurances")
+
+
+def test_what_changed_since_a_year_is_asked_of_the_report_after_it_as_of_the_newest(
+    embedder: HashingEmbedder,
+) -> None:
+    council = "Eastmarch County Council"
+    texts = {
+        2015: "Support for care leavers in Eastmarch is poor.",
+        2018: "Support for care leavers has improved since the last inspection in 2015.",
+        2022: "Care leavers in Eastmarch are supported well by their personal advisers.",
+    }
+    docs = [
+        make_doc(
+            f"ofsted/eastmarch-{year}.pdf",
+            text,
+            council=council,
+            published=f"{year}-06-30",
+            inspection_dates=f"1 to 12 May {year}",
+            inspection_type="ILACS",
+        )
+        for year, text in texts.items()
+    ]
+    index = Index.build(docs, embedder)
+    hit = index.search("Has support for Eastmarch care leavers improved since 2015?", k=3).hits[0]
+    assert hit.source == "ofsted/eastmarch-2018.pdf"
+    # Asked of now, the newest report alone is favoured.
+    now = index.search("Is support for Eastmarch care leavers better now than in 2015?", k=3).hits[0]
+    assert now.source == "ofsted/eastmarch-2022.pdf"
