@@ -1028,9 +1028,8 @@ class Index:
     def _passage_prior(self, pid: int, intent: QueryIntent, names: Sequence[re.Pattern[str]] = ()) -> float:
         """How much the question's kind favours this passage; ``names`` are the names the question asks
         about ("the REACH team", "'care consultants'"), as patterns."""
-        asks_kind = intent.asks_said or intent.asks_who or intent.asks_improvement or intent.asks_rating
-        if not FEATURES.section_priors or not (names or asks_kind):
-            return 1.0  # nothing in the question favours one passage over another
+        if not FEATURES.section_priors:
+            return 1.0
         doc = self.documents[int(self.passages.doc[pid])]
         start, end = self.passage_span(pid)
         prior = 1.0
@@ -1041,8 +1040,6 @@ class Index:
         if intent.asks_who and not intent.asks_lead_inspector:
             # "Who welcomed the report?": only a passage naming someone can answer.
             return prior * (NAMED_PERSON_PRIOR if NAMES_PERSON.search(doc.text, start, end) else 1.0)
-        if not (intent.asks_improvement or intent.asks_rating):
-            return prior
         heading = doc.heading_at(start)
         opens = heading is not None and doc.text.startswith(heading, start)
         return prior * passage_prior(intent, heading, opens, doc.page_at(start) == 1)

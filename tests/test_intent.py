@@ -26,6 +26,7 @@ from index.intent import (
     newest_by_council,
     number_asked,
     outside_scope,
+    passage_prior,
     person_role,
     question_words,
     rate_subject,
@@ -226,6 +227,29 @@ def test_what_a_council_needs_to_fix_asks_for_its_whole_list() -> None:
     for question in ["What does Eastmarch need to do better on?", "what do Eastmarch need to work on?"]:
         asked = read_intent(question, INDEXED)
         assert asked.asks_improvement and asked.whole_service, question
+
+
+def test_what_ofsted_told_a_council_to_do_asks_what_to_improve() -> None:
+    for question in [
+        "What did Ofsted tell Eastmarch to sort out in 2023 about staffing?",
+        "What did Ofsted tell Eastmarch in 2022 about social workers pulling kids out of lessons?",
+        "what did Ofsted want the LA to do about CLA being bullied?",
+    ]:
+        assert read_intent(question, INDEXED).asks_improvement, question
+    for question in [
+        "did social workers tell Eastmarch kids about their rights?",
+        "I want to know about care",
+    ]:
+        assert not read_intent(question, INDEXED).asks_improvement, question
+
+
+def test_an_improvement_section_is_discounted_for_a_question_asking_no_improvement() -> None:
+    heading = "What needs to improve?"
+    finding = read_intent("what happens when a 16/17 yo turns up homeless in Eastmarch?", INDEXED)
+    assert passage_prior(finding, heading, True, False) < 1.0
+    assert passage_prior(finding, "Help and protection", True, False) == 1.0
+    improve = read_intent("what must Eastmarch improve for homeless 16/17 year olds?", INDEXED)
+    assert passage_prior(improve, heading, True, False) > 1.0
 
 
 def test_is_it_any_good_is_asked_of_now() -> None:
