@@ -85,8 +85,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"uni\b|university|higher education", "university higher education"),
     (r"medical (?:history|background|records?)|health (?:history|records?)", "health histories"),
     (
-        r"young carers?|look\w* after (?:a |their |his |her )?"
-        r"(?:sick |ill |poorly |unwell |disabled )?(?:mum|dad|parent)s?",
+        r"young carers?|(?:look\w* after|car(?:e|es|ing) for) (?:a |their |his |her )?"
+        r"(?:sick |ill |poorly |unwell |disabled )?(?:mum|dad|parent|mother|father)s?",
         "young carers",
     ),
     (r"internet|broadband|wi-?fi|mobile data", "wi-fi digital"),

@@ -578,7 +578,7 @@ def states_number(quote: str, kind: NumberKind = "number") -> bool:
 _ASKS_RATING = re.compile(
     r"\b(rated?|ratings?|grades?|graded|judged?|judgements?|judgments?|verdict|score[ds]?|outstanding|"
     r"inadequate|requires improvement|how (?:good|bad|poor)(?! at\b)|any good(?! at\b)|overall effectiveness|"
-    r"overall (?:result|outcome)|"
+    r"overall (?:result|outcome)|how (?:did|does|has) [\w'’ ]{1,40}? (?:do|done|fare|fared)|"
     r"ofsted (?:result|outcome)s?)\b",
     re.IGNORECASE,
 )
@@ -596,7 +596,10 @@ _GOOD_NOW = re.compile(
 )
 # "How good…?" and "any good…?" ask for a grade only of children's services as a whole or of an area Ofsted
 # grades: "is Suffolk's children's care any good now?", not "is the Suffolk MASH any good?".
-_GOOD = re.compile(r"\b(?:(?:how|any) good|how (?:bad|poor))\b", re.IGNORECASE)
+_GOOD = re.compile(
+    r"\b(?:(?:how|any) good|how (?:bad|poor)|how (?:did|does|has) [\w'’ ]{1,40}? (?:do|done|fare|fared))\b",
+    re.IGNORECASE,
+)
 # A grade the question gives rather than asks: "who oversaw the improvement after the inadequate rating?",
 # "has it improved since its 2018 inadequate judgement?".
 _GRADE_GIVEN = re.compile(

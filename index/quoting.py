@@ -22,6 +22,9 @@ _LEANS_BACK = re.compile(
 _BARE_GRADE = re.compile(
     r"^(?:outstanding|good|adequate|inadequate|requires improvement(?: to be good)?)\.?$", re.IGNORECASE
 )
+# A bracketed aside alone after a sentence ("(National Framework, Outcome 2)", the reference a 2025 report's
+# improvement bullet ends with): it belongs to the sentence before.
+_ASIDE = re.compile(r"\([^()]{1,80}\)\.?")
 LEXICAL_WEIGHT = 0.3  # how much the share of the question's words in a sentence adds to its cosine
 NEIGHBOUR_RATIO = 0.75  # a neighbouring sentence this close to the best one joins the quote (0.85 → 0.75:
 # quote@1 +2.2 points on documents/, +0.9 on the Ofsted subset, RESULTS §2)
@@ -182,4 +185,6 @@ def choose_quote(
         and _carries_on(sentences, first, last, query_terms, weights)
     ):
         last += 1  # "…in post in an interim capacity since August 2012. This arrangement was made permanent…"
+    if last + 1 < len(sentences) and _ASIDE.fullmatch(sentences[last + 1].strip()):
+        last += 1  # "• Support to care leavers over 21 in custody. (National Framework, Outcome 2)"
     return QuoteChoice(first, last, float(np.max(cosines)), float(scores[best]), float(np.max(topics)))

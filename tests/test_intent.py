@@ -267,6 +267,13 @@ def test_is_it_any_good_is_asked_of_now() -> None:
     assert not read_intent("was the MASH in Eastmarch any good in 2018?", INDEXED).latest
 
 
+def test_how_a_council_did_on_a_judgement_area_asks_for_its_grade() -> None:
+    asked = read_intent("how did Eastmarch do on adoption in the 2018 re-inspection?", INDEXED)
+    assert asked.asks_rating and asked.areas == {"adoption"}
+    assert read_intent("how did Eastmarch do?", INDEXED).asks_rating
+    assert not read_intent("how did Eastmarch do with homeless 16 year olds in 2018?", INDEXED).asks_rating
+
+
 def test_why_a_grade_asks_for_the_reasons_not_the_grade() -> None:
     poor = read_intent("Eastmarch 2017 inadequate - why?", INDEXED)
     assert not poor.asks_rating and poor.asks_improvement and poor.whole_service
@@ -597,6 +604,7 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "the council's s114 notice": "section 114",
         "how do looked after kids do at school?": "educational progress",
         "do care leavers end up losing their tenancy?": "tenancy breakdowns",
+        "a service for children who care for a sick parent": "young carers",
     }
     for question, words in cases.items():
         assert words in expand(question), question

@@ -80,3 +80,14 @@ def test_a_close_second_one_sentence_away_joins_the_quote_with_the_sentence_betw
     assert (choice.first, choice.last) == (0, 0)
     weak = np.array([0.60, 0.20, 0.30, 0.10], dtype=np.float32)
     assert choose_quote(passage, weak, set(), [0.0] * 4, None, weak, False).last == 0
+
+
+def test_a_bracketed_aside_after_the_quote_belongs_to_it() -> None:
+    passage = [
+        "• Support to care leavers over 21 years old in custody.",
+        "(National Framework, Outcome 2)",
+        "• The timeliness of initial health assessments.",
+    ]
+    cosines = np.array([0.60, 0.05, 0.10], dtype=np.float32)
+    choice = choose_quote(passage, cosines, set(), [0.0] * 3, None, cosines, False)
+    assert (choice.first, choice.last) == (0, 1)
