@@ -849,8 +849,9 @@ def read_intent(
     named = _named(question, indexed | english_councils() | councils_outside_england(), known_word)
     since = frozenset(int(next(g for g in m.groups() if g)) for m in _SINCE_YEAR.finditer(question))
     years = frozenset(int(y) for y in _YEAR.findall(question)) - since
-    if len(years) >= 2 and _ASKS_CHANGE_BETWEEN.search(question):
+    if len(years) >= 2 and _ASKS_CHANGE_BETWEEN.search(question) and not _ASKS_NUMBER.search(question):
         # "Did it improve between 2015 and 2019?": the later report says what changed since the earlier.
+        # ("How many were staying put in 2015 compared to 2018?" asks each year's own figure.)
         since, years = since | (years - {max(years)}), frozenset({max(years)})
     elif len(years) == 1 and not since and _CHANGE_OR_FIX.search(question) and _AFTER_THAT.search(question):
         # "Rated inadequate in 2022 — has it improved since?", "sorted out by its next inspection?": the

@@ -505,6 +505,11 @@ def test_a_change_between_two_years_is_read_in_the_later_report() -> None:
     assert read_intent("What must Eastmarch improve in 2019?", INDEXED).asks_improvement
     both = read_intent("Eastmarch care leavers in 2015 and 2019", INDEXED)
     assert both.years == {2015, 2019} and not both.since
+    # A figure asked for two years is each year's own figure.
+    counts = read_intent(
+        "how many Eastmarch care leavers were staying put in 2015 compared to 2018?", INDEXED
+    )
+    assert counts.years == {2015, 2018} and not counts.since
 
 
 def test_since_a_year_means_what_came_after() -> None:
