@@ -390,6 +390,12 @@ _ASKS_WHO_INSPECTED = re.compile(rf"\b({_WHO_LED}|who was the lead|led by)\b", r
 _FRONT_LABEL_ASKED = re.compile(rf"\b({_WHO_LED}|inspection dates?)\b", re.IGNORECASE)
 # "How many…", "how much… paid", "how long is the wait": the answer is a number ("how much did it improve"
 # asks for a degree, not a number).
+# "Did the council even know how many children were held overnight?" asks whether it knew, not how many
+# ("do you know how many…?" does ask how many).
+_KNEW_WHETHER = re.compile(
+    r"\b(?:did|does|do|had|has|have)\s+(?!you\b)[\w'’ ]{1,40}?\b(?:know|knew)\s+how (?:many|much|long)\b",
+    re.IGNORECASE,
+)
 _ASKS_NUMBER = re.compile(
     r"\b(how many|how long(?! ago)|what (?:percentage|proportion|share|number|fraction)|"
     r"what (?:is|was|were|are) (?:the |its |their )?(?:[\w'’-]+ ){1,3}rates?|"
@@ -888,7 +894,7 @@ def read_intent(
         and (_asks_rating(question, council_words) or asks_headline(question, council_words)),
         since=since,
         asks_date=bool(_ASKS_DATE.search(question)),
-        asks_number=bool(_ASKS_NUMBER.search(question)),
+        asks_number=bool(_ASKS_NUMBER.search(question)) and not _KNEW_WHETHER.search(question),
         asks_who=bool(_ASKS_WHO.search(question)),
         person_role=person_role(question),
         number_kind=number_asked(question) or "number",

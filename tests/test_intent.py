@@ -158,6 +158,11 @@ def test_a_question_asking_for_a_number_needs_a_quote_that_states_one() -> None:
     assert read_intent("how long do referrals wait?", INDEXED).asks_number
     assert not read_intent("How much did Eastmarch improve since 2019?", INDEXED).asks_number
     assert not read_intent("How long ago was the inspection?", INDEXED).asks_number
+    # Whether someone knew a number is not a question for the number.
+    assert not read_intent(
+        "did Eastmarch even know how many children were held overnight?", INDEXED
+    ).asks_number
+    assert read_intent("do you know how many children are in care in Eastmarch?", INDEXED).asks_number
     assert states_number("Requests wait for up to five days.") and states_number("It costs £40 a week.")
     assert not states_number("42. Eastmarch has a busy, thriving fostering service.")
     assert not states_number("The visit, carried out in July 2023, found strengths (Wednesday, 21 August).")
