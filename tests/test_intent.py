@@ -615,6 +615,9 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "how do looked after kids do at school?": "educational progress",
         "do care leavers end up losing their tenancy?": "tenancy breakdowns",
         "a service for children who care for a sick parent": "young carers",
+        "do care leavers get to stay with their foster carers after 18?": "staying put",
+        "how well did they protect babies before they're born?": "pre-birth",
+        "are children still put on the child protection register twice?": "child protection plans",
     }
     for question, words in cases.items():
         assert words in expand(question), question
