@@ -315,6 +315,10 @@ def test_a_sif_report_states_its_adoption_and_care_leavers_grades_in_a_sentence_
     leavers = stated_in_words(doc, by_area[Area.CARE_LEAVERS])
     assert leavers is not None and leavers.text.endswith("is that it requires improvement.")
     assert doc.text[leavers.start : leavers.end] == leavers.text
+    # Some reports spell it "judgment".
+    spelt = make_doc("westhaven-2015.pdf", WESTHAVEN_SIF + body.replace("judgement", "judgment"))
+    spelt_adoption = next(j for j in read_judgements(spelt).judgements if j.area == Area.ADOPTION)
+    assert stated_in_words(spelt, spelt_adoption) is not None
     # Only where the framework writes such a sentence, and only when it states the table's grade.
     assert stated_in_words(doc, by_area[Area.OVERALL]) is None
     wrong = make_doc("westhaven-2015.pdf", WESTHAVEN_SIF + body.replace("it is good", "it is inadequate"))

@@ -108,12 +108,12 @@ _UNGRADED = ("focused visit", "monitoring visit", "joint targeted area inspectio
 # services for looked after children and young people in Kent is adequate." (RESULTS §2, eleventh run).
 _IN_WORDS = {
     ("SIF", Area.ADOPTION): re.compile(
-        r"The\s+graded\s+judgement\s+(?:for|about)\s+adoption(?:\s+performance)?\s+is\s+"
+        r"The\s+graded\s+judge?ment\s+(?:for|about)\s+adoption(?:\s+performance)?\s+is\s+"
         r"(?:that\s+(?:it\s+)?(?:is\s+)?)?" + _GRADE,
         re.IGNORECASE,
     ),
     ("SIF", Area.CARE_LEAVERS): re.compile(
-        r"The\s+graded\s+judgement\s+(?:for|about)\s+(?:the\s+)?(?:experiences?\s+and\s+progress\s+of\s+)?"
+        r"The\s+graded\s+judge?ment\s+(?:for|about)\s+(?:the\s+)?(?:experiences?\s+and\s+progress\s+of\s+)?"
         r"care\s+leavers\s+is\s+(?:that\s+(?:it\s+)?(?:is\s+)?)?" + _GRADE,
         re.IGNORECASE,
     ),
