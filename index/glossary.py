@@ -26,7 +26,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"dcs|director|who (?:runs|leads|heads|is in charge)|in charge of", "director of children's services"),
     (r"\bla\b|council", "local authority"),
     (r"send|special (?:educational )?needs|disabilit\w*", "special educational needs and disabilities"),
-    (r"\bpas?\b|personal advis[eo]rs?", "personal advisers"),
+    (r"\bpas?\b|personal advis[eo]rs?", "personal advisers PAs"),
     (r"16[-/ ]?(?:and |or |to )?17|16/17|teenagers?", "16- and 17-year-olds"),
     (r"homeless\w*|sofa surfing|kicked out|nowhere to (?:live|stay)", "homeless accommodation housing"),
     (r"kids|child\b", "children"),

@@ -616,6 +616,7 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "do care leavers end up losing their tenancy?": "tenancy breakdowns",
         "a service for children who care for a sick parent": "young carers",
         "do care leavers get to stay with their foster carers after 18?": "staying put",
+        "what must improve about the personal advisers for care leavers?": "PAs",
         "how well did they protect babies before they're born?": "pre-birth",
         "are children still put on the child protection register twice?": "child protection plans",
     }
