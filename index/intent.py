@@ -388,14 +388,14 @@ _WHO_LED = r"lead inspector|who inspected|who led"
 _FUTURE = re.compile(r"\b(next|upcoming|future|will|due|going to)\b", re.IGNORECASE)
 _ASKS_WHO_INSPECTED = re.compile(rf"\b({_WHO_LED}|who was the lead|led by)\b", re.IGNORECASE)
 _FRONT_LABEL_ASKED = re.compile(rf"\b({_WHO_LED}|inspection dates?)\b", re.IGNORECASE)
-# "How many…", "how much… paid", "how long is the wait": the answer is a number ("how much did it improve"
-# asks for a degree, not a number).
 # "Did the council even know how many children were held overnight?" asks whether it knew, not how many
 # ("do you know how many…?" does ask how many).
 _KNEW_WHETHER = re.compile(
     r"\b(?:did|does|do|had|has|have)\s+(?!you\b)[\w'’ ]{1,40}?\b(?:know|knew)\s+how (?:many|much|long)\b",
     re.IGNORECASE,
 )
+# "How many…", "how much… paid", "how long is the wait": the answer is a number ("how much did it improve"
+# asks for a degree, not a number).
 _ASKS_NUMBER = re.compile(
     r"\b(how many|how long(?! ago)|what (?:percentage|proportion|share|number|fraction)|"
     r"what (?:is|was|were|are) (?:the |its |their )?(?:[\w'’-]+ ){1,3}rates?|"
@@ -581,10 +581,12 @@ def states_number(quote: str, kind: NumberKind = "number") -> bool:
     return _NUMBER.search(_DATE.sub(" ", _STATUTE.sub(" ", _GLUED_FOOTNOTE.sub("", text)))) is not None
 
 
+# "How did Lambeth do on adoption?": asks for a grade, like "how good" (see ``_GOOD``).
+_HOW_DID_DO = r"how (?:did|does|has) [\w'’ ]{1,40}? (?:do|done|fare|fared)"
 _ASKS_RATING = re.compile(
     r"\b(rated?|ratings?|grades?|graded|judged?|judgements?|judgments?|verdict|score[ds]?|outstanding|"
     r"inadequate|requires improvement|how (?:good|bad|poor)(?! at\b)|any good(?! at\b)|overall effectiveness|"
-    r"overall (?:result|outcome)|how (?:did|does|has) [\w'’ ]{1,40}? (?:do|done|fare|fared)|"
+    rf"overall (?:result|outcome)|{_HOW_DID_DO}|"
     r"ofsted (?:result|outcome)s?)\b",
     re.IGNORECASE,
 )
@@ -602,10 +604,7 @@ _GOOD_NOW = re.compile(
 )
 # "How good…?" and "any good…?" ask for a grade only of children's services as a whole or of an area Ofsted
 # grades: "is Suffolk's children's care any good now?", not "is the Suffolk MASH any good?".
-_GOOD = re.compile(
-    r"\b(?:(?:how|any) good|how (?:bad|poor)|how (?:did|does|has) [\w'’ ]{1,40}? (?:do|done|fare|fared))\b",
-    re.IGNORECASE,
-)
+_GOOD = re.compile(rf"\b(?:(?:how|any) good|how (?:bad|poor)|{_HOW_DID_DO})\b", re.IGNORECASE)
 # A grade the question gives rather than asks: "who oversaw the improvement after the inadequate rating?",
 # "has it improved since its 2018 inadequate judgement?".
 _GRADE_GIVEN = re.compile(

@@ -106,8 +106,9 @@ def _gap_partner(
     sentences: list[str], scores: npt.NDArray[np.float64], bonuses: list[float], best: int
 ) -> int | None:
     """The sentence two places from ``best`` that scores nearly as well (``GAP_RATIO``), or None: a quote of
-    a sentence alone whose close second is one sentence away takes both, and the one between. Never across
-    a label, heading or bare grade (a negative form bonus), nor to a fragment ("1", a page number)."""
+    a sentence alone whose close second has one sentence between them takes both, and the one between.
+    Never across a label, heading or bare grade (a negative form bonus), nor to a fragment ("1", a page
+    number)."""
     partners = [
         i
         for i in (best + 2, best - 2)
