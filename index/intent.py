@@ -639,7 +639,7 @@ _ASKING_WORDS = frozenset(
         "recommendations recommendation recommended recommend "
         "want wanted get getting gone go downhill deteriorated worsened improving lately recently "
         "problem problems issue issues wrong weakness weaknesses find found with fix sort why on work "
-        "according report most recent newest"
+        "according report most recent newest out"
     ).split()
 )
 

@@ -392,6 +392,7 @@ def test_a_question_about_the_services_as_a_whole() -> None:
         "What does Eastmarch still need to improve according to the latest Ofsted inspection?", eastmarch
     )
     assert generic_subject("What needs to improve in Eastmarch's most recent report?", eastmarch)
+    assert generic_subject("what did Ofsted tell Eastmarch to sort out in 2024?", eastmarch)
 
 
 def test_whether_the_services_changed_asked_with_no_year_is_asked_of_the_latest_inspection() -> None:
