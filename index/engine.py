@@ -108,8 +108,8 @@ _CONTENTS_LINE = re.compile(r"\S\s+\d{1,3}\s*(?:\n|$)")  # "Service information 
 # The footnote an older (single inspection framework) report's judgement table runs into: "3. Leadership,
 # management and governance Good 1 Ofsted produces this report under its power to combine reports…". A
 # quote stops before it, and never starts with it.
-_FOOTNOTE = re.compile(r"\s+\d{1,2}\s+(?=Ofsted produces this report\b)")
 _FOOTNOTE_TEXT = "Ofsted produces this report"
+_FOOTNOTE = re.compile(rf"\s+\d{{1,2}}\s+(?={_FOOTNOTE_TEXT}\b)")
 _ROW_NUMBER = re.compile(r"[ \t]*\d{1,2}(?:\.\d{1,2})?\.?[ \t]+")  # a table row's "1. " or "2.2 "
 _FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only label the report
 _FRONT_BLOCK = re.compile(
@@ -1041,8 +1041,11 @@ class Index:
             # "Who welcomed the report?": only a passage naming someone can answer.
             return prior * (NAMED_PERSON_PRIOR if NAMES_PERSON.search(doc.text, start, end) else 1.0)
         heading = doc.heading_at(start)
-        opens = heading is not None and doc.text.startswith(heading, start)
-        return prior * passage_prior(intent, heading, opens, doc.page_at(start) == 1)
+        # Where the passage opens a section, and whether it is on the front page, matter to a rating question
+        # only; this runs for every candidate passage, so they are not worked out for the others.
+        rating = intent.asks_rating
+        opens = rating and heading is not None and doc.text.startswith(heading, start)
+        return prior * passage_prior(intent, heading, opens, rating and doc.page_at(start) == 1)
 
     def _merge_into_earlier(
         self,

@@ -950,15 +950,11 @@ def names_holder(text: str, role: str) -> bool:
 def passage_prior(intent: QueryIntent, heading: str | None, opens_section: bool, first_page: bool) -> float:
     """How much the question's kind favours a passage: "what needs to improve" sections, judgements."""
     prior = 1.0
-    if intent.asks_improvement and heading and IMPROVEMENT_HEADING.match(heading):
-        prior *= SECTION_FOCUS
-    elif (
-        not intent.asks_improvement
-        and not intent.asks_rating
-        and heading
-        and IMPROVEMENT_HEADING.match(heading)
-    ):
-        prior *= IMPROVEMENT_NOT_ASKED
+    if heading and IMPROVEMENT_HEADING.match(heading):
+        if intent.asks_improvement:
+            prior *= SECTION_FOCUS
+        elif not intent.asks_rating:
+            prior *= IMPROVEMENT_NOT_ASKED
     if intent.asks_rating and ((opens_section and heading and GRADED.search(heading)) or first_page):
         prior *= SECTION_FOCUS
     return prior
