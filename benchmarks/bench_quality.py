@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python benchmarks/bench_quality.py``. It builds missing indexes with the default (fast)
 encoder (``var/quality-documents`` from documents/, ``var/quality-subset`` from eight councils of
 ``../shared/ofsted_reports``, ``var/quality-dev2a``, ``-dev2b`` and ``-dev2c`` from four more each, and
-``var/quality-holdout`` to ``-holdout7`` from four others each: under a minute each). The last seven sets
+``var/quality-holdout`` to ``-holdout8`` from four others each: under a minute each). The last eight sets
 are held out: nothing was fitted on them. All three modes use the same question
 priors (council, year, section); only the rankings fused differ. The spelling step is on in every row (it
 changes nothing on questions spelt right; ``bench_typos.py`` measures it).
@@ -50,6 +50,8 @@ HELD_OUT_5 = ["sheffield", "islington", "nottingham", "gateshead"]
 HELD_OUT_6 = ["somerset", "lambeth", "middlesbrough", "doncaster"]
 # A seventh, written blind later in the ninth session; only its figures were read, never its misses.
 HELD_OUT_7 = ["leicester", "medway", "knowsley", "buckinghamshire"]
+# An eighth, written blind by a helper at the start of the tenth session, from the report texts alone.
+HELD_OUT_8 = ["herefordshire", "darlington", "luton", "solihull"]
 SHARED = ROOT.parent / "shared/ofsted_reports"
 QualitySet = tuple[str, Path, tuple[str, ...], Path, Path]  # label, documents, include, index, questions
 
@@ -87,6 +89,7 @@ HELD_OUT_SETS: list[QualitySet] = [
     _councils("held out 5: 4 more councils, 12 reports", HELD_OUT_5, "holdout5", "ofsted_holdout5"),
     _councils("held out 6: 4 more councils, 16 reports", HELD_OUT_6, "holdout6", "ofsted_holdout6"),
     _councils("held out 7: 4 more councils, 16 reports", HELD_OUT_7, "holdout7", "ofsted_holdout7"),
+    _councils("held out 8: 4 more councils, 16 reports", HELD_OUT_8, "holdout8", "ofsted_holdout8"),
 ]
 SETS = DEVELOPMENT_SETS + HELD_OUT_SETS
 # (label, mode, document priors, section priors, glossary, judgement lines, scope, second ranker, quote

@@ -18,6 +18,7 @@ from benchmarks.bench_quality import (
     HELD_OUT_5,
     HELD_OUT_6,
     HELD_OUT_7,
+    HELD_OUT_8,
     SUBSET,
 )
 from index.cli import main
@@ -181,6 +182,7 @@ def test_ofsted_subset_question_set_is_verbatim() -> None:
         ("ofsted_holdout5.jsonl", HELD_OUT_5, "h5", 40),
         ("ofsted_holdout6.jsonl", HELD_OUT_6, "h6", 40),
         ("ofsted_holdout7.jsonl", HELD_OUT_7, "h7", 40),
+        ("ofsted_holdout8.jsonl", HELD_OUT_8, "h8", 40),
         ("ofsted_dev2a.jsonl", DEV_2A, "a", 55),
         ("ofsted_dev2b.jsonl", DEV_2B, "b", 55),
         ("ofsted_dev2c.jsonl", DEV_2C, "c", 55),
