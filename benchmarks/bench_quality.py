@@ -103,7 +103,7 @@ STEPS: tuple[tuple[str, SearchMode, bool, bool, bool, bool, bool, bool, bool], .
     ("+ domain glossary for BM25 and quote choice", "hybrid", *(True,) * 3, *(False,) * 4),
     ("+ the report's judgement line first for rating questions", "hybrid", *(True,) * 4, *(False,) * 3),
     ("+ scope: other council services; a number asked, none quoted", "hybrid", *(True,) * 5, False, False),
-    ("+ second ranker for passages within each document", "hybrid", *(True,) * 6, False),
+    ("+ second ranker for passages (among equally favoured documents)", "hybrid", *(True,) * 6, False),
     ("+ fitted quote model (= default)", "hybrid", *(True,) * 7),
 )
 

@@ -67,7 +67,7 @@ from index.ratings.reports import (
     stated_in_words,
 )
 from index.ratings.table import Area, Judgement, Quote
-from index.rerank import RERANK_DEPTH, CandidateFeatures, fill_document_places, rerank_score
+from index.rerank import RERANK_DEPTH, CandidateFeatures, fill_places, rerank_score
 from index.results import Hit, NoReport, NotHeld, SearchResult
 from index.spelling import SpellingCorrector
 
@@ -683,7 +683,7 @@ class Index:
                 FEATURES.quote_model,
                 quotes_seen,
                 # "How many…?": the sentence stating the number, not a longer quote that may hold another
-                fill_gap=not intent.asks_number,
+                widen=not intent.asks_number,
             )
             if whole_list:
                 # "What does Bolton need to improve?": the list itself, every item this passage holds.
@@ -724,10 +724,11 @@ class Index:
                 rows.append((pid, rerank_score(candidate), candidate))
             if seen is not None:
                 seen.extend((pid, features) for pid, _, features in rows)
-            # The choice between documents stays with the fused ranking and its council, year and source
-            # priors; the second ranker decides which of a document's passages come first.
+            # The choice between documents the council, year and source priors tell apart stays with them;
+            # the second ranker orders passages among documents they favour equally (RESULTS §2, fifteenth
+            # run: within each document only before).
             scores = {pid: score for pid, score, _ in rows}
-            placed = fill_document_places(head, scores, lambda pid: int(self.passages.doc[pid]))
+            placed = fill_places(head, scores, lambda pid: priors[int(self.passages.doc[pid])])
             candidates = placed + candidates[RERANK_DEPTH:]
         hits: list[Hit] = []
         quoted: list[tuple[int, set[int], set[int]]] = []  # (hit index, sentence ids, sentence keys)

@@ -3,9 +3,10 @@
 Reciprocal-rank fusion keeps only ranks; this step looks again at the best ``RERANK_DEPTH`` candidates with
 what is known of each — its fused score and rank, its dense cosine and BM25 score, its best sentence and
 quote, how much of the question's wording it holds, and the council/year and section priors — and scores
-them by ``RERANK_WEIGHTS · features``. The score decides which passages of a document come first; each
-document keeps the places the fused ranking gave it, so the choice between reports, years and sources stays
-with the priors people can reason about ("the newest report first"). Finding the passage inside a 15–50 page
+them by ``RERANK_WEIGHTS · features``. The score decides which passages come first among documents the
+priors favour equally (a report's own passages, two news stories on the same inspection); a passage never
+takes the place of a more favoured document's, so the choice between reports, years and sources stays with
+the priors people can reason about ("the newest report first"). Finding the passage inside a 15–50 page
 report is where the points were.
 
 The weights are fitted by ``benchmarks/fit_reranker.py`` (softmax over each question's candidates, the
@@ -15,7 +16,6 @@ passages carrying its answer as targets); fitted on one development set, they im
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
@@ -65,12 +65,21 @@ def rerank_score(features: CandidateFeatures, weights: tuple[float, ...] | None 
     return sum(w * x for w, x in zip(chosen, features.as_tuple(), strict=True))
 
 
-def fill_document_places(
-    head: Sequence[tuple[int, float]], scores: dict[int, float], document_of: Callable[[int], int]
+def fill_places(
+    head: Sequence[tuple[int, float]], scores: dict[int, float], prior_of: Callable[[int], float]
 ) -> list[tuple[int, float]]:
-    """Re-order ``head`` (passage ids with fused scores, best first): each document keeps the places and
-    fused scores the fused ranking gave it, and its passages fill them best ``scores`` first."""
-    by_document: dict[int, list[int]] = defaultdict(list)
-    for pid, _ in sorted(head, key=lambda item: -scores[item[0]]):
-        by_document[document_of(pid)].append(pid)
-    return [(by_document[document_of(pid)].pop(0), fused) for pid, fused in head]
+    """Re-order ``head`` (passage ids with fused scores, best first) by ``scores``, within what the priors
+    allow. Each place keeps its fused score and goes to the best-scoring passage left whose document's prior
+    (``prior_of``: council, year and source) is at least that of the document the fused ranking put there:
+    a document's passages swap freely, a passage of an equally or more favoured report may move up, and a
+    less favoured report's never overtakes ("the 2019 report" stays before 2023's however its passages
+    score). When no passage that favoured is left, the best of the most favoured left."""
+    remaining = [pid for pid, _ in head]
+    placed: list[tuple[int, float]] = []
+    for pid, fused in head:
+        floor = min(prior_of(pid), max(prior_of(other) for other in remaining))
+        eligible = [other for other in remaining if prior_of(other) >= floor]
+        chosen = max(eligible, key=lambda other: scores[other])  # the first of equals: the fused order
+        remaining.remove(chosen)
+        placed.append((chosen, fused))
+    return placed

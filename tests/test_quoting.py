@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.quoting import QUOTE_FEATURES, QUOTE_WEIGHTS, SentenceRows, choose_quote
+from index.quoting import QUOTE_FEATURES, QUOTE_WEIGHTS, SentenceRows, _unsure_neighbour, choose_quote
 
 SENTENCES = [
     "Leaders in Westhaven have a clear vision for the service.",
@@ -76,7 +76,7 @@ def test_a_close_second_one_sentence_away_joins_the_quote_with_the_sentence_betw
     choice = choose_quote(passage, cosines, set(), [0.0] * 4, None, cosines, False)
     assert (choice.first, choice.last) == (0, 2)
     # Not when told not to ("how many…?" quotes the number's own sentence), nor for a weak second.
-    choice = choose_quote(passage, cosines, set(), [0.0] * 4, None, cosines, False, fill_gap=False)
+    choice = choose_quote(passage, cosines, set(), [0.0] * 4, None, cosines, False, widen=False)
     assert (choice.first, choice.last) == (0, 0)
     weak = np.array([0.60, 0.20, 0.30, 0.10], dtype=np.float32)
     assert choose_quote(passage, weak, set(), [0.0] * 4, None, weak, False).last == 0
@@ -91,3 +91,19 @@ def test_a_bracketed_aside_after_the_quote_belongs_to_it() -> None:
     cosines = np.array([0.60, 0.05, 0.10], dtype=np.float32)
     choice = choose_quote(passage, cosines, set(), [0.0] * 3, None, cosines, False)
     assert (choice.first, choice.last) == (0, 1)
+
+
+def test_a_neighbour_the_quote_model_is_unsure_about_joins_the_quote() -> None:
+    """The model gives the sentence after the best one a fair share of the passage's probability: the quote
+    takes both, so it answers whichever of the two does. Never a heading or bare grade, nor a weak share."""
+    passage = [
+        "Leaders have a good understanding of the service.",
+        "Care leavers are supported by personal advisers.",
+        "Most said they did not see their adviser after they turned 21.",
+        "Requires improvement to be good",
+    ]
+    shares = np.array([0.05, 0.5, 0.3, 0.15])
+    assert _unsure_neighbour(passage, shares, [0.0] * 4, 1, 1) == 2
+    assert _unsure_neighbour(passage, np.array([0.05, 0.8, 0.1, 0.05]), [0.0] * 4, 1, 1) is None
+    assert _unsure_neighbour(passage, shares, [0.0, 0.0, -1.0, 0.0], 1, 1) is None  # a label
+    assert _unsure_neighbour(passage, np.array([0.0, 0.1, 0.5, 0.4]), [0.0] * 4, 2, 2) is None  # a grade
