@@ -342,7 +342,9 @@ def council_place(key: tuple[str, ...]) -> tuple[str, str]:
 _ASKS_IMPROVEMENT = re.compile(
     r"\b(improve|improvements?|improving|recommend\w*|needs? to|must|should|areas? for|weakness\w*|"
     r"fix|actions?|priorit\w*|(?:wanted|wants?|needed|should be|to be|must be|like) improved|"
-    r"(?:to|should|must) (?:do|be) better|what(?:'s|’s| is| was| were| went) wrong|(?:find|found) wrong|"
+    r"(?:to|should|must) (?:do|be) better|(?:has|have|had|needs?|got) to get better|"
+    r"(?:should|must) get better|"
+    r"what(?:'s|’s| is| was| were| went) wrong|(?:find|found) wrong|"
     r"problems? (?:with|at|in)|"
     # "What did Ofsted tell Bolton to sort out…", "…want the LA to do about…", "…tell Kent in 2022 about…"
     r"(?:ofsted|inspectors?) (?:tell|tells|told|want|wants|wanted) (?:the )?[\w'’]+(?: [\w'’]+)?"
@@ -399,6 +401,9 @@ _KNEW_WHETHER = re.compile(
 _ASKS_NUMBER = re.compile(
     r"\b(how many|how long(?! ago)|what (?:percentage|proportion|share|number|fraction)|"
     r"what (?:is|was|were|are) (?:the |its |their )?(?:[\w'’-]+ ){1,3}rates?|"
+    # "what's the starting salary for a social worker?": an amount, which only a number answers
+    r"what(?:'s|’s|s| is| was| are| were) (?:the |their |a )?(?:[\w'’-]+ ){0,2}"
+    r"(?:salary|salaries|pay|wages?)\b|"
     rf"how much(?!.*\b(?:{_CHANGE})\b))\b",
     re.IGNORECASE,
 )

@@ -163,6 +163,10 @@ def test_a_question_asking_for_a_number_needs_a_quote_that_states_one() -> None:
         "did Eastmarch even know how many children were held overnight?", INDEXED
     ).asks_number
     assert read_intent("do you know how many children are in care in Eastmarch?", INDEXED).asks_number
+    # An amount of pay asked: only a number answers ("whats the starting salary…" was answered by a
+    # sentence about social workers' visits).
+    assert read_intent("whats the starting salary for a social worker in Eastmarch?", INDEXED).asks_number
+    assert read_intent("What is the pay for foster carers in Eastmarch?", INDEXED).asks_number
     assert states_number("Requests wait for up to five days.") and states_number("It costs £40 a week.")
     assert not states_number("42. Eastmarch has a busy, thriving fostering service.")
     assert not states_number("The visit, carried out in July 2023, found strengths (Wednesday, 21 August).")
@@ -239,11 +243,13 @@ def test_what_ofsted_told_a_council_to_do_asks_what_to_improve() -> None:
         "What did Ofsted tell Eastmarch to sort out in 2023 about staffing?",
         "What did Ofsted tell Eastmarch in 2022 about social workers pulling kids out of lessons?",
         "what did Ofsted want the LA to do about CLA being bullied?",
+        "what did the latest Eastmarch report say has to get better for care leavers over 21?",
     ]:
         assert read_intent(question, INDEXED).asks_improvement, question
     for question in [
         "did social workers tell Eastmarch kids about their rights?",
         "I want to know about care",
+        "did care in Eastmarch start to get better after 2019?",
     ]:
         assert not read_intent(question, INDEXED).asks_improvement, question
 
@@ -620,6 +626,14 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "what must improve about the personal advisers for care leavers?": "PAs",
         "how well did they protect babies before they're born?": "pre-birth",
         "are children still put on the child protection register twice?": "child protection plans",
+        "how many young people each leaving care worker has on their books": "caseloads",
+        "do care leavers like their support workers?": "personal advisers",
+        "kids whose parents pulled them out of school to teach them at home": "elective home education",
+        "when there's a violent partner in the house": "domestic abuse",
+        "did help for families go downhill in lockdown?": "decline",
+        "did the council vet the hosts?": "checks",
+        "the team that works with SEND kids": "disabled children's service",
+        "does the council give jobs to young people who grew up in care?": "care leavers",
     }
     for question, words in cases.items():
         assert words in expand(question), question
