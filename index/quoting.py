@@ -37,7 +37,9 @@ SHORT_SENTENCE_WORDS = 8  # a best sentence shorter than this takes its stronges
 # A neighbour to which the fitted quote model gives at least this share of the passage's probability of
 # carrying the answer joins a quote of one or two sentences: the model is unsure between them, and a quote
 # holding both answers either way (quote@1 +4 over the eleven sets read, none lost; mean top quote 31.8 ->
-# 32.8 words, median 29 unchanged; 0.1 and 0.15 gained no more, 0.3 one; RESULTS §2, fifteenth run).
+# 32.8 words, median 29 unchanged; 0.1 and 0.15 gained no more, 0.3 one). So does a sentence two places
+# from a quote of one, with the sentence between (+3 more, none lost; 33.0 words, median 30; RESULTS §2,
+# fifteenth run).
 NEIGHBOUR_SHARE = 0.2
 # Which sentence answers best: a linear model over each sentence's features (``sentence_features``, in the
 # order of QUOTE_FEATURES), fitted by benchmarks/fit_reranker.py on the development questions (softmax over
@@ -108,22 +110,22 @@ def sentence_features(
 
 
 def _gap_partner(
-    sentences: list[str], scores: npt.NDArray[np.float64], bonuses: list[float], best: int
+    sentences: list[str], strength: npt.NDArray[np.float64], floor: float, bonuses: list[float], best: int
 ) -> int | None:
-    """The sentence two places from ``best`` that scores nearly as well (``GAP_RATIO``), or None: a quote of
-    a sentence alone whose close second has one sentence between them takes both, and the one between.
-    Never across a label, heading or bare grade (a negative form bonus), nor to a fragment ("1", a page
-    number)."""
+    """The sentence two places from ``best`` whose ``strength`` (the simple score, or the quote model's
+    probability) reaches ``floor``, the stronger if both do, or None: a quote of a sentence alone whose close
+    second has one sentence between them takes both, and the one between. Never across a label, heading or
+    bare grade (a negative form bonus), nor to a fragment ("1", a page number)."""
     partners = [
         i
         for i in (best + 2, best - 2)
         if 0 <= i < len(sentences)
-        and scores[i] >= GAP_RATIO * scores[best]
+        and strength[i] >= floor
         and len(re.findall(r"[A-Za-z]+", sentences[i])) >= 4
         and min(bonuses[i], bonuses[(i + best) // 2]) >= 0
         and not any(_BARE_GRADE.match(sentences[j].strip()) for j in range(min(i, best), max(i, best) + 1))
     ]
-    return max(partners, key=lambda i: scores[i]) if partners else None
+    return max(partners, key=lambda i: strength[i]) if partners else None
 
 
 def _unsure_neighbour(
@@ -207,7 +209,11 @@ def choose_quote(
             last = best + 1
     if last - first < 2 and last + 1 < len(sentences) and scores[last + 1] >= NEIGHBOUR_RATIO * scores[best]:
         last += 1
-    elif last == first and widen and (gap := _gap_partner(sentences, scores, bonuses, best)) is not None:
+    elif (
+        last == first
+        and widen
+        and (gap := _gap_partner(sentences, scores, GAP_RATIO * scores[best], bonuses, best)) is not None
+    ):
         first, last = min(best, gap), max(best, gap)  # both strong sentences, and the one between them
     elif (
         last - first < 2
@@ -219,6 +225,10 @@ def choose_quote(
         unsure = _unsure_neighbour(sentences, shares, bonuses, first, last)
         if unsure is not None:
             first, last = min(first, unsure), max(last, unsure)
+        elif last == first:
+            gap = _gap_partner(sentences, shares, NEIGHBOUR_SHARE, bonuses, best)
+            if gap is not None:  # the model unsure between two sentences one apart
+                first, last = min(best, gap), max(best, gap)
     if last + 1 < len(sentences) and _ASIDE.fullmatch(sentences[last + 1].strip()):
         last += 1  # "• Support to care leavers over 21 in custody. (National Framework, Outcome 2)"
     return QuoteChoice(first, last, float(np.max(cosines)), float(scores[best]), float(np.max(topics)))

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.quoting import QUOTE_FEATURES, QUOTE_WEIGHTS, SentenceRows, _unsure_neighbour, choose_quote
+from index.quoting import (
+    NEIGHBOUR_SHARE,
+    QUOTE_FEATURES,
+    QUOTE_WEIGHTS,
+    SentenceRows,
+    _gap_partner,
+    _unsure_neighbour,
+    choose_quote,
+)
 
 SENTENCES = [
     "Leaders in Westhaven have a clear vision for the service.",
@@ -107,3 +115,16 @@ def test_a_neighbour_the_quote_model_is_unsure_about_joins_the_quote() -> None:
     assert _unsure_neighbour(passage, np.array([0.05, 0.8, 0.1, 0.05]), [0.0] * 4, 1, 1) is None
     assert _unsure_neighbour(passage, shares, [0.0, 0.0, -1.0, 0.0], 1, 1) is None  # a label
     assert _unsure_neighbour(passage, np.array([0.0, 0.1, 0.5, 0.4]), [0.0] * 4, 2, 2) is None  # a grade
+
+
+def test_a_sentence_one_apart_that_the_quote_model_is_unsure_about_joins_with_the_one_between() -> None:
+    passage = [
+        "Care leavers are supported by personal advisers.",
+        "Advisers visit them at home.",
+        "Most said they did not see their adviser after they turned 21.",
+        "Inspectors met many staff.",
+    ]
+    shares = np.array([0.5, 0.05, 0.3, 0.15])
+    assert _gap_partner(passage, shares, NEIGHBOUR_SHARE, [0.0] * 4, 0) == 2
+    assert _gap_partner(passage, np.array([0.8, 0.05, 0.1, 0.05]), NEIGHBOUR_SHARE, [0.0] * 4, 0) is None
+    assert _gap_partner(passage, shares, NEIGHBOUR_SHARE, [0.0, -1.0, 0.0, 0.0], 0) is None  # across a label
