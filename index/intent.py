@@ -965,19 +965,20 @@ def passage_prior(intent: QueryIntent, heading: str | None, opens_section: bool,
     return prior
 
 
-def document_years(doc: Document) -> set[int]:
+def document_years(doc: Document) -> frozenset[int]:
     """Years a document is about: its publication year and the years of its inspection dates."""
     return dated_years(doc.meta.published, doc.meta.inspection_dates)
 
 
-def dated_years(published: str | None, inspection_dates: str | None) -> set[int]:
+@lru_cache(maxsize=8192)  # asked of every document on most questions: read each document's dates once
+def dated_years(published: str | None, inspection_dates: str | None) -> frozenset[int]:
     """The publication year and the years of the inspection dates (of a document, or of a hit quoting it)."""
     years = set()
     if published:
         years.add(int(published[:4]))
     if inspection_dates:
         years.update(int(y) for y in _YEAR.findall(inspection_dates))
-    return years
+    return frozenset(years)
 
 
 def newest_by_council(documents: Sequence[Document]) -> set[int]:
