@@ -56,7 +56,7 @@ from index.intent import (
 )
 from index.lexical import LexicalIndex, token_set, tokenize
 from index.onnx_embedding import embedder_for
-from index.quoting import QuoteChoice, SentenceRows, choose_quote
+from index.quoting import QuoteChoice, SentenceRows, choose_quote, unquoted_part
 from index.ratings.reports import (
     CHANGE_STATED,
     LIST_ITEM,
@@ -439,6 +439,13 @@ class Index:
         last = int(self.passages.end_sentence[pid]) - 1
         return int(self.passages.sentence_start[first]), int(self.passages.sentence_end[last])
 
+    def _sentences_of(self, pid: int) -> list[str]:
+        """The sentences of passage ``pid``, verbatim."""
+        text = self.documents[int(self.passages.doc[pid])].text
+        starts, ends = self.passages.sentence_start, self.passages.sentence_end
+        first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])
+        return [text[int(starts[s]) : int(ends[s])] for s in range(first, end)]
+
     def search(self, question: str, k: int = 5, mode: SearchMode = "hybrid") -> SearchResult:
         """The ``k`` best passages for ``question``, each with a verbatim quote, best first.
 
@@ -667,10 +674,7 @@ class Index:
 
         def quote_of(pid: int) -> QuoteChoice:
             doc_id = int(self.passages.doc[pid])
-            text = self.documents[doc_id].text
-            starts, ends = self.passages.sentence_start, self.passages.sentence_end
-            first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])
-            sentences = [text[int(starts[s]) : int(ends[s])] for s in range(first, end)]
+            sentences = self._sentences_of(pid)
             bonus = [self._sentence_bonus(doc_id, s, intent) for s in sentences]
             cosines = self._sentence_cosines(pid, qvec)
             choice = choose_quote(
@@ -688,7 +692,8 @@ class Index:
             if whole_list:
                 # "What does Bolton need to improve?": the list itself, every item this passage holds.
                 items = [i for i, sentence in enumerate(sentences) if LIST_ITEM.match(sentence)]
-                heading = self.documents[doc_id].heading_at(int(starts[first]))
+                start = int(self.passages.sentence_start[int(self.passages.first_sentence[pid])])
+                heading = self.documents[doc_id].heading_at(start)
                 if items and choice.first in items and heading and IMPROVEMENT_HEADING.match(heading):
                     return replace(choice, first=items[0], last=items[-1])
             return choice
@@ -737,6 +742,12 @@ class Index:
             first = int(self.passages.first_sentence[pid])
             choice = quotes[pid] if pid in quotes else quote_of(pid)
             ids = set(range(first + choice.first, first + choice.last + 1))
+            if any(ids & earlier for _, earlier, _ in quoted):
+                shown = set().union(*(earlier for _, earlier, _ in quoted))
+                part = unquoted_part(self._sentences_of(pid), choice, {i - first for i in shown})
+                if part is not None:  # only what the hits above do not already show
+                    choice = replace(choice, first=part[0], last=part[1])
+                    ids = set(range(first + choice.first, first + choice.last + 1))
             keys = {int(self.passages.sentence_key[s]) for s in ids} - {0}
             if self._merge_into_earlier(hits, quoted, doc_id, ids, keys):
                 continue

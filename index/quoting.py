@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,6 +69,7 @@ class QuoteChoice:
     cosine: float  # the passage's best sentence cosine similarity to the question
     score: float = 0.0  # the chosen sentence's quote score: cosine, word overlap and form bonus
     topic: float = 0.0  # the passage's best sentence cosine similarity to the question's topic
+    best: int = -1  # the sentence the quote was widened from (-1: not known)
 
 
 def lexical_overlap(
@@ -231,4 +233,25 @@ def choose_quote(
                 first, last = min(best, gap), max(best, gap)
     if last + 1 < len(sentences) and _ASIDE.fullmatch(sentences[last + 1].strip()):
         last += 1  # "• Support to care leavers over 21 in custody. (National Framework, Outcome 2)"
-    return QuoteChoice(first, last, float(np.max(cosines)), float(scores[best]), float(np.max(topics)))
+    return QuoteChoice(first, last, float(np.max(cosines)), float(scores[best]), float(np.max(topics)), best)
+
+
+def unquoted_part(
+    sentences: list[str], choice: QuoteChoice, quoted: AbstractSet[int]
+) -> tuple[int, int] | None:
+    """The part of ``choice`` that no earlier hit quotes (``quoted``: sentence indices in this passage), when
+    some of it is quoted already and the rest is one run that holds the sentence the quote was chosen for
+    and does not open leaning on the sentence before ("This currently affects five children."); else None.
+    A widened quote can take a sentence the next hit's quote begins with: that hit then shows only what is
+    new, rather than being folded into the first and its passage lost from the list."""
+    fresh = [i for i in range(choice.first, choice.last + 1) if i not in quoted]
+    if (
+        not fresh
+        or len(fresh) == choice.last - choice.first + 1
+        or fresh != list(range(fresh[0], fresh[-1] + 1))
+        or not fresh[0] <= choice.best <= fresh[-1]
+        or _LEANS_BACK.match(sentences[fresh[0]])
+        or _BARE_GRADE.match(sentences[choice.best].strip())
+    ):
+        return None
+    return fresh[0], fresh[-1]

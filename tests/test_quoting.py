@@ -8,10 +8,12 @@ from index.quoting import (
     NEIGHBOUR_SHARE,
     QUOTE_FEATURES,
     QUOTE_WEIGHTS,
+    QuoteChoice,
     SentenceRows,
     _gap_partner,
     _unsure_neighbour,
     choose_quote,
+    unquoted_part,
 )
 
 SENTENCES = [
@@ -128,3 +130,19 @@ def test_a_sentence_one_apart_that_the_quote_model_is_unsure_about_joins_with_th
     assert _gap_partner(passage, shares, NEIGHBOUR_SHARE, [0.0] * 4, 0) == 2
     assert _gap_partner(passage, np.array([0.8, 0.05, 0.1, 0.05]), NEIGHBOUR_SHARE, [0.0] * 4, 0) is None
     assert _gap_partner(passage, shares, NEIGHBOUR_SHARE, [0.0, -1.0, 0.0, 0.0], 0) is None  # across a label
+
+
+def test_a_quote_partly_shown_by_a_hit_above_keeps_only_its_new_part() -> None:
+    """A widened quote above took this quote's first sentence: the hit shows the rest, if the rest holds
+    the sentence it was chosen for and does not open leaning on what is cut."""
+    passage = [
+        "Westhaven was judged to require improvement in 2019.",
+        "The overall quality of practice remains unchanged since then.",
+        "This affects five children.",
+    ]
+    choice = QuoteChoice(0, 1, 0.5, best=1)
+    assert unquoted_part(passage, choice, {0}) == (1, 1)
+    assert unquoted_part(passage, QuoteChoice(0, 1, 0.5, best=0), {0}) is None  # its own sentence is shown
+    assert unquoted_part(passage, QuoteChoice(1, 2, 0.5, best=2), {1}) is None  # "This…" alone
+    assert unquoted_part(passage, choice, set()) is None  # nothing shown: the quote as it is
+    assert unquoted_part(passage, choice, {0, 1}) is None  # all shown: folded into the hit above
