@@ -628,6 +628,14 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"\bvet(?:s|ted|ting)?\b", "checks"),
     (r"send (?:kids|children)|disabled (?:kids|children)", "disabled children's service"),
     (r"(?:grew|grow|growing|brought|raised) up in care", "care leavers care-experienced young people"),
+    (
+        r"(?:outside|beyond|after) (?:of )?(?:9|nine) ?(?:to|-|–) ?(?:5|five)|(?:office|working) hours",
+        "out of hours evenings and weekends",
+    ),
+    (
+        r"back ?story|(?:own|their) (?:life )?history|why they (?:can't|cannot|can’t) live at home",
+        "life-story work",
+    ),
 )
 _COMPILED = tuple((re.compile(rf"\b(?:{pattern})", re.IGNORECASE), words) for pattern, words in GLOSSARY)
 

@@ -634,6 +634,8 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "did the council vet the hosts?": "checks",
         "the team that works with SEND kids": "disabled children's service",
         "does the council give jobs to young people who grew up in care?": "care leavers",
+        "can kids leaving care get hold of their PA outside 9 to 5?": "evenings and weekends",
+        "were kids helped to understand their own backstory?": "life-story work",
     }
     for question, words in cases.items():
         assert words in expand(question), question
