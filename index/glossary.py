@@ -615,7 +615,11 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     # Ninth round (RESULTS §2, fifteenth run): from the seventh held-out set's misses, read once the eighth
     # had been written.
     (r"on (?:their|his|her|the) books|cases? each|how many (?:young people|children|kids) each", "caseloads"),
-    (r"leaving care (?:workers?|staff)|(?:support|key) workers?", "personal advisers"),
+    # (not an early help "family support worker")
+    (
+        r"leaving care (?:workers?|staff)|(?<!family )(?<!early help )(?:support|key) workers?",
+        "personal advisers",
+    ),
     (
         r"teach\w* (?:\w+ ){0,2}at home|(?:pulled|taken|took|take) (?:\w+ ){0,2}out of school",
         "elective home education",
@@ -633,7 +637,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "out of hours evenings and weekends",
     ),
     (
-        r"back ?story|(?:own|their) (?:life )?history|why they (?:can't|cannot|can’t) live at home",
+        r"back ?story|(?:their )?own (?:life )?history|life history|"
+        r"why they (?:can't|cannot|can’t) live at home",
         "life-story work",
     ),
 )

@@ -74,11 +74,12 @@ def fill_places(
     a document's passages swap freely, a passage of an equally or more favoured report may move up, and a
     less favoured report's never overtakes ("the 2019 report" stays before 2023's however its passages
     score). When no passage that favoured is left, the best of the most favoured left."""
+    prior = {pid: prior_of(pid) for pid, _ in head}
     remaining = [pid for pid, _ in head]
     placed: list[tuple[int, float]] = []
     for pid, fused in head:
-        floor = min(prior_of(pid), max(prior_of(other) for other in remaining))
-        eligible = [other for other in remaining if prior_of(other) >= floor]
+        floor = min(prior[pid], max(prior[other] for other in remaining))
+        eligible = [other for other in remaining if prior[other] >= floor]
         chosen = max(eligible, key=lambda other: scores[other])  # the first of equals: the fused order
         remaining.remove(chosen)
         placed.append((chosen, fused))

@@ -637,6 +637,10 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "can kids leaving care get hold of their PA outside 9 to 5?": "evenings and weekends",
         "were kids helped to understand their own backstory?": "life-story work",
     }
+    # An early help family support worker is not a care leaver's personal adviser, nor a child's history
+    # of neglect its life story.
+    assert "personal advisers" not in expand("do families get a family support worker?")
+    assert "life-story" not in expand("did social workers read their history of neglect?")
     for question, words in cases.items():
         assert words in expand(question), question
     assert expand("unique universe") == "unique universe"  # whole words only
