@@ -111,6 +111,12 @@ def sentence_features(
     )
 
 
+def _whole_sentence(sentence: str) -> bool:
+    """Not a fragment ("1", a page number, "Good.") nor a grade alone on its line: a sentence a quote may
+    take in."""
+    return len(re.findall(r"[A-Za-z]+", sentence)) >= 4 and not _BARE_GRADE.match(sentence.strip())
+
+
 def _gap_partner(
     sentences: list[str], strength: npt.NDArray[np.float64], floor: float, bonuses: list[float], best: int
 ) -> int | None:
@@ -123,7 +129,7 @@ def _gap_partner(
         for i in (best + 2, best - 2)
         if 0 <= i < len(sentences)
         and strength[i] >= floor
-        and len(re.findall(r"[A-Za-z]+", sentences[i])) >= 4
+        and _whole_sentence(sentences[i])
         and min(bonuses[i], bonuses[(i + best) // 2]) >= 0
         and not any(_BARE_GRADE.match(sentences[j].strip()) for j in range(min(i, best), max(i, best) + 1))
     ]
@@ -142,8 +148,7 @@ def _unsure_neighbour(
         if 0 <= i < len(sentences)
         and shares[i] >= NEIGHBOUR_SHARE
         and bonuses[i] >= 0
-        and not _BARE_GRADE.match(sentences[i].strip())
-        and len(re.findall(r"[A-Za-z]+", sentences[i])) >= 4
+        and _whole_sentence(sentences[i])
     ]
     return max(near, key=lambda i: shares[i]) if near else None
 
@@ -251,7 +256,7 @@ def unquoted_part(
         or fresh != list(range(fresh[0], fresh[-1] + 1))
         or not fresh[0] <= choice.best <= fresh[-1]
         or _LEANS_BACK.match(sentences[fresh[0]])
-        or _BARE_GRADE.match(sentences[choice.best].strip())
+        or not _whole_sentence(sentences[choice.best])
     ):
         return None
     return fresh[0], fresh[-1]
