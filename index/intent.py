@@ -483,11 +483,29 @@ COMMON_CAPITALS = frozenset(
 )
 
 
+# Political parties, as a question names them (left) and as news and minutes write them (right, capitalised:
+# "green" and "reform" are also plain words). "What did the Greens say about the report?" asks for the
+# passage naming the party ("The opposition Green, Liberal Democrat and Independent group said…").
+_PARTIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(asked, flags), re.compile(written))
+    for asked, flags, written in (
+        (r"\bgreens\b|\bgreen (?:party|group|councillors?|spokes\w*)\b", re.IGNORECASE, r"\bGreens?\b"),
+        (r"\bGreen\b", 0, r"\bGreens?\b"),
+        (r"\blabour\b", re.IGNORECASE, r"\bLabour\b"),
+        (r"\b(?:conservatives?|tory|tories)\b", re.IGNORECASE, r"\b(?:Conservatives?|Tory|Tories)\b"),
+        (r"\b(?:liberal democrats?|lib ?dems?)\b", re.IGNORECASE, r"\b(?:Liberal Democrats?|Lib ?Dems?)\b"),
+        (r"\bReform\b(?! (?:of|to)\b)", 0, r"\bReform(?: UK)?\b"),
+    )
+)
+
+
 def asked_names(question: str) -> tuple[re.Pattern[str], ...]:
-    """Patterns for the names a question asks about (a quoted name, a team or scheme in capitals)."""
+    """Patterns for the names a question asks about (a quoted name, a team or scheme in capitals, a
+    political party)."""
+    found = [written for asked, written in _PARTIES if asked.search(question)]
     if sum(c.isupper() for c in question) > 0.5 * sum(c.isalpha() for c in question):
-        return ()  # written in capitals throughout: no word stands out
-    found = [
+        return tuple(found)  # written in capitals throughout: no other word stands out
+    found += [
         re.compile(re.escape(m.group(1).strip()), re.IGNORECASE) for m in _QUOTED_NAME.finditer(question)
     ]
     found += [

@@ -319,6 +319,22 @@ def test_the_names_a_question_asks_about_are_read_from_quotes_and_capitals() -> 
     assert names("WHAT IS THE REACH TEAM") == []  # written in capitals throughout
 
 
+def test_a_political_party_the_question_names_is_a_name_it_asks_about() -> None:
+    """ "What did the Greens say?" prefers the passage naming the party ("The opposition Green… group said"),
+    in the forms news writes it, and only as a name ("green spaces" and "reform of" are words)."""
+
+    def finds(question: str, passage: str) -> bool:
+        return any(p.search(passage) for p in asked_names(question))
+
+    assert finds("what did the greens say about the report?", "The opposition Green group said it was poor.")
+    assert finds("What did Labour say?", "Jo Bloggs was Labour spokesman.")
+    assert finds("did the tories respond?", "The Conservative administration must act.")
+    assert finds("what did the Lib Dems say?", "The Liberal Democrat group welcomed it.")
+    assert not finds("what did the greens say?", "Children play in green spaces.")
+    assert not finds("is there green space for kids?", "The Green group said so.")
+    assert not finds("what about reform of the service?", "Reform UK said so.")
+
+
 def test_a_question_asking_when_wants_a_quote_stating_a_date() -> None:
     assert asks_when("When did the trust take over running Eastmarch's children's services?")
     assert asks_when("Eastmarch 2016 - when did the DCS start?") and asks_when("What year did it open?")
