@@ -421,6 +421,23 @@ def test_a_reports_own_statement_of_how_its_services_changed() -> None:
     assert steady is not None and steady.text == kept_up
 
 
+def test_a_headline_that_says_the_services_continue_answers_whether_they_changed() -> None:
+    """No sentence states a change since the last inspection: the headline's first sentence, when it says the
+    services continue or remain as they were, is the answer to "did Westhaven get worse?"."""
+    table = "Inspection of Westhaven\nJudgement Grade\nOverall effectiveness Outstanding\n"
+    continues = "Children in Westhaven continue to benefit from effective services that improve their lives."
+    doc = make_doc(
+        "ofsted/westhaven-2025.pdf", f"{table}{continues} Leaders are ambitious.\n1. Children are seen.\n"
+    )
+    found = stated_change(doc)
+    assert found is not None and found.text == continues
+    # A headline that states no continuity, and a first sentence that is the body's, answer nothing.
+    plain = "Children in Westhaven do not receive consistently good services."
+    assert stated_change(make_doc("ofsted/westhaven-2024.pdf", f"{table}{plain}\n")) is None
+    body = f"{table}1. Services continue to be delivered in hubs.\n"
+    assert stated_change(make_doc("ofsted/westhaven-2023.pdf", body)) is None
+
+
 def test_a_reports_own_list_of_what_needs_to_improve() -> None:
     def items(text: str, heading: str) -> list[str]:
         doc = make_doc("ofsted/eastmarch.pdf", text, sections=(Section(heading, text.index(heading)),))

@@ -260,9 +260,36 @@ def stated_change(doc: Document) -> Quote | None:
         if score >= 2 and (best is None or (score, -start) > best[:2]):
             best = (score, -start, end)
     if best is None:
-        return None
+        return _headline_continuity(doc)
     start, end = -best[1], best[2]
     return Quote(doc.source, doc.page_at(start), doc.text[start:end], start, end)
+
+
+# The judgement table's last row, after which an ILACS report's headline paragraph begins.
+_OVERALL_ROW = re.compile(
+    r"Overall effectiveness:?\s+(?:outstanding|good|requires improvement to be good|inadequate)\s*\n",
+    re.IGNORECASE,
+)
+# A headline saying the services stayed as they were ("Children in Leeds continue to benefit from effective
+# services…", "Children remain at the core of a strong… service in Kent."), not how they changed.
+_CONTINUITY = re.compile(r"\b(?:continue[sd]? to|remains?|sustain\w*|maintain\w*)\b", re.IGNORECASE)
+_SERVICE = re.compile(r"\bservices?\b", re.IGNORECASE)
+
+
+def _headline_continuity(doc: Document) -> Quote | None:
+    """For a report whose headline states no change since the last inspection: its first sentence, when
+    that says the services continue or remain as they were (the answer to "did Leeds get worse?"); else
+    None."""
+    row = _OVERALL_ROW.search(doc.text, 0, 6000)
+    if row is None:
+        return None
+    span = next(((start, end) for start, end in split_sentences(doc.text) if start >= row.end()), None)
+    if span is None:
+        return None
+    sentence = doc.text[span[0] : span[1]]
+    if _NUMBERED.match(sentence) or not (_CONTINUITY.search(sentence) and _SERVICE.search(sentence)):
+        return None
+    return Quote(doc.source, doc.page_at(span[0]), sentence, span[0], span[1])
 
 
 # An item of a report's list: "• The quality of…", or a SIF report's numbered "2. Improve the quality of…".
