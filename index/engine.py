@@ -532,10 +532,41 @@ class Index:
         """The question's vector, what it names and asks, and its topic's vector."""
         spelled = spell_out(query) if FEATURES.glossary else query
         qvec = self.embedder.encode([spelled])[0]
-        intent = read_intent(query, self._council_keys, self.lexical.knows)
+        intent = self._with_graded_report(read_intent(query, self._council_keys, self.lexical.knows))
         topic = topic_of(spelled, intent) if FEATURES.topic_cosine else spelled
         tvec = self.embedder.encode([topic])[0] if topic != spelled else qvec
         return qvec, intent, tvec
+
+    def _with_graded_report(self, intent: QueryIntent) -> QueryIntent:
+        """A grade the question states names a report where no year does ("why was Middlesbrough rated
+        inadequate?"): the council's newest report judging its services as a whole that grade. The question
+        is read as asking that report's year ("…since it was rated inadequate?": as measuring the change
+        from it)."""
+        if not intent.grade_stated or intent.asks_rating or len(intent.councils) != 1:
+            return intent
+        if intent.years or intent.since:
+            return intent
+        graded: list[tuple[str, int]] = []
+        for doc_id, doc in enumerate(self.documents):
+            if self._doc_councils[doc_id] not in intent.councils:
+                continue  # (only a report's own judgement table states a grade)
+            if doc_id not in self._judgements:
+                self._judgements[doc_id] = read_judgements(doc).judgements
+            if any(
+                j.area == Area.OVERALL and j.grade == intent.grade_stated for j in self._judgements[doc_id]
+            ):
+                graded.append((doc.meta.published or "", doc_id))
+        if not graded:
+            return intent
+        doc = self.documents[max(graded)[1]]
+        years = document_years(doc)
+        if not years:
+            return intent
+        if intent.grade_since:
+            return replace(intent, since=frozenset({min(years)}))
+        return replace(
+            intent, years=frozenset({int(doc.meta.published[:4])} if doc.meta.published else years)
+        )
 
     def candidate_features(self, question: str) -> list[tuple[str, str, CandidateFeatures]]:
         """What the second ranker sees of each of the fused ranking's top passages, in fused order, as

@@ -793,6 +793,10 @@ class QueryIntent:
     asks_next_inspection: bool = False  # "when is the next inspection?": no report says
     whole_service: bool = False  # about the council's services as a whole (see ``generic_subject``)
     asks_if_changed: bool = False  # "has Bolton improved?": the newest report's statement of the change
+    # "Why was Middlesbrough rated inadequate?": a grade the question states of the council, with no year
+    # (the index reads it as the year of the council's newest report of that grade); "" when none.
+    grade_stated: str = ""
+    grade_since: bool = False  # "…improved since it was rated inadequate?": the change from that report
 
 
 # Short forms people use for councils with long names.
@@ -865,6 +869,28 @@ def _named(
     return {k for k in found if not any(k != o and set(k) < set(o) for o in found)}
 
 
+# A grade named as a fact about the council ("why was Middlesbrough rated inadequate?", "what went wrong when
+# Sandwell was inadequate?"); "good" is left out: "any good", "a good service" are not grades given.
+_STATED_GRADE = re.compile(
+    r"\b(?:rated|judged|graded|was|were|went|been|being|became|become|its|their|the|an?)\s+"
+    r"(inadequate|outstanding|requir(?:es?|ing) improvement)\b",
+    re.IGNORECASE,
+)
+_SINCE_GRADE = re.compile(r"\b(?:since|after|following)\b[^?.]{0,40}$", re.IGNORECASE)
+
+
+def grade_stated(question: str) -> tuple[str, bool] | None:
+    """The grade a question states of a council, as "inadequate", "outstanding" or "requires improvement",
+    and whether the question measures a change from it ("since it was rated inadequate"); None when it
+    states none. Not a grade asked: "is Bury still inadequate?" is a rating question (the caller checks)."""
+    m = _STATED_GRADE.search(question)
+    if m is None:
+        return None
+    grade = m.group(1).casefold()
+    grade = "requires improvement" if grade.startswith("requir") else grade
+    return grade, _SINCE_GRADE.search(question, 0, m.start()) is not None
+
+
 def read_intent(
     question: str, council_keys: Iterable[tuple[str, ...]], known_word: Callable[[str], bool] | None = None
 ) -> QueryIntent:
@@ -899,6 +925,7 @@ def read_intent(
     if_changed = bool(
         whole_service and not (years or since or asks_improvement) and _ASKS_IF_CHANGED.search(question)
     )
+    stated = grade_stated(question) if not (years or since) else None
     return QueryIntent(
         councils=frozenset(named & indexed),
         years=years,
@@ -933,6 +960,8 @@ def read_intent(
         asks_next_inspection=asks_next_inspection(question),
         whole_service=whole_service,
         asks_if_changed=if_changed,
+        grade_stated=stated[0] if stated else "",
+        grade_since=bool(stated and stated[1]),
     )
 
 

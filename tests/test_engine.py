@@ -338,6 +338,29 @@ def test_a_rating_question_is_answered_by_the_reports_own_statement_of_the_grade
     assert "improved substantially since the last inspection" in change.quote
 
 
+def test_a_grade_the_question_states_names_the_report_that_gave_it(embedder: HashingEmbedder) -> None:
+    """ "Why was Westhaven rated inadequate?" names no year: the report that judged it inadequate answers,
+    not the newest."""
+    council = "Westhaven Borough Council"
+    failing = "Children in Westhaven wait too long for help when concerns about them are first raised."
+    better = "Children in Westhaven get help quickly when concerns about them are first raised."
+    reports = [
+        ("2019", ilacs_report(council, "1 to 12 May 2019", "Inadequate", True, failing)),
+        ("2023", ilacs_report(council, "1 to 12 May 2023", "Good", True, better)),
+    ]
+    index = Index.build(
+        [
+            make_doc(f"ofsted/westhaven-{year}.pdf", text, council=council, published=f"{year}-06-30")
+            for year, text in reports
+        ],
+        embedder,
+    )
+    why = index.search("Why was Westhaven rated inadequate? How long did children wait for help?", k=3)
+    assert why.hits[0].source == "ofsted/westhaven-2019.pdf"
+    now = index.search("How long do children in Westhaven wait for help?", k=3)
+    assert now.hits[0].source == "ofsted/westhaven-2023.pdf"
+
+
 def test_the_grade_now_is_never_a_superseded_one(embedder: HashingEmbedder) -> None:
     council = "Westhaven Borough Council"
     old = ilacs_report(

@@ -20,6 +20,7 @@ from index.intent import (
     document_prior,
     english_councils,
     generic_subject,
+    grade_stated,
     names_document,
     names_holder,
     names_inspection_year,
@@ -317,6 +318,21 @@ def test_the_names_a_question_asks_about_are_read_from_quotes_and_capitals() -> 
     assert names("What did the DCS say about the MASH and GCSEs?") == []  # the sector's own abbreviations
     assert names("don't the kids' workers care?") == []  # apostrophes are not quotes
     assert names("WHAT IS THE REACH TEAM") == []  # written in capitals throughout
+
+
+def test_a_grade_the_question_states_is_read_with_whether_it_measures_from_it() -> None:
+    assert grade_stated("why was Eastmarch rated inadequate?") == ("inadequate", False)
+    assert grade_stated("has Eastmarch improved since it was rated inadequate?") == ("inadequate", True)
+    assert grade_stated("how did Eastmarch become outstanding?") == ("outstanding", False)
+    assert grade_stated("what went wrong when it was requires improvement?") == (
+        "requires improvement",
+        False,
+    )
+    assert grade_stated("is Eastmarch's care any good?") is None
+    intent = read_intent("why was Eastmarch rated inadequate in 2019?", INDEXED)
+    assert intent.grade_stated == "" and intent.years == {
+        2019
+    }  # a year named: nothing to read from the grade
 
 
 def test_a_political_party_the_question_names_is_a_name_it_asks_about() -> None:
