@@ -499,6 +499,34 @@ _PARTIES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
 )
 
 
+# A name in capitals and lower case, two words or more within the question ("what is Family Connect?",
+# "the Bee Connected app"), not a council's or the sector's.
+_TITLED_NAME = re.compile(r"(?<=[a-z,;'’] )[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+_NOT_A_NAME = frozenset(
+    (  # noqa: SIM905 - a word list, kept readable
+        "ofsted council county city borough metropolitan district royal london children children's childrens "
+        "services social care england english his majesty's inspector inspectors government secretary state "
+        "department education"
+    ).split()
+)
+
+
+@lru_cache(maxsize=1)
+def _council_words() -> frozenset[str]:
+    """Every word of an English council's name, lower case."""
+    return frozenset(w for key in english_councils() for w in key)
+
+
+def _titled_names(question: str) -> list[re.Pattern[str]]:
+    """Patterns for the names in capitals and lower case a question asks about ("Family Connect")."""
+    found = []
+    for m in _TITLED_NAME.finditer(question):
+        words = [w.casefold() for w in m.group(0).split()]
+        if not any(w in _NOT_A_NAME or w in _council_words() for w in words):
+            found.append(re.compile(rf"\b{re.escape(m.group(0))}\b"))
+    return found
+
+
 def asked_names(question: str) -> tuple[re.Pattern[str], ...]:
     """Patterns for the names a question asks about (a quoted name, a team or scheme in capitals, a
     political party)."""
@@ -511,7 +539,7 @@ def asked_names(question: str) -> tuple[re.Pattern[str], ...]:
     found += [
         re.compile(rf"\b{re.escape(w)}\b") for w in _CAPITALS.findall(question) if w not in COMMON_CAPITALS
     ]
-    return tuple(found)
+    return tuple(found + _titled_names(question))
 
 
 def _asks_inspection_date(question: str) -> bool:

@@ -318,6 +318,10 @@ def test_the_names_a_question_asks_about_are_read_from_quotes_and_capitals() -> 
     assert names("What did the DCS say about the MASH and GCSEs?") == []  # the sector's own abbreviations
     assert names("don't the kids' workers care?") == []  # apostrophes are not quotes
     assert names("WHAT IS THE REACH TEAM") == []  # written in capitals throughout
+    # A name in capitals and lower case, two words or more, not a council's or the sector's.
+    assert names("what is Family Connect in Eastmarch?") == [r"\bFamily\ Connect\b"]
+    assert names("what did Ofsted say about Westhaven Borough Council?") == []
+    assert names("Family support in Eastmarch") == []  # the question's first word
 
 
 def test_a_grade_the_question_states_is_read_with_whether_it_measures_from_it() -> None:
