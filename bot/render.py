@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.safeguarding import SIGNPOST, is_worry
 from index.results import Hit, SearchResult
 
 MAX_MESSAGE = 4096  # Telegram's limit on a message's text, after entity parsing
@@ -168,8 +169,10 @@ def render_answer(
 ) -> Rendered:
     """The message for page ``page`` of an answer, with its buttons (full passage, feedback, more)."""
     hits = relevant_hits(result)
+    signpost = [f"<b>{html.escape(SIGNPOST)}</b>"] if page == 0 and is_worry(result.question) else []
     if not hits:
-        return Rendered(html.escape(nothing_found(result)), ((Button("📚 Sources", data="src:0"),),))
+        text = "\n\n".join([*signpost, html.escape(nothing_found(result))])
+        return Rendered(text, ((Button("📚 Sources", data="src:0"),),))
     start = page * PER_PAGE
     shown = hits[start : start + PER_PAGE]
     if not shown:
@@ -177,6 +180,7 @@ def render_answer(
     blocks = [render_hit_html(start + i + 1, hit, titles) for i, hit in enumerate(shown)]
     if result.searched_as and page == 0:
         blocks.insert(0, f"<i>{html.escape(SEARCHED_AS.format(question=result.searched_as))}</i>")
+    blocks[:0] = signpost
     passages = tuple(
         Button(f"📄 {start + i + 1}", data=f"p:{answer_id}:{start + i}") for i in range(len(shown))
     )
@@ -198,9 +202,10 @@ def render_passage(hit: Hit, titles: Mapping[str, str] | None = None) -> Rendere
 def render_plain(result: SearchResult, titles: Mapping[str, str] | None = None) -> str:
     """The same answer as plain text, for the console chat."""
     hits = relevant_hits(result)
+    signpost = [SIGNPOST] if is_worry(result.question) else []
     if not hits:
-        return nothing_found(result)
-    out = [SEARCHED_AS.format(question=result.searched_as)] if result.searched_as else []
+        return "\n\n".join([*signpost, nothing_found(result)])
+    out = [*signpost, *([SEARCHED_AS.format(question=result.searched_as)] if result.searched_as else [])]
     for i, hit in enumerate(hits[:PER_PAGE], 1):
         cite = " · ".join(citation_parts(hit))
         lines = [f"{i}. {_title(hit)}", f"   {cite}" if cite else None, f"   “{hit.quote}”"]

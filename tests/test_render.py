@@ -175,3 +175,32 @@ def test_a_council_not_held_is_named_and_one_outside_england_is_explained() -> N
     welsh = SearchResult("Cardiff?", False, (), 0.5, not_held=NotHeld(("Cardiff",), "Wales"))
     plain = render.render_plain(welsh)
     assert "Cardiff is in Wales" in plain and "England only" in plain and "Care Inspectorate Wales" in plain
+
+
+def test_a_worry_about_a_child_is_told_who_to_tell_before_any_quote() -> None:
+    """ "My neighbour's kids are neglected, who do I call?" is not a question about a council's services:
+    the answer opens with where to report it (999, the council, the NSPCC), answered or not."""
+    from bot.safeguarding import SIGNPOST, is_worry
+
+    for question in [
+        "my neighbour's kids are neglected in Eastmarch who do i call",
+        "I'm worried about my niece, she is left alone all day",
+        "how do I report a child being hit?",
+    ]:
+        assert is_worry(question), question
+    for question in [
+        "how well does Eastmarch respond to concerns about children?",
+        "are children in Eastmarch safe?",
+        "who do social workers call when a child goes missing?",
+    ]:
+        assert not is_worry(question), question
+    worried = "my neighbour's kids are neglected, who do i call?"
+    answered = SearchResult(worried, True, (hit("Neglect is identified early."),), threshold=0.5)
+    first = render.render_answer(answered, "a1").text.split("\n\n")[0]
+    assert html.escape(SIGNPOST) in first and balanced(render.render_answer(answered, "a1").text)
+    unanswered = render.render_answer(SearchResult(worried, False), "a2").text
+    assert unanswered.startswith(f"<b>{html.escape(SIGNPOST)}</b>") and render.NOTHING_FOUND in html.unescape(
+        unanswered
+    )
+    assert render.render_plain(SearchResult(worried, False)).startswith(SIGNPOST)
+    assert SIGNPOST not in render.render_plain(SearchResult("are children in Eastmarch safe?", False))
