@@ -270,9 +270,19 @@ _COUNCIL_CONTEXT = (
 )
 
 
+# Of those, the ones seldom meant as the word in a question about children's services: written in lower case
+# as the question's first word or after "in", "at", "from"… ("bury youth club opening times", "care leavers in
+# kent") they are the council. "reading" is not among them ("reading ages in care").
+_LOOSE_CAPITAL = frozenset({"bury", "kent", "sutton"})
+
+
 def _meant_as_council(word: str, question: str) -> bool:
     """True when a council name that is also a word is written as a name or beside a council word."""
     if re.search(rf"\b{word.capitalize()}\b", question):
+        return True
+    if word in _LOOSE_CAPITAL and re.search(
+        rf"(?:^\W*|\b(?:in|at|from|for|of|about|near)\s+){word}\b", question, re.IGNORECASE
+    ):
         return True
     return bool(
         re.search(

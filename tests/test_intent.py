@@ -78,8 +78,12 @@ def test_a_real_council_that_is_not_indexed_is_noticed() -> None:
         ("kent children's services latest", "kent"),
         ("ofsted reading", "reading"),
         ("bury's mash", "bury"),
+        # ... or, for those seldom meant as the word, first in the question or after "in", "at", "from"…
+        ("bury youth club opening times", "bury"),
+        ("care leavers in kent", "kent"),
     ]:
         assert read_intent(question, INDEXED).elsewhere == {(council,)}, question
+    assert not read_intent("reading ages of children in care", INDEXED).elsewhere  # not Reading
     # The longest name wins: North Somerset is not Somerset.
     assert read_intent("North Somerset children in care", INDEXED).elsewhere == {("north", "somerset")}
 
