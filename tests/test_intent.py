@@ -673,6 +673,8 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         "did help for families go downhill in lockdown?": "decline",
         "did the council vet the hosts?": "checks",
         "the team that works with SEND kids": "disabled children's service",
+        "Eastmarch CSE": "child sexual exploitation",
+        "what about cce in Eastmarch": "child criminal exploitation",
         "does the council give jobs to young people who grew up in care?": "care leavers",
         "can kids leaving care get hold of their PA outside 9 to 5?": "evenings and weekends",
         "were kids helped to understand their own backstory?": "life-story work",
@@ -685,6 +687,7 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
         assert words in expand(question), question
     assert expand("unique universe") == "unique universe"  # whole words only
     assert "section" not in expand("16s and 17s") and spell_out("s47 enquiries") == "section 47 enquiries"
+    assert spell_out("Eastmarch CSE") == "Eastmarch child sexual exploitation"
     assert "parenting" not in expand("mums who've already had a baby taken into care")
     # The reports' own term is not expanded again: it would only weigh words the question already has.
     assert "initial" not in expand("why were child protection conferences delayed?")
