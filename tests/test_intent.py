@@ -688,6 +688,8 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
     assert expand("unique universe") == "unique universe"  # whole words only
     assert "section" not in expand("16s and 17s") and spell_out("s47 enquiries") == "section 47 enquiries"
     assert spell_out("Eastmarch CSE") == "Eastmarch child sexual exploitation"
+    assert spell_out("are RHIs offered?") == "are return home interviews offered?"
+    assert spell_out("YOT and PEPs") == "youth offending team and personal education plans"
     assert "parenting" not in expand("mums who've already had a baby taken into care")
     # The reports' own term is not expanded again: it would only weigh words the question already has.
     assert "initial" not in expand("why were child protection conferences delayed?")
