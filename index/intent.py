@@ -914,6 +914,8 @@ _STATED_GRADE = re.compile(
     r"(inadequate|outstanding|requir(?:es?|ing) improvement)\b",
     re.IGNORECASE,
 )
+_BARE_STATED_GRADE = re.compile(r"\b(inadequate|outstanding|requir(?:es?|ing) improvement)\b", re.IGNORECASE)
+_ASKS_WHY = re.compile(r"\bwhy\b|\bwhat went wrong\b|\breasons?\b", re.IGNORECASE)
 _SINCE_GRADE = re.compile(r"\b(?:since|after|following)\b[^?.]{0,40}$", re.IGNORECASE)
 
 
@@ -922,6 +924,8 @@ def grade_stated(question: str) -> tuple[str, bool] | None:
     and whether the question measures a change from it ("since it was rated inadequate"); None when it
     states none. Not a grade asked: "is Bury still inadequate?" is a rating question (the caller checks)."""
     m = _STATED_GRADE.search(question)
+    if m is None and _ASKS_WHY.search(question):  # "Blackpool inadequate - why?"
+        m = _BARE_STATED_GRADE.search(question)
     if m is None:
         return None
     grade = m.group(1).casefold()

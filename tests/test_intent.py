@@ -337,6 +337,8 @@ def test_a_grade_the_question_states_is_read_with_whether_it_measures_from_it() 
         False,
     )
     assert grade_stated("is Eastmarch's care any good?") is None
+    assert grade_stated("Eastmarch inadequate - why?") == ("inadequate", False)  # the reasons asked
+    assert grade_stated("is Eastmarch inadequate?") is None  # the grade asked, not given
     intent = read_intent("why was Eastmarch rated inadequate in 2019?", INDEXED)
     assert intent.grade_stated == "" and intent.years == {
         2019
