@@ -692,6 +692,7 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
     assert spell_out("Eastmarch CSE") == "Eastmarch child sexual exploitation"
     assert spell_out("are RHIs offered?") == "are return home interviews offered?"
     assert spell_out("YOT and PEPs") == "youth offending team and personal education plans"
+    assert "newly qualified social workers" in expand("how many nqsws in Eastmarch?")
     assert "parenting" not in expand("mums who've already had a baby taken into care")
     # The reports' own term is not expanded again: it would only weigh words the question already has.
     assert "initial" not in expand("why were child protection conferences delayed?")
