@@ -48,9 +48,11 @@ HELD_OUT_5 = ["sheffield", "islington", "nottingham", "gateshead"]
 # misses were read after its first run (RESULTS §2, fourteenth run), so it is held out from the fitted
 # models only.
 HELD_OUT_6 = ["somerset", "lambeth", "middlesbrough", "doncaster"]
-# A seventh, written blind later in the ninth session; only its figures were read, never its misses.
+# A seventh, written blind later in the ninth session; its misses were read in the tenth, once the eighth
+# existed (RESULTS §2, fifteenth run).
 HELD_OUT_7 = ["leicester", "medway", "knowsley", "buckinghamshire"]
-# An eighth, written blind by a helper at the start of the tenth session, from the report texts alone.
+# An eighth, written blind by a helper at the start of the tenth session, from the report texts alone; only
+# its figures have been read.
 HELD_OUT_8 = ["herefordshire", "darlington", "luton", "solihull"]
 SHARED = ROOT.parent / "shared/ofsted_reports"
 QualitySet = tuple[str, Path, tuple[str, ...], Path, Path]  # label, documents, include, index, questions
