@@ -537,6 +537,12 @@ class Index:
         tvec = self.embedder.encode([topic])[0] if topic != spelled else qvec
         return qvec, intent, tvec
 
+    def _judgements_of(self, doc_id: int) -> tuple[Judgement, ...]:
+        """The judgements document ``doc_id``'s judgement table states (read once, then kept)."""
+        if doc_id not in self._judgements:
+            self._judgements[doc_id] = read_judgements(self.documents[doc_id]).judgements
+        return self._judgements[doc_id]
+
     def _with_graded_report(self, intent: QueryIntent) -> QueryIntent:
         """A grade the question states names a report where no year does ("why was Middlesbrough rated
         inadequate?"): the council's newest report judging its services as a whole that grade. The question
@@ -550,10 +556,8 @@ class Index:
         for doc_id, doc in enumerate(self.documents):
             if self._doc_councils[doc_id] not in intent.councils:
                 continue  # (only a report's own judgement table states a grade)
-            if doc_id not in self._judgements:
-                self._judgements[doc_id] = read_judgements(doc).judgements
             if any(
-                j.area == Area.OVERALL and j.grade == intent.grade_stated for j in self._judgements[doc_id]
+                j.area == Area.OVERALL and j.grade == intent.grade_stated for j in self._judgements_of(doc_id)
             ):
                 graded.append((doc.meta.published or "", doc_id))
         if not graded:
@@ -723,8 +727,7 @@ class Index:
             if whole_list:
                 # "What does Bolton need to improve?": the list itself, every item this passage holds.
                 items = [i for i, sentence in enumerate(sentences) if LIST_ITEM.match(sentence)]
-                start = int(self.passages.sentence_start[int(self.passages.first_sentence[pid])])
-                heading = self.documents[doc_id].heading_at(start)
+                heading = self.documents[doc_id].heading_at(self.passage_span(pid)[0])
                 if items and choice.first in items and heading and IMPROVEMENT_HEADING.match(heading):
                     return replace(choice, first=items[0], last=items[-1])
             return choice
@@ -865,9 +868,7 @@ class Index:
         for doc_id, doc in enumerate(self.documents):
             if self._doc_councils[doc_id] != council:
                 continue
-            if doc_id not in self._judgements:
-                self._judgements[doc_id] = read_judgements(doc).judgements
-            if self._judgements[doc_id] and (doc.meta.published or "") >= newest_graded:
+            if self._judgements_of(doc_id) and (doc.meta.published or "") >= newest_graded:
                 newest_graded, newest_graded_id = doc.meta.published or "", doc_id
             # A year was asked: only that year's report states its judgement; but "now, and how does that
             # compare with 2022?" asks for the newest first.
@@ -876,7 +877,7 @@ class Index:
                     continue
             elif intent.years and not intent.years & document_years(doc):
                 continue
-            for judgement in self._judgements[doc_id]:
+            for judgement in self._judgements_of(doc_id):
                 if judgement.area not in areas and not (
                     Area.IN_CARE in areas and "looked after children" in judgement.label  # 2013's one grade
                 ):
@@ -892,7 +893,7 @@ class Index:
             # Asked about now, and the newest inspection does not grade that area (from April 2026 there is
             # no overall effectiveness grade): an older report's grade would be quoted as today's. For the
             # overall grade, the newest report's whole judgement table answers instead.
-            table = [j.quote for j in self._judgements[newest_graded_id] if j.quote is not None]
+            table = [j.quote for j in self._judgements_of(newest_graded_id) if j.quote is not None]
             if Area.OVERALL not in areas or not table:
                 return None
             doc_id = newest_graded_id
