@@ -52,3 +52,23 @@ class UnknownCouncilError(IndexLibraryError):
 
 class RatingsDataError(IndexLibraryError):
     """The ratings table (the ILACS history CSV) is missing, unreadable or lacks a required column."""
+
+
+class DocumentsFolderError(IndexLibraryError):
+    """The documents folder is missing, not a folder, or holds no document: nothing is changed."""
+
+
+class PruneRequiredError(IndexLibraryError):
+    """A change would remove more than half of an index's documents; it needs an explicit prune.
+
+    ``removing`` names the documents that would go, ``total`` is how many the index holds now. The CLI asks
+    for ``--prune``; the bot asks the admin to confirm with a button.
+    """
+
+    def __init__(self, removing: tuple[str, ...], total: int) -> None:
+        super().__init__(
+            f"this would remove {len(removing)} of the index's {total} documents; "
+            "nothing was changed (pass --prune to remove them)"
+        )
+        self.removing = removing
+        self.total = total

@@ -41,6 +41,7 @@ __all__ = [
     "LoadFailure",
     "LoadReport",
     "content_hash",
+    "is_document",
     "load_document",
     "load_folder",
     "source_name",
@@ -81,6 +82,22 @@ def is_sidecar(path: Path) -> bool:
         return False
     inner = Path(path.stem)
     return inner.suffix.lower() in LOADERS
+
+
+def is_document(path: Path, root: Path) -> bool:
+    """The one rule for what in a documents folder is a document: build, update, add and the bot's uploads
+    all ask it. Not a document: a hidden file or folder, a sidecar, the folder's README/licence/manifest,
+    a file type no loader reads."""
+    try:
+        parts = Path(source_name(path, root)).parts
+    except ValueError:
+        return False
+    return (
+        not any(part.startswith(".") for part in parts)
+        and not is_sidecar(path)
+        and path.name.lower() not in NOT_DOCUMENTS
+        and path.suffix.lower() in LOADERS
+    )
 
 
 def load_document(path: Path, root: Path, manifest: Mapping[str, DocumentMeta] | None = None) -> Document:
