@@ -2,7 +2,8 @@
 
 A build of the whole Ofsted corpus encodes for many minutes. Every slice of texts it encodes is written here
 (``INDEX_DIR/partial-build/``: the texts as JSON and their vectors as .npy, each pair written aside and
-renamed, so a kill leaves whole slices only). The next build into the same index folder reads them back as a
+renamed, so a kill leaves whole slices only). A failure to write a slice (a full disk) removes the slices of
+that run rather than leaving them to fill the disk. The next build into the same index folder reads them back as a
 :class:`~index.engine.VectorCache` and encodes only the rest; a successful build deletes the folder. Slices of
 another model are ignored.
 """
@@ -32,6 +33,7 @@ class EncodingCheckpoint:
         self.folder = index_dir / FOLDER
         self.model = model
         self._count = 0
+        self._written: list[Path] = []  # the slice files this run wrote
 
     def load(self) -> VectorCache:
         """Every slice written so far for this model (an empty cache when there is none)."""
@@ -43,7 +45,7 @@ class EncodingCheckpoint:
             try:
                 header = json.loads(names.read_text(encoding="utf-8"))
                 vectors = np.load(vectors_file)
-            except (OSError, ValueError) as exc:
+            except (OSError, EOFError, ValueError) as exc:
                 log.warning("ignoring a damaged checkpoint slice %s: %s", names.name, exc)
                 continue
             if header.get("model") != self.model or len(header.get("texts", [])) != len(vectors):
@@ -60,11 +62,26 @@ class EncodingCheckpoint:
         self._count += 1
         header = json.dumps({"model": self.model, "kind": kind, "texts": list(texts)}, ensure_ascii=False)
         tmp_vectors, tmp_header = self.folder / f".{stem}.npy", self.folder / f".{stem}.json"
-        with tmp_vectors.open("wb") as out:
-            np.save(out, vectors.astype(np.float32))  # exact: a resumed build equals a one-shot one
-        tmp_header.write_text(header, encoding="utf-8")
-        tmp_vectors.replace(self.folder / f"{stem}.npy")  # the vectors first: a header implies its vectors
-        tmp_header.replace(self.folder / f"{stem}.json")
+        try:
+            with tmp_vectors.open("wb") as out:
+                np.save(out, vectors.astype(np.float32))  # exact: a resumed build equals a one-shot one
+            tmp_header.write_text(header, encoding="utf-8")
+            tmp_vectors.replace(self.folder / f"{stem}.npy")  # the vectors first: a header implies them
+            self._written.append(self.folder / f"{stem}.npy")
+            tmp_header.replace(self.folder / f"{stem}.json")
+            self._written.append(self.folder / f"{stem}.json")
+        except OSError:
+            tmp_vectors.unlink(missing_ok=True)
+            tmp_header.unlink(missing_ok=True)
+            raise
+
+    def discard_run(self) -> None:
+        """Remove the slices this run wrote (after a failure to write: they must not fill the disk)."""
+        for path in self._written:
+            path.unlink(missing_ok=True)
+        self._written.clear()
+        if self.folder.is_dir() and not any(self.folder.iterdir()):
+            self.folder.rmdir()
 
     def clear(self) -> None:
         """Forget the slices (after a successful build)."""
