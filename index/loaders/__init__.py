@@ -42,6 +42,8 @@ __all__ = [
     "LoadFailure",
     "LoadReport",
     "content_hash",
+    "folder_entries",
+    "has_documents",
     "is_document",
     "load_document",
     "load_folder",
@@ -166,7 +168,7 @@ def load_document(path: Path, root: Path, manifest: Mapping[str, DocumentMeta] |
     return document
 
 
-def _candidates(root: Path) -> Iterable[Path]:
+def folder_entries(root: Path) -> Iterable[Path]:
     """Every file and symbolic link under ``root``, outside hidden folders; linked folders are not entered."""
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
@@ -175,6 +177,11 @@ def _candidates(root: Path) -> Iterable[Path]:
         for name in sorted([*files, *links]):
             if not name.startswith("."):
                 yield base / name
+
+
+def has_documents(root: Path) -> bool:
+    """True when ``root`` holds at least one document (by :func:`is_document`, links leading out excluded)."""
+    return any(is_document(p, root) and not leads_outside(p, root) for p in folder_entries(root))
 
 
 def load_folder(
@@ -190,7 +197,7 @@ def load_folder(
     report = LoadReport()
     seen: dict[str, str] = {}
     manifest = read_manifest(root)
-    listed = sorted(paths) if paths is not None else sorted(_candidates(root))
+    listed = sorted(paths) if paths is not None else sorted(folder_entries(root))
     for path in listed:
         source = source_name(path, root)
         if include and not any(fnmatch.fnmatch(source, pattern) for pattern in include):
