@@ -1,8 +1,8 @@
 """Adding one report to an index of all of ../shared/ofsted_reports, against a full rebuild, in one run.
 
 Run: ``.venv/bin/python benchmarks/bench_update.py`` (about half an hour here: the full build dominates).
-A temporary documents folder holds a copy of every report but one (with the Ofsted manifest); the full build indexes
-it, then ``add_paths`` adds the held-out report, reusing every unchanged vector.
+A temporary documents folder holds a copy of every report but one (with the Ofsted manifest); the full
+build indexes it, then ``add_paths`` adds the held-out report, reusing every unchanged vector.
 """
 
 from __future__ import annotations
