@@ -44,6 +44,7 @@ from index.loaders import (
     load_document,
     load_folder,
     printable,
+    sidecar_of,
     source_name,
     valid_name,
 )
@@ -348,9 +349,9 @@ class _Plan:
             self.copies.append((file, target))
             if not is_sidecar(target):
                 self.targets.append(target)
-            extra = file.with_name(file.name + ".yaml")
-            if sidecar and extra.is_file():
-                self.copies.append((extra, target.with_name(target.name + ".yaml")))
+            extra = sidecar_of(file) if sidecar else None
+            if extra is not None:
+                self.copies.append((extra, target.with_name(extra.name)))
 
     def copy(self, replace: bool) -> list[str]:
         """Copy the planned files in; returns where replaced files were kept. Without ``replace`` a different

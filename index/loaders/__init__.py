@@ -7,6 +7,7 @@ bad file never stops the others.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -48,6 +49,7 @@ __all__ = [
     "load_document",
     "load_folder",
     "printable",
+    "sidecar_of",
     "source_name",
 ]
 BAD_NAME = "file name is not valid UTF-8: rename it"
@@ -114,6 +116,20 @@ def is_sidecar(path: Path) -> bool:
     return inner.suffix.lower() in LOADERS
 
 
+def sidecar_of(path: Path) -> Path | None:
+    """The sidecar ``NAME.ext.yaml`` beside ``path`` when there is one (None, too, when the document's name
+    is so long that no sidecar name can exist beside it)."""
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    try:
+        return sidecar if sidecar.is_file() else None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return None
+        raise DocumentUnreadableError(
+            printable(path.name), f"cannot read its sidecar ({exc.strerror})"
+        ) from exc
+
+
 def is_document(path: Path, root: Path) -> bool:
     """The one rule for what in a documents folder is a document: build, update, add and the bot's uploads
     all ask it. Not a document: a hidden file or folder, a sidecar, the folder's README/licence/manifest,
@@ -153,9 +169,13 @@ def load_document(path: Path, root: Path, manifest: Mapping[str, DocumentMeta] |
     listed = (read_manifest(root) if manifest is None else manifest).get(source)
     if listed is not None:
         document = replace(document, meta=document.meta.merged(listed))
-    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    if sidecar.is_file():
-        extra, warnings = read_sidecar(sidecar.read_bytes(), source)
+    sidecar = sidecar_of(path)
+    if sidecar is not None:
+        try:
+            data = sidecar.read_bytes()
+        except OSError as exc:
+            raise DocumentUnreadableError(source, f"cannot read its sidecar ({exc.strerror})") from exc
+        extra, warnings = read_sidecar(data, source)
         document = replace(
             document, meta=document.meta.merged(extra), warnings=(*document.warnings, *warnings)
         )
