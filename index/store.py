@@ -40,9 +40,9 @@ META = "meta.json"
 READ_ERRORS = (OSError, EOFError, KeyError, TypeError, ValueError, RuntimeError, zipfile.BadZipFile)
 
 
-class IndexWriteError(IndexLibraryError):
+class IndexWriteError(IndexLibraryError, OSError):
     """An index (or a build's checkpoint) could not be written, e.g. on a full disk; the previous
-    generation still serves and the half-written one was removed."""
+    generation still serves and the half-written one was removed. An OSError too, as it was before."""
 
 
 def damaged(folder: Path, part: str, reason: object, docs_dir: str | None = None) -> IndexCorruptError:
@@ -177,6 +177,8 @@ def new_generation(folder: Path) -> Iterator[Path]:
         _remove_old_generations(folder, keep={gen.name, previous.name if previous else ""})
     except OSError as exc:
         shutil.rmtree(gen, ignore_errors=True)
+        if isinstance(exc, IndexWriteError):
+            raise
         raise IndexWriteError(
             f"cannot write the index to {folder} ({exc.strerror or exc}): the previous index is unchanged"
         ) from exc
