@@ -287,6 +287,9 @@ def add_paths(
             (summary.changed if doc.source in by_source else summary.added).append(doc.source)
             by_source[doc.source] = doc
         summary.unchanged = len(old.documents) - len(summary.changed)
+        if not (summary.added or summary.changed):  # nothing new: the index stands as it is
+            summary.documents, summary.passages = len(old.documents), old.passage_count
+            return summary
         return _rebuild(old, list(by_source.values()), index_dir, embedder, summary, progress)
 
 
@@ -308,14 +311,16 @@ class _Plan:
             raise AddRefusedError(f"{printable(str(path))} does not exist")
         written, real = Path(os.path.normpath(path.absolute())), path.resolve()
         if path.is_dir():
-            if self.docs_real.is_relative_to(real) or self.index_real.is_relative_to(real):
+            inside = real.is_relative_to(self.docs_real)  # the documents folder itself, or a folder in it
+            holds_docs = self.docs_real.is_relative_to(real) and not inside
+            if holds_docs or (self.index_real.is_relative_to(real) and not inside):
                 raise AddRefusedError(
                     f"{printable(str(path))} holds the documents folder or the index: "
                     "add the files or folders inside it instead"
                 )
-            if real.is_relative_to(self.docs_real):
-                inside = self.docs_dir / real.relative_to(self.docs_real)
-                self.targets.extend(p for p in folder_entries(inside) if is_document(p, self.docs_dir))
+            if inside:
+                folder = self.docs_dir / real.relative_to(self.docs_real)
+                self.targets.extend(p for p in folder_entries(folder) if is_document(p, self.docs_dir))
             else:
                 self._take_folder(real, self.docs_dir / written.name)
         elif written.is_relative_to(Path(os.path.normpath(self.docs_dir.absolute()))) and leads_outside(

@@ -234,6 +234,7 @@ def test_add_of_a_folder_holding_the_documents_folder_or_the_index_is_refused(
             add_paths(tmp_path / "idx", [folder], EMBEDDER)
     code, _, err = cli(capsys, "add", str(docs / ".."), "--index", str(tmp_path / "idx"))
     assert code == 1 and "holds the documents folder" in err
+    assert not add_paths(tmp_path / "idx", [docs / "."], EMBEDDER).added  # the folder itself: nothing new
     assert store.generation_name(tmp_path / "idx") == before and sorted(p.name for p in docs.iterdir()) == [
         "borset.txt",
         "felpersham.txt",
