@@ -41,18 +41,19 @@ class EncodingCheckpoint:
         if not self.folder.is_dir():
             return cache
         for names in sorted(self.folder.glob("slice-*.json")):
-            vectors_file = names.with_suffix(".npy")
             try:
+                self._count = max(self._count, int(names.stem.split("-")[1]) + 1)
                 header = json.loads(names.read_text(encoding="utf-8"))
-                vectors = np.load(vectors_file)
-            except (OSError, EOFError, ValueError) as exc:
+                vectors = np.load(names.with_suffix(".npy"))
+                if header.get("model") != self.model or len(header.get("texts", [])) != len(vectors):
+                    continue
+                texts = [str(text) for text in header["texts"]]
+            except (OSError, EOFError, ValueError, AttributeError, TypeError, KeyError) as exc:
+                # an empty, truncated or foreign slice (a kill, a full disk): its texts are encoded again
                 log.warning("ignoring a damaged checkpoint slice %s: %s", names.name, exc)
                 continue
-            if header.get("model") != self.model or len(header.get("texts", [])) != len(vectors):
-                continue
             target = cache.passages if header.get("kind") == "passages" else cache.sentences
-            target.update(zip(header["texts"], vectors.astype(np.float32), strict=True))
-            self._count = max(self._count, int(names.stem.split("-")[1]) + 1)
+            target.update(zip(texts, vectors.astype(np.float32), strict=True))
         return cache
 
     def save(self, kind: str, texts: Sequence[str], vectors: npt.NDArray[np.float32]) -> None:
