@@ -368,6 +368,9 @@ class _Plan:
         ]
         if differ and not replace:
             raise ReplaceRequiredError(tuple(source_name(t, self.docs_dir) for _, t in differ))
+        folders = [source_name(t, self.docs_dir) for _, t in differ if t.is_dir() and not t.is_symlink()]
+        if folders:
+            raise AddRefusedError(f"{', '.join(folders)}: a folder is in the way: nothing was copied")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         backups = []
         for _, target in differ:
@@ -376,8 +379,6 @@ class _Plan:
                 backup.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(target, backup)
                 backups.append(str(backup))
-            if target.is_dir() and not target.is_symlink():
-                raise AddRefusedError(f"{source_name(target, self.docs_dir)} is a folder: nothing was copied")
             target.unlink()  # a link is removed, never written through
         for file, target in self.copies:
             if not (target.is_file() and _same(file, target)):
