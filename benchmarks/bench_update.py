@@ -1,8 +1,8 @@
 """Adding one report to an index of all of ../shared/ofsted_reports, against a full rebuild, in one run.
 
 Run: ``.venv/bin/python benchmarks/bench_update.py`` (about half an hour here: the full build dominates).
-A temporary documents folder links every report but one (with the Ofsted manifest); the full build indexes
-it, then ``add_paths`` adds the held-out report, reusing every unchanged vector.
+A temporary documents folder holds a copy of every report but one (with the Ofsted manifest); the full
+build indexes it, then ``add_paths`` adds the held-out report, reusing every unchanged vector.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def main() -> None:
             rel = pdf.relative_to(CORPUS).as_posix()
             if rel != HELD_OUT:
                 (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-                (docs / rel).symlink_to(pdf)
+                shutil.copy2(pdf, docs / rel)  # not a link: links leading outside are not followed
         shutil.copy2(CORPUS / "manifest.csv", docs / "manifest.csv")
         started = time.perf_counter()
         summary = build_index(docs, index_dir, embedder)

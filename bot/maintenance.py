@@ -24,8 +24,15 @@ from pathlib import Path
 from bot.answers import AnswerService
 from index.chunking import chunk_document
 from index.errors import IndexLibraryError
-from index.loaders import load_document, source_name
-from index.maintain import ChangeSummary, add_paths, remove_documents, update_index
+from index.loaders import is_document, load_document, source_name
+from index.maintain import (
+    ChangeSummary,
+    UnknownSourceError,
+    add_paths,
+    is_plain_source,
+    remove_documents,
+    update_index,
+)
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +120,11 @@ class Maintenance:
     async def add_upload(self, file_name: str | None, data: bytes, admin: int) -> Added:
         """Save an upload under uploads/ and add it to the index; the old index serves meanwhile."""
         name = safe_name(file_name)
+        if not is_document(self.docs_dir / UPLOADS / name, self.docs_dir):  # the rule build and update use
+            raise UploadRejectedError(
+                f"{name} would not be indexed (that name is kept for a folder's README, licence or "
+                "manifest): rename it"
+            )
         if len(data) > MAX_UPLOAD_BYTES:
             raise UploadRejectedError(f"the file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
         if not data.strip():
@@ -166,8 +178,10 @@ class Maintenance:
         return removed
 
     def _remove(self, source: str, admin: int) -> Removed:
-        summary = remove_documents(self.index_dir, [source], self.service.index.embedder)
         target = self.docs_dir / source
+        if not is_plain_source(source) or not target.resolve().is_relative_to(self.docs_dir.resolve()):
+            raise UnknownSourceError(f"{source} is not a file inside the documents folder: nothing changed")
+        summary = remove_documents(self.index_dir, [source], self.service.index.embedder)
         backup = self._keep(target) if target.exists() else None
         if backup is not None:
             target.unlink()

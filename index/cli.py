@@ -16,9 +16,15 @@ from tqdm import tqdm
 from index.build import BuildSummary, build_index
 from index.embedding import Embedder, SentenceTransformerEmbedder
 from index.engine import Index
-from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongError
+from index.errors import EmptyQuestionError, IndexLibraryError, PruneRequiredError, QuestionTooLongError
 from index.evaluation import evaluate, read_questions, summary_lines
-from index.maintain import add_paths, index_embedder, remove_documents, update_index
+from index.maintain import (
+    ReplaceRequiredError,
+    add_paths,
+    index_embedder,
+    remove_documents,
+    update_index,
+)
 from index.onnx_embedding import default_embedder
 from index.progress import encoding_bar
 from index.question_text import displayable
@@ -67,9 +73,20 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
     update.add_argument("--include", action="append", default=[], metavar="GLOB")
     update.add_argument("--json", action="store_true", help="print what changed as JSON")
+    update.add_argument(
+        "--prune",
+        action="store_true",
+        help="allow removing more than half of the index's documents (refused without it: a moved or "
+        "mistyped DOCS_DIR must not empty the index)",
+    )
 
     add = commands.add_parser(
-        "add", help="add files or folders to an index (copied into its documents folder)"
+        "add",
+        help="add files or folders to an index (copied into its documents folder)",
+        description="Add files or folders to an index. A file outside the documents folder is copied into "
+        "it under its own name; if the folder already holds a different file of that name, nothing is "
+        "changed unless --replace is given (the old file is then kept under INDEX_DIR/replaced/). A folder "
+        "that holds the documents folder or the index is refused.",
     )
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     add.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
@@ -77,11 +94,20 @@ def _parser() -> argparse.ArgumentParser:
         "--docs", type=Path, metavar="DOCS_DIR", help="default: the folder the index was built from"
     )
     add.add_argument("--json", action="store_true", help="print what changed as JSON")
+    add.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite a different file of the same name in the documents folder (kept under "
+        "INDEX_DIR/replaced/)",
+    )
 
     remove = commands.add_parser("remove", help="remove documents (by source) from an index")
     remove.add_argument("sources", nargs="+", metavar="SOURCE")
     remove.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
     remove.add_argument("--json", action="store_true", help="print what changed as JSON")
+    remove.add_argument(
+        "--prune", action="store_true", help="allow removing more than half of the index's documents"
+    )
 
     ev = commands.add_parser("eval", help="score an index against a JSONL question file")
     ev.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
@@ -116,6 +142,14 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
         return _search(args.index, args.k, args.json, args.question, embedder)
     except IndexLibraryError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if args.command in ("build", "update", "add", "remove") and args.json:
+            print(json.dumps(_error_json(exc), ensure_ascii=False))
+        return EXIT_FAILED
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        sys.stderr.close()
+        return EXIT_OK
+    except OSError as exc:  # a full disk or an unreadable folder outside the library's own checks
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         if args.command == "build":
@@ -127,9 +161,16 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
         else:
             print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
-        sys.stderr.close()
-        return EXIT_OK
+
+
+def _error_json(exc: IndexLibraryError) -> dict[str, object]:
+    """An error as the JSON object ``--json`` prints: its message and kind, and what it names."""
+    data: dict[str, object] = {"error": str(exc), "error_type": type(exc).__name__}
+    if isinstance(exc, PruneRequiredError):
+        data |= {"removing": list(exc.removing), "total": exc.total}
+    if isinstance(exc, ReplaceRequiredError):
+        data["conflicts"] = list(exc.conflicts)
+    return data
 
 
 def _build(
@@ -242,11 +283,13 @@ def _change(args: argparse.Namespace, embedder: Embedder | None) -> int:
     model = embedder or index_embedder(args.index)
     with encoding_bar() as on_encode:
         if args.command == "update":
-            summary = update_index(args.docs_dir, args.index, model, args.include, on_encode)
+            summary = update_index(
+                args.docs_dir, args.index, model, args.include, on_encode, prune=args.prune
+            )
         elif args.command == "add":
-            summary = add_paths(args.index, args.paths, model, args.docs, on_encode)
+            summary = add_paths(args.index, args.paths, model, args.docs, on_encode, replace=args.replace)
         else:
-            summary = remove_documents(args.index, args.sources, model, on_encode)
+            summary = remove_documents(args.index, args.sources, model, on_encode, prune=args.prune)
     if args.json:
         print(json.dumps(summary.as_json(), ensure_ascii=False))
     else:
@@ -257,6 +300,8 @@ def _change(args: argparse.Namespace, embedder: Embedder | None) -> int:
         ):
             for source in items:
                 print(f"  {label}: {source}")
+        for backup in summary.backups:
+            print(f"  replaced file kept at {backup}")
         for failure in summary.failures:
             print(f"  FAILED {failure.source}: {failure.reason}")
         print(

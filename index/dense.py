@@ -37,6 +37,14 @@ def build_dense(vectors: npt.NDArray[np.float32], dimension: int, ann_from: int 
     return index
 
 
+def write_dense(index: faiss.Index, path: Path) -> None:
+    """Save a vector index; FAISS reports a failed write (e.g. a full disk) as RuntimeError: raise OSError."""
+    try:
+        faiss.write_index(index, str(path))
+    except RuntimeError as exc:
+        raise OSError(f"cannot write {path.name}: {exc}") from exc
+
+
 def read_dense(path: Path) -> faiss.Index:
     """Open a saved vector index, memory-mapped where FAISS can (the flat codes stay in the page cache)."""
     try:

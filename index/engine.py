@@ -20,11 +20,11 @@ import numpy.typing as npt
 from index import store
 from index.chunking import Chunk, ChunkingParams, chunk_document
 from index.dedupe import sentence_key
-from index.dense import build_dense, read_dense
+from index.dense import build_dense, read_dense, write_dense
 from index.dense import kind as dense_kind
 from index.document import Document
 from index.embedding import DEFAULT_MODEL, Embedder
-from index.errors import EmptyQuestionError, IndexCorruptError, IndexMismatchError, QuestionTooLongError
+from index.errors import EmptyQuestionError, IndexMismatchError, QuestionTooLongError
 from index.glossary import expand, spell_out
 from index.intent import (
     GRADED,
@@ -332,7 +332,7 @@ class Index:
                 **{name: getattr(self.passages, name) for name in Passages.__dataclass_fields__},
             )
             np.save(gen / "sentence_vectors.npy", self.sentence_vectors)
-            faiss.write_index(self.dense, str(gen / "dense.faiss"))
+            write_dense(self.dense, gen / "dense.faiss")
             self.lexical.save(gen / "bm25")
             store.write_json(gen / store.META, self.meta())
 
@@ -400,20 +400,19 @@ class Index:
         store.check_compatible(
             meta, embedder.name, embedder.dimension, chunking.as_dict() if chunking else None
         )
-        gen = store.current_generation(folder)
-        try:
-            documents = [store.document_from_json(d) for d in store.read_json(gen / "documents.json")]
-            with np.load(gen / "passages.npz") as arrays:
-                passages = Passages(**{name: arrays[name] for name in Passages.__dataclass_fields__})
+        gen, docs = store.current_generation(folder), meta.get("docs_dir")
+        with store.reading(folder, "documents.json", docs):
+            documents = [store.document_from_json(d) for d in store.read_json(gen / "documents.json", docs)]
+        with store.reading(folder, "passages.npz", docs), np.load(gen / "passages.npz") as arrays:
+            passages = Passages(**{name: arrays[name] for name in Passages.__dataclass_fields__})
+        with store.reading(folder, "sentence_vectors.npy", docs):
             sentence_vectors = np.load(gen / "sentence_vectors.npy", mmap_mode="r")
+        with store.reading(folder, "dense.faiss", docs):
             dense = read_dense(gen / "dense.faiss")
+        with store.reading(folder, "bm25", docs):
             lexical = LexicalIndex.load(gen / "bm25")
-        except (OSError, KeyError, ValueError, RuntimeError) as exc:
-            raise IndexCorruptError(f"cannot read the index in {gen}: {exc}") from exc
         if dense.ntotal != len(passages.doc) or len(sentence_vectors) != len(passages.sentence_doc):
-            raise IndexCorruptError(
-                f"the index in {gen} is inconsistent: vectors and passages differ in number"
-            )
+            raise store.damaged(folder, gen.name, "vectors and passages differ in number", docs)
         params = ChunkingParams(**meta["chunking"])
         return cls(
             documents,

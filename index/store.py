@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -30,11 +31,43 @@ from pathlib import Path
 from typing import Any
 
 from index.document import Document, DocumentMeta, Page, Section
-from index.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
+from index.errors import IndexCorruptError, IndexLibraryError, IndexMismatchError, IndexNotFoundError
 
 FORMAT_VERSION = 1
 CURRENT = "current"
 META = "meta.json"
+# What reading a damaged file of an index can raise (an empty or truncated .npy, .npz, .json or FAISS file).
+READ_ERRORS = (OSError, EOFError, KeyError, TypeError, ValueError, RuntimeError, zipfile.BadZipFile)
+
+
+class IndexWriteError(IndexLibraryError, OSError):
+    """An index (or a build's checkpoint) could not be written, e.g. on a full disk; the previous
+    generation still serves and the half-written one was removed. An OSError too, as it was before."""
+
+
+def damaged(folder: Path, part: str, reason: object, docs_dir: str | None = None) -> IndexCorruptError:
+    """The error for a damaged file ``part`` of the index in ``folder``, saying how to rebuild it."""
+    return IndexCorruptError(
+        f"index damaged ({part}: {reason}): rebuild with python -m index build {docs_dir or 'DOCS'} "
+        f"--index {folder}"
+    )
+
+
+@contextmanager
+def reading(folder: Path, part: str, docs_dir: str | None = None) -> Iterator[None]:
+    """Turn whatever reading the file ``part`` of an index raises into :func:`damaged`'s error."""
+    try:
+        yield
+    except READ_ERRORS as exc:
+        raise damaged(folder, part, exc, docs_dir) from exc
+
+
+def generation_name(folder: Path) -> str | None:
+    """The name of the generation ``current`` points to (None when there is no index yet)."""
+    try:
+        return (folder / CURRENT).readlink().name
+    except OSError:
+        return None
 
 
 def document_to_json(doc: Document) -> dict[str, Any]:
@@ -82,10 +115,10 @@ def current_generation(folder: Path) -> Path:
 def read_meta(folder: Path) -> dict[str, Any]:
     """The ``meta.json`` of the current generation, with its format version checked."""
     path = current_generation(folder) / META
-    try:
+    with reading(folder, META):
         meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise IndexCorruptError(f"cannot read {path}: {exc}") from exc
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
     version = meta.get("format_version")
     if version != FORMAT_VERSION:
         raise IndexMismatchError(
@@ -124,12 +157,15 @@ def _fsync_tree(folder: Path) -> None:
 
 @contextmanager
 def new_generation(folder: Path) -> Iterator[Path]:
-    """Yield an empty generation folder; on a clean exit make it ``current``, on an error remove it."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Yield an empty generation folder; on a clean exit make it ``current``, on an error remove it.
+
+    A failure to write (a full disk: any OSError) raises IndexWriteError; the previous generation serves on.
+    """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     gen = folder / f"gen-{stamp}-{os.getpid()}"
-    gen.mkdir()
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        gen.mkdir()
         yield gen
         _fsync_tree(gen)
         tmp_link = folder / f".{CURRENT}-{os.getpid()}"
@@ -139,6 +175,13 @@ def new_generation(folder: Path) -> Iterator[Path]:
         previous = (folder / CURRENT).resolve() if (folder / CURRENT).exists() else None
         tmp_link.replace(folder / CURRENT)  # the atomic switch
         _remove_old_generations(folder, keep={gen.name, previous.name if previous else ""})
+    except OSError as exc:
+        shutil.rmtree(gen, ignore_errors=True)
+        if isinstance(exc, IndexWriteError):
+            raise
+        raise IndexWriteError(
+            f"cannot write the index to {folder} ({exc.strerror or exc}): the previous index is unchanged"
+        ) from exc
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
@@ -151,16 +194,21 @@ def _remove_old_generations(folder: Path, keep: set[str]) -> None:
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Write JSON as UTF-8."""
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-
-
-def read_json(path: Path) -> Any:
-    """Read a JSON file of the index, as IndexCorruptError when it cannot be read."""
+    """Write JSON as UTF-8. Text that is not valid Unicode (a file name of bytes that are not UTF-8) never
+    reaches here: the loaders refuse such files; should one slip through, IndexWriteError names it."""
     try:
+        encoded = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        shown = exc.object.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        reason = f"text that is not valid UTF-8 ({shown[:200]})"
+        raise IndexWriteError(f"cannot write {path.name}: {reason}") from exc
+    path.write_bytes(encoded)
+
+
+def read_json(path: Path, docs_dir: str | None = None) -> Any:
+    """Read a JSON file of the index, as IndexCorruptError (saying how to rebuild) when it cannot be read."""
+    with reading(path.parent.parent, path.name, docs_dir):
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise IndexCorruptError(f"cannot read {path}: {exc}") from exc
 
 
 LOCK_NAME = ".lock"

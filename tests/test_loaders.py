@@ -353,13 +353,26 @@ def test_manifest_supplies_metadata_and_include_filters(tmp_path: Path, eastmarc
 
 
 def test_symlinked_documents_keep_their_name_in_the_folder(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / ".store").mkdir(parents=True)  # a hidden folder: its files are not documents themselves
+    (docs / ".store/real.txt").write_text("Westhaven notes\nAll fine.\n", encoding="utf-8")
+    (docs / "westhaven").mkdir()
+    (docs / "westhaven/notes.txt").symlink_to(docs / ".store/real.txt")
+    assert [d.source for d in load_folder(docs).documents] == ["westhaven/notes.txt"]
+
+
+def test_symlinks_leading_outside_the_folder_are_skipped_and_named(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "real.txt").write_text("Westhaven notes\nAll fine.\n", encoding="utf-8")
     docs = tmp_path / "docs"
     (docs / "westhaven").mkdir(parents=True)
     (docs / "westhaven/notes.txt").symlink_to(elsewhere / "real.txt")
-    assert [d.source for d in load_folder(docs).documents] == ["westhaven/notes.txt"]
+    (docs / "linked").symlink_to(elsewhere, target_is_directory=True)
+    report = load_folder(docs)
+    assert not report.documents and not report.failures
+    assert {s.source for s in report.skipped} == {"linked", "westhaven/notes.txt"}
+    assert all("outside the documents folder" in s.reason for s in report.skipped)
 
 
 def test_a_text_without_metadata_is_given_the_council_it_names(tmp_path: Path) -> None:

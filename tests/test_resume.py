@@ -81,3 +81,15 @@ def test_slices_of_another_model_are_not_reused(docs: Path, tmp_path: Path) -> N
     other = HashingEmbedder(dimension=128, name="another-model")
     summary = build_index(docs, tmp_path / "idx", other)
     assert summary.resumed_texts == 0
+
+
+def test_damaged_checkpoint_slices_are_ignored_and_encoded_again(docs: Path, tmp_path: Path) -> None:
+    with pytest.raises(StoppedError):
+        build_index(docs, tmp_path / "idx", CountingEmbedder(stop_after=2))
+    folder = tmp_path / "idx" / FOLDER
+    (folder / "slice-000000.npy").write_bytes(b"")  # emptied, as a full disk or a kill may leave it
+    (folder / "slice-000001.json").write_text("[1, 2", encoding="utf-8")  # truncated
+    (folder / "slice-junk.json").write_text("{}", encoding="utf-8")
+    (folder / "slice-000009.json").write_text('["not", "a", "header"]', encoding="utf-8")
+    summary = build_index(docs, tmp_path / "idx", CountingEmbedder())
+    assert summary.resumed_texts == 0 and summary.documents == 40

@@ -7,7 +7,9 @@ bad file never stops the others.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,11 +43,17 @@ __all__ = [
     "LoadFailure",
     "LoadReport",
     "content_hash",
+    "folder_entries",
+    "has_documents",
     "is_document",
     "load_document",
     "load_folder",
+    "printable",
+    "sidecar_of",
     "source_name",
 ]
+BAD_NAME = "file name is not valid UTF-8: rename it"
+OUTSIDE_LINK = "symbolic link leads outside the documents folder: not followed"
 
 
 @dataclass(frozen=True)
@@ -69,11 +77,35 @@ class LoadReport:
 def source_name(path: Path, root: Path) -> str:
     """A document's source: its path relative to the documents folder, with forward slashes.
 
-    A symlinked file keeps the name it has in the folder (its target may live anywhere)."""
-    absolute, base = path.absolute(), root.absolute()
+    A symlinked file keeps the name it has in the folder. The paths are normalised first, so a source never
+    holds ``..``; a path outside ``root`` (by its text and by its real path) raises ValueError."""
+    absolute, base = Path(os.path.normpath(path.absolute())), Path(os.path.normpath(root.absolute()))
     if absolute.is_relative_to(base):
         return absolute.relative_to(base).as_posix()
     return path.resolve().relative_to(root.resolve()).as_posix()
+
+
+def printable(name: str) -> str:
+    """``name`` as text that can be printed and stored: bytes of a file name that are not UTF-8 (kept by
+    Python as lone surrogates) are shown as ``\\xff`` escapes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def valid_name(name: str) -> bool:
+    """True when ``name`` is valid Unicode text (a file name of bytes that are not UTF-8 is not)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def leads_outside(path: Path, root: Path) -> bool:
+    """True for a path in ``root`` whose real location (symbolic links followed) is outside it."""
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link loop or an unreadable link: not followed either
+        return True
 
 
 def is_sidecar(path: Path) -> bool:
@@ -82,6 +114,20 @@ def is_sidecar(path: Path) -> bool:
         return False
     inner = Path(path.stem)
     return inner.suffix.lower() in LOADERS
+
+
+def sidecar_of(path: Path) -> Path | None:
+    """The sidecar ``NAME.ext.yaml`` beside ``path`` when there is one (None, too, when the document's name
+    is so long that no sidecar name can exist beside it)."""
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    try:
+        return sidecar if sidecar.is_file() else None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return None
+        raise DocumentUnreadableError(
+            printable(path.name), f"cannot read its sidecar ({exc.strerror})"
+        ) from exc
 
 
 def is_document(path: Path, root: Path) -> bool:
@@ -101,8 +147,15 @@ def is_document(path: Path, root: Path) -> bool:
 
 
 def load_document(path: Path, root: Path, manifest: Mapping[str, DocumentMeta] | None = None) -> Document:
-    """Load one file with the loader for its extension, merging manifest and sidecar metadata."""
+    """Load one file with the loader for its extension, merging manifest and sidecar metadata.
+
+    A file whose name is not valid UTF-8, or a symbolic link leading outside ``root``, is refused with
+    DocumentUnreadableError (named in printable form): no such name or file ever reaches an index."""
     source = source_name(path, root)
+    if not valid_name(source):
+        raise DocumentUnreadableError(printable(source), BAD_NAME)
+    if leads_outside(path, root):
+        raise DocumentUnreadableError(source, OUTSIDE_LINK)
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         raise UnsupportedFormatError(source, f"unsupported file type {path.suffix or '(none)'!r}")
@@ -116,9 +169,13 @@ def load_document(path: Path, root: Path, manifest: Mapping[str, DocumentMeta] |
     listed = (read_manifest(root) if manifest is None else manifest).get(source)
     if listed is not None:
         document = replace(document, meta=document.meta.merged(listed))
-    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    if sidecar.is_file():
-        extra, warnings = read_sidecar(sidecar.read_bytes(), source)
+    sidecar = sidecar_of(path)
+    if sidecar is not None:
+        try:
+            data = sidecar.read_bytes()
+        except OSError as exc:
+            raise DocumentUnreadableError(source, f"cannot read its sidecar ({exc.strerror})") from exc
+        extra, warnings = read_sidecar(data, source)
         document = replace(
             document, meta=document.meta.merged(extra), warnings=(*document.warnings, *warnings)
         )
@@ -131,14 +188,20 @@ def load_document(path: Path, root: Path, manifest: Mapping[str, DocumentMeta] |
     return document
 
 
-def _candidates(root: Path) -> Iterable[Path]:
-    for path in sorted(root.rglob("*")):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        yield path
+def folder_entries(root: Path) -> Iterable[Path]:
+    """Every file and symbolic link under ``root``, outside hidden folders; linked folders are not entered."""
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        base = Path(folder)
+        links = [d for d in subfolders if (base / d).is_symlink()]  # os.walk does not enter them
+        for name in sorted([*files, *links]):
+            if not name.startswith("."):
+                yield base / name
+
+
+def has_documents(root: Path) -> bool:
+    """True when ``root`` holds at least one document (by :func:`is_document`, links leading out excluded)."""
+    return any(is_document(p, root) and not leads_outside(p, root) for p in folder_entries(root))
 
 
 def load_folder(
@@ -154,21 +217,22 @@ def load_folder(
     report = LoadReport()
     seen: dict[str, str] = {}
     manifest = read_manifest(root)
-    for path in sorted(paths) if paths is not None else _candidates(root):
+    listed = sorted(paths) if paths is not None else sorted(folder_entries(root))
+    for path in listed:
         source = source_name(path, root)
         if include and not any(fnmatch.fnmatch(source, pattern) for pattern in include):
             continue
         if progress is not None:
-            progress(source)
-        if is_sidecar(path) or path.name.lower() in NOT_DOCUMENTS:
-            continue
-        if path.suffix.lower() not in LOADERS:
-            report.skipped.append(LoadFailure(source, f"unsupported file type {path.suffix or '(none)'!r}"))
+            progress(printable(source))
+        refused = _refusal(path, root)
+        if refused is not None:
+            if refused:
+                report.skipped.append(LoadFailure(printable(source), refused))
             continue
         try:
             document = load_document(path, root, manifest)
         except DocumentUnreadableError as exc:
-            report.failures.append(LoadFailure(source, exc.reason))
+            report.failures.append(LoadFailure(printable(exc.source), exc.reason))
             continue
         if document.content_hash in seen:
             report.duplicates.append((source, seen[document.content_hash]))
@@ -176,3 +240,19 @@ def load_folder(
         seen[document.content_hash] = source
         report.documents.append(document)
     return report
+
+
+def _refusal(path: Path, root: Path) -> str | None:
+    """Why ``path`` is not loaded as a document: None when it is one, "" when it is silently not one (a
+    sidecar, the folder's README, licence or manifest, a hidden file), else the reason to report."""
+    if path.is_symlink() and leads_outside(path, root):
+        return OUTSIDE_LINK
+    if path.is_dir():  # a symbolic link to a folder in the documents folder: its files are read there
+        return ""
+    if path.exists() and not path.is_file():
+        return "not a regular file"  # a pipe or a device: reading it could block or never end
+    if is_document(path, root):
+        return None
+    if path.name.startswith(".") or is_sidecar(path) or path.name.lower() in NOT_DOCUMENTS:
+        return ""
+    return f"unsupported file type {printable(path.suffix) or '(none)'!r}"
