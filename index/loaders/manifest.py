@@ -87,7 +87,7 @@ def read_manifest(root: Path) -> Manifest:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return _unusable(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); save it as UTF-8"
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}): save it as UTF-8"
         )
     return _parse(text)
 
@@ -96,37 +96,39 @@ def _unusable(reason: str) -> Manifest:
     return Manifest(problems=[f"{reason}; the documents were loaded without it"])
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
-    """Each CSV record with the line it starts on; a record the csv module cannot read is its error."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _records(text: str) -> Iterator[tuple[int, list[str] | str]]:
+    """Each CSV record with the line it starts on; a record the csv module cannot read is a message
+    naming its lines (a quote never closed swallows every line after it)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # a stray quote is named, not merged
     line = 1
     while True:
         try:
-            row: list[str] | csv.Error = next(reader)
+            row: list[str] | str = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            row = exc
+            lines = f"lines {line}-{reader.line_num}" if reader.line_num > line else f"line {line}"
+            row = f"{lines} cannot be read ({exc})"
         yield line, row
         if reader.line_num < line:  # an error that consumed nothing: the rest cannot be read either
             return
         line = reader.line_num + 1
 
 
-def _header(records: Iterator[tuple[int, list[str] | csv.Error]]) -> list[str] | str:
+def _header(records: Iterator[tuple[int, list[str] | str]]) -> list[str] | str:
     """The column names, or why the manifest cannot be used."""
     first = next(records, None)
     if first is None:
         return "is empty"
     header = first[1]
-    if isinstance(header, csv.Error):
-        return f"line 1 cannot be read ({header})"
+    if isinstance(header, str):
+        return header
     columns = [name.strip().lower() for name in header]
     if "path" not in columns:
         return "has no 'path' column"
     repeated = sorted({name for name in columns if name and columns.count(name) > 1})
     if repeated:
-        return f"names the column {shown(repeated[0])} twice"
+        return f"names the column '{shown(repeated[0])}' twice"
     return columns
 
 
@@ -138,8 +140,8 @@ def _parse(text: str) -> Manifest:
     manifest = Manifest()
     first_seen: dict[str, tuple[int, DocumentMeta]] = {}
     for line, row in records:
-        if isinstance(row, csv.Error):
-            manifest.problems.append(f"line {line} cannot be read ({row}); row skipped")
+        if isinstance(row, str):
+            manifest.problems.append(f"{row}; skipped")
             continue
         if not any(cell.strip() for cell in row):
             continue  # a blank line
