@@ -436,7 +436,9 @@ def test_an_impossible_date_in_a_sidecar_fails_that_file_only(tmp_path: Path) ->
             "title: !!python/object/apply:os.system [ls]\n",
             "front matter is not valid YAML (could not determine",
         ),
-        (f"title: {'9' * 5000}\n", "front matter has a value YAML cannot read"),
+        (f"title: {'9' * 5000}\n", "front matter has a value that is not a valid int: 9999"),
+        ("title: !!int\n", "front matter has a value that is not a valid int: (empty) (line 2)"),
+        ("zzz: !!bool maybe\n", "front matter has a value that is not a valid bool: maybe (line 2)"),
         (
             "a:\n" + "".join("  " * i + "- \n" for i in range(1, 30)),
             "front matter is nested more than 20 levels",

@@ -75,12 +75,25 @@ class _MetadataLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
-        for key, _ in node.value:
+        for key, _ in node.value if isinstance(node, yaml.MappingNode) else ():  # else: PyYAML names it
             if isinstance(key, yaml.ScalarNode):
                 if key.value in seen:
                     raise _RefusedError(f"gives the key {shown(key.value)} twice", key.start_mark)
                 seen.add(key.value)
         return super().construct_mapping(node, deep)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, IndexError, KeyError, TypeError, AttributeError):
+            # PyYAML's safe constructors trust that a value matched its tag's pattern; an explicit tag
+            # (``!!int ''``, ``!!bool maybe``, ``!!timestamp soon``) or an integer over Python's 4300 digits
+            # reaches them with a value they fail on in these ways.
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            value = shown(node.value) if isinstance(node, yaml.ScalarNode) and node.value else "(empty)"
+            raise _RefusedError(
+                f"has a value that is not a valid {shown(tag)}: {value}", node.start_mark
+            ) from None
 
     def construct_timestamp_or_text(self, node: yaml.ScalarNode) -> dt.date | str:
         try:
@@ -92,20 +105,20 @@ class _MetadataLoader(yaml.SafeLoader):
 _MetadataLoader.add_constructor("tag:yaml.org,2002:timestamp", _MetadataLoader.construct_timestamp_or_text)
 
 
-def shown(value: object) -> str:
-    """A value as a message quotes it: printable, one line, at most a few dozen characters."""
+def shown(value: object, limit: int = _SHOWN_CHARS) -> str:
+    """A value as a message quotes it: printable, one line, at most ``limit`` characters."""
     text = str(value)
     if not text.isprintable():
         text = repr(text)[1:-1]  # escapes line breaks, control characters and lone surrogates
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _yaml_problem(exc: yaml.YAMLError, first_line: int) -> str:
     """A PyYAML error in one line: what is wrong and the line of the file it is on."""
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem:
         mark = exc.problem_mark
-        return f"{exc.problem}{f' at line {mark.line + first_line}' if mark else ''}"
-    return shown(str(exc).strip().split("\n", 1)[0])
+        return f"{shown(exc.problem, 200)}{f' at line {mark.line + first_line}' if mark else ''}"
+    return shown(str(exc).strip().split("\n", 1)[0], 200)
 
 
 def parse_metadata_yaml(text: str, source: str, where: str, first_line: int = 1) -> Any:
@@ -124,8 +137,6 @@ def parse_metadata_yaml(text: str, source: str, where: str, first_line: int = 1)
         raise DocumentUnreadableError(
             source, f"{where} is not valid YAML ({_yaml_problem(exc, first_line)})"
         ) from exc
-    except ValueError as exc:  # PyYAML's constructors, e.g. an integer beyond Python's 4300 digits
-        raise DocumentUnreadableError(source, f"{where} has a value YAML cannot read ({shown(exc)})") from exc
 
 
 def _kind(value: object) -> str:
