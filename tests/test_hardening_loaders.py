@@ -22,6 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.index_setup import ensure_index
 from index.cli import main
 from index.document import META_KEYS, Document
 from index.embedding import HashingEmbedder
@@ -310,3 +311,12 @@ def test_build_and_update_json_list_bad_manifest_rows(
     }
     assert summary["added"] == ["e.txt"]
     assert summary["documents"] == 4  # a.txt, whose row is now bad, is kept as it was indexed
+
+
+def test_the_bot_starts_with_an_impossible_date_in_one_file(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_bytes(BODY)
+    (docs / "bad.md").write_bytes(b"---\ntitle: Borsetshire news\npublished: 2024-02-30\n---\n" + BODY)
+    index = ensure_index(docs, tmp_path / "idx", HashingEmbedder())
+    assert [d.source for d in index.documents] == ["good.txt"]
