@@ -14,11 +14,11 @@ library does not know are ignored with a warning, whatever their value. Never a 
   but a list or scalar found; a known key whose value is a list, mapping, binary data or true/false instead
   of text, or over :data:`MAX_VALUE_CHARS` characters, or holding a lone surrogate (not Unicode);
   ``published`` that is not an ISO date ``YYYY-MM-DD`` of a real day (a timestamp is cut to its day);
-  a key given twice;
-- refused before any work is done, so that a hostile upload costs nothing: YAML aliases (``*name``: a few
-  hundred bytes of nested aliases expand to gigabytes, the "billion laughs"), nesting deeper than
-  :data:`MAX_DEPTH`, front matter or a sidecar over :data:`MAX_METADATA_BYTES`. Only PyYAML's safe
-  constructors run (no Python tags).
+  a key given twice; a value its explicit tag does not fit (``!!int ''``, ``!!bool maybe``);
+- refused early, so that a hostile upload costs little (parsing is linear and bounded): YAML aliases
+  (``*name``: a few hundred bytes of nested aliases expand to gigabytes, the "billion laughs") as soon as
+  the parser meets one, nesting deeper than :data:`MAX_DEPTH`, front matter or a sidecar over
+  :data:`MAX_METADATA_BYTES` before parsing. Only PyYAML's safe constructors run (no Python tags).
 """
 
 from __future__ import annotations
