@@ -289,6 +289,11 @@ def test_build_prints_bad_manifest_rows_and_bad_front_matter_and_indexes_the_res
     assert "FAILED a.txt: manifest.csv line 2: published: 2024-02-30 is not a date" in out
     assert "FAILED d.md: front matter: published: 2024-02-30 is not a date (no such day)" in out
     assert "Indexed 2 documents" in out  # b.txt and c.txt
+    code = main(["build", str(docs), "--index", str(tmp_path / "idx2"), "--json"], embedder=HashingEmbedder())
+    failures = json.loads(capsys.readouterr().out)["failures"]
+    assert code != 0
+    assert {"source": "manifest.csv", "reason": "line 3 has no path; row skipped"} in failures
+    assert {f["source"] for f in failures} == {"manifest.csv", "a.txt", "d.md"}
 
 
 def test_build_and_update_json_list_bad_manifest_rows(
