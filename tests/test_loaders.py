@@ -388,3 +388,248 @@ def test_a_text_without_metadata_is_given_the_council_it_names(tmp_path: Path) -
     minutes = (DOCUMENTS / "seeds/004_committee_minutes_ofsted_action_plan.txt").read_bytes()
     (tmp_path / "minutes.txt").write_bytes(minutes)
     assert load_document(tmp_path / "minutes.txt", tmp_path).meta.council is None
+
+
+# ------------------------------------------------------------------ bad metadata (#20 points 2, 4, 8)
+BODY = "Wessex fostering news\nWessex County Council recruited more foster carers this year.\n"
+
+
+def _front(yaml_text: str) -> bytes:
+    return f"---\n{yaml_text}---\n{BODY}".encode()
+
+
+def test_an_impossible_date_in_front_matter_fails_that_file_only_naming_field_and_value(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "bad.txt").write_bytes(_front("title: Wessex news\npublished: 2024-02-30\n"))
+    (tmp_path / "good.txt").write_bytes(_front("title: Borsetshire news\npublished: 2024-02-29\n"))
+    report = load_folder(tmp_path)
+    assert [d.source for d in report.documents] == ["good.txt"]
+    assert report.documents[0].meta.published == "2024-02-29"
+    [failure] = report.failures
+    assert failure.source == "bad.txt"
+    assert failure.reason == "front matter: published: 2024-02-30 is not a date (no such day)"
+
+
+def test_an_impossible_date_in_a_sidecar_fails_that_file_only(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "a.txt.yaml").write_text("published: 2023-13-01 09:00:00\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Borsetshire\n" + BODY, encoding="utf-8")
+    report = load_folder(tmp_path)
+    assert [d.source for d in report.documents] == ["b.txt"]
+    assert [(f.source, f.reason) for f in report.failures] == [
+        (
+            "a.txt",
+            "its sidecar a.txt.yaml: published: 2023-13-01 09:00:00 is not an ISO date (write it as YYYY-MM-DD)",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "reason"),
+    [
+        ("title: [Wessex, news]\n", "front matter: title must be text, not a list"),
+        ("title: {a: 1}\n", "front matter: title must be text, not a mapping"),
+        ("publisher: !!binary V2Vzc2V4\n", "front matter: publisher must be text, not binary data"),
+        ("council: yes\n", "front matter: council must be text, not true/false (put the text in quotes)"),
+        ('title: "\\ud800 Wessex"\n', "front matter: title: \\ud800 Wessex holds a lone surrogate"),
+        (
+            f"url: https://example.org/{'x' * 3000}\n",
+            "front matter: url is 3020 characters long (at most 2048)",
+        ),
+        ("published: 2024\n", "front matter: published: 2024 is not an ISO date (write it as YYYY-MM-DD)"),
+        ("published: 12/03/2024\n", "ISO date"),
+        ("published: [2024-01-01]\n", "is not an ISO date"),
+        ("title: A\ntitle: B\n", "front matter gives the key title twice (line 3)"),
+        ("- title\n- Wessex\n", "front matter is not a mapping of keys to values but a list"),
+        ("just words\n", "front matter is not a mapping of keys to values but text"),
+        ("title: [unclosed\n", "front matter is not valid YAML ("),
+        ("[1, 2]: x\n", "front matter is not valid YAML (found unhashable key at line 2)"),
+        (
+            "title: !!python/object/apply:os.system [ls]\n",
+            "front matter is not valid YAML (could not determine",
+        ),
+        (f"title: {'9' * 5000}\n", "front matter has a value that is not a valid int: 9999"),
+        ("title: !!int\n", "front matter has a value that is not a valid int: (empty) (line 2)"),
+        ("zzz: !!bool maybe\n", "front matter has a value that is not a valid bool: maybe (line 2)"),
+        (
+            "a:\n" + "".join("  " * i + "- \n" for i in range(1, 30)),
+            "front matter is nested more than 20 levels",
+        ),
+    ],
+)
+def test_front_matter_values_that_cannot_be_used_are_named(
+    tmp_path: Path, yaml_text: str, reason: str
+) -> None:
+    (tmp_path / "bad.md").write_bytes(_front(yaml_text))
+    with pytest.raises(DocumentUnreadableError) as info:
+        load_document(tmp_path / "bad.md", tmp_path)
+    assert info.value.source == "bad.md"
+    assert reason in info.value.reason
+    assert "\n" not in info.value.reason and info.value.reason.isprintable()
+
+
+def test_unknown_keys_are_only_warned_whatever_their_value(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(_front("title: Wessex news\nreviewed: 2024-02-30\ntags: [a, b]\n1: 2\n"))
+    doc = load_document(tmp_path / "a.txt", tmp_path)
+    assert doc.meta.title == "Wessex news"
+    assert doc.warnings == ("front matter: unknown keys 'reviewed', 'tags', 1 ignored",)
+
+
+def test_front_matter_with_bom_crlf_timestamps_and_numbers_loads(tmp_path: Path) -> None:
+    data = b"\xef\xbb\xbf---\r\ntitle: 1984\r\npublished: 2024-02-01 10:30:00\r\n---\r\nWessex notes\r\n"
+    (tmp_path / "a.txt").write_bytes(data)
+    meta = load_document(tmp_path / "a.txt", tmp_path).meta
+    assert (meta.title, meta.published) == ("1984", "2024-02-01")
+
+
+def test_unterminated_front_matter_is_named_rather_than_indexed_as_text(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("---\ntitle: Wessex news\n" + BODY, encoding="utf-8")
+    with pytest.raises(
+        DocumentUnreadableError, match="front matter opened by '---' on line 1 is never closed"
+    ):
+        load_document(tmp_path / "a.txt", tmp_path)
+
+
+def test_utf16_text_is_named_with_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(BODY.encode("utf-16"))
+    with pytest.raises(DocumentUnreadableError, match="UTF-16 or UTF-32 text, not UTF-8; save it as UTF-8"):
+        load_document(tmp_path / "a.txt", tmp_path)
+
+
+BILLION_LAUGHS = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+        for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    + "title: *i\n"
+)
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_refused_naming_aliases(tmp_path: Path) -> None:
+    assert len(BILLION_LAUGHS) < 600  # expanded, it would be 9**9 strings
+    (tmp_path / "bomb.md").write_bytes(_front(BILLION_LAUGHS))
+    (tmp_path / "good.md").write_bytes(_front("title: Wessex\n"))
+    report = load_folder(tmp_path)
+    assert [d.source for d in report.documents] == ["good.md"]
+    assert [(f.source, f.reason) for f in report.failures] == [
+        ("bomb.md", "front matter uses a YAML alias (*name), which is not accepted (line 3)")
+    ]
+
+
+def test_a_yaml_alias_bomb_in_a_sidecar_is_refused_naming_aliases(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "a.txt.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
+    with pytest.raises(DocumentUnreadableError, match=r"its sidecar a.txt.yaml uses a YAML alias \(\*name\)"):
+        load_document(tmp_path / "a.txt", tmp_path)
+
+
+def test_even_a_harmless_alias_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(_front("publisher: &p Wessex Gazette\ncouncil: *p\n"))
+    with pytest.raises(DocumentUnreadableError, match="alias"):
+        load_document(tmp_path / "a.txt", tmp_path)
+
+
+def test_front_matter_and_sidecars_over_64_kib_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(_front(f"title: {'x' * 70_000}\n"))
+    (tmp_path / "b.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "b.txt.yaml").write_text(f"# {'x' * 70_000}\ntitle: B\n", encoding="utf-8")
+    report = load_folder(tmp_path)
+    assert not report.documents
+    assert [(f.source, f.reason) for f in report.failures] == [
+        ("a.txt", "front matter is over 64 KiB, the limit for metadata"),
+        ("b.txt", "its sidecar b.txt.yaml is over 64 KiB, the limit for metadata"),
+    ]
+
+
+def test_a_sidecar_that_is_not_utf8_or_yaml_is_named(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "a.txt.yaml").write_bytes("title: Caf\u00e9\n".encode("latin-1"))
+    (tmp_path / "b.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "b.txt.yaml").write_bytes(b"title: \x00\x01\x02")
+    reasons = {f.source: f.reason for f in load_folder(tmp_path).failures}
+    assert reasons["a.txt"] == "its sidecar a.txt.yaml is not UTF-8 text (byte 0xe9 at position 10)"
+    assert reasons["b.txt"].startswith("its sidecar b.txt.yaml is not valid YAML (")
+
+
+# ------------------------------------------------------------------------------------- manifest.csv
+def _manifest_folder(root: Path, manifest: bytes) -> Path:
+    for name in ("a", "b", "c"):
+        (root / f"{name}.txt").write_text(f"Wessex notes {name}\n{BODY}", encoding="utf-8")
+    (root / "manifest.csv").write_bytes(manifest)
+    return root
+
+
+def test_a_manifest_that_is_not_utf8_is_named_and_the_documents_load_without_it(tmp_path: Path) -> None:
+    manifest = "path,title\na.txt,Caf\u00e9 minutes\n".encode("cp1252")
+    report = load_folder(_manifest_folder(tmp_path, manifest))
+    assert [d.meta.title for d in report.documents] == ["Wessex notes a", "Wessex notes b", "Wessex notes c"]
+    assert [(f.source, f.reason) for f in report.failures] == [
+        (
+            "manifest.csv",
+            "is not UTF-8 text (byte 0xe9 at position 20): save it as UTF-8; the documents were loaded without it",
+        )
+    ]
+
+
+def test_a_manifest_field_over_128_kib_names_its_line_and_the_other_rows_are_used(tmp_path: Path) -> None:
+    manifest = f'path,title\na.txt,A title\nb.txt,"{"x" * 140_000}"\nc.txt,C title\n'.encode()
+    report = load_folder(_manifest_folder(tmp_path, manifest))
+    assert [d.meta.title for d in report.documents] == ["A title", "Wessex notes b", "C title"]
+    assert [(f.source, f.reason) for f in report.failures] == [
+        ("manifest.csv", "line 3 cannot be read (field larger than field limit (131072)); skipped")
+    ]
+
+
+def test_bad_manifest_rows_are_named_each_with_its_line(tmp_path: Path) -> None:
+    manifest = (
+        b"path,title,published\n"
+        b"a.txt,A title,2024-02-30\n"  # no such day: a.txt fails, as with its own front matter
+        b",Orphan title,\n"  # no path
+        b"b.txt,B title,2024-01-01,surplus\n"  # more values than columns
+        b"c.txt,C title,01/02/24\n"
+        b"\n"
+        b"c.txt,Another C title,\n"  # describes c.txt differently
+    )
+    report = load_folder(_manifest_folder(tmp_path, manifest))
+    assert not report.documents
+    assert [(f.source, f.reason) for f in report.failures] == [
+        ("manifest.csv", "line 3 has no path; row skipped"),
+        ("a.txt", "manifest.csv line 2: published: 2024-02-30 is not a date (write YYYY-MM-DD or dd/mm/yy)"),
+        ("b.txt", "manifest.csv line 4: 4 values for 3 columns (a comma in an unquoted value?)"),
+        ("c.txt", "manifest.csv lines 5 and 7 describe it differently"),
+    ]
+
+
+def test_a_manifest_row_that_cannot_be_used_fails_its_document_when_loaded_alone(tmp_path: Path) -> None:
+    _manifest_folder(tmp_path, b"path,publication_date\na.txt,31/02/24\n")
+    with pytest.raises(
+        DocumentUnreadableError, match=r"manifest\.csv line 2: publication_date: 31/02/24 is not"
+    ):
+        load_document(tmp_path / "a.txt", tmp_path)
+    assert load_document(tmp_path / "b.txt", tmp_path).meta.published is None
+
+
+@pytest.mark.parametrize(
+    ("manifest", "reason"),
+    [
+        (b"", "is empty"),
+        (b"title,url\nA,https://example.org\n", "has no 'path' column"),
+        (b"path,Title,title \na.txt,A,B\n", "names the column 'title' twice"),
+        (b'path,title\na.txt,"unclosed\nb.txt,B\n', "lines 2-3 cannot be read (unexpected end of data)"),
+    ],
+)
+def test_a_manifest_that_cannot_be_used_is_named_and_never_stops_the_build(
+    tmp_path: Path, manifest: bytes, reason: str
+) -> None:
+    report = load_folder(_manifest_folder(tmp_path, manifest))
+    assert len(report.documents) == 3
+    assert [f.source for f in report.failures] == ["manifest.csv"]
+    assert reason in report.failures[0].reason
+
+
+def test_manifest_headers_are_read_without_case_or_spaces_and_short_rows_are_fine(tmp_path: Path) -> None:
+    report = load_folder(_manifest_folder(tmp_path, b"Path , Title,Published\r\n./a.txt,A title\r\n"))
+    assert not report.failures
+    assert report.documents[0].meta.title == "A title"

@@ -10,17 +10,17 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.document import Document, DocumentMeta
+from index.document import Document
 from index.errors import DocumentUnreadableError, UnsupportedFormatError
 from index.intent import council_named_in
 from index.loaders.base import Loader, content_hash
-from index.loaders.frontmatter import read_sidecar
+from index.loaders.frontmatter import read_sidecar_file
 from index.loaders.html import load_html
-from index.loaders.manifest import MANIFEST_NAME, read_manifest
+from index.loaders.manifest import MANIFEST_NAME, Manifest, read_manifest
 from index.loaders.pdf import load_pdf
 from index.loaders.text import load_text
 
@@ -146,7 +146,7 @@ def is_document(path: Path, root: Path) -> bool:
     )
 
 
-def load_document(path: Path, root: Path, manifest: Mapping[str, DocumentMeta] | None = None) -> Document:
+def load_document(path: Path, root: Path, manifest: Manifest | None = None) -> Document:
     """Load one file with the loader for its extension, merging manifest and sidecar metadata.
 
     A file whose name is not valid UTF-8, or a symbolic link leading outside ``root``, is refused with
@@ -166,16 +166,12 @@ def load_document(path: Path, root: Path, manifest: Mapping[str, DocumentMeta] |
     if not data.strip():
         raise DocumentUnreadableError(source, "empty file")
     document = loader(data, source)
-    listed = (read_manifest(root) if manifest is None else manifest).get(source)
+    listed = (read_manifest(root) if manifest is None else manifest).meta_for(source)  # a bad row raises
     if listed is not None:
         document = replace(document, meta=document.meta.merged(listed))
     sidecar = sidecar_of(path)
     if sidecar is not None:
-        try:
-            data = sidecar.read_bytes()
-        except OSError as exc:
-            raise DocumentUnreadableError(source, f"cannot read its sidecar ({exc.strerror})") from exc
-        extra, warnings = read_sidecar(data, source)
+        extra, warnings = read_sidecar_file(sidecar, source)
         document = replace(
             document, meta=document.meta.merged(extra), warnings=(*document.warnings, *warnings)
         )
@@ -217,6 +213,7 @@ def load_folder(
     report = LoadReport()
     seen: dict[str, str] = {}
     manifest = read_manifest(root)
+    report.failures.extend(LoadFailure(MANIFEST_NAME, problem) for problem in manifest.problems)
     listed = sorted(paths) if paths is not None else sorted(folder_entries(root))
     for path in listed:
         source = source_name(path, root)

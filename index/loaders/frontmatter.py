@@ -1,9 +1,31 @@
-"""Metadata written by people: YAML front matter in text files and ``NAME.ext.yaml`` sidecars."""
+"""Metadata written by people: YAML front matter in text files and ``NAME.ext.yaml`` sidecars.
+
+Front matter is a YAML mapping between a first line ``---`` and the next line ``---``; a sidecar is a YAML
+mapping in a file of its own. Both use the keys of :data:`index.document.META_KEYS`.
+
+The rule for bad metadata (the same for front matter, sidecars and ``manifest.csv`` rows): metadata that is
+present but unusable makes its document a load failure that names the field, the value and the reason
+(``front matter: published: 2024-02-30 is not a date (no such day)``). The document is not indexed with the
+bad field dropped, because a citation with a missing or wrong date, title or link would mislead; the other
+files of the folder load as usual, and an ``update`` keeps serving the version already indexed. Keys this
+library does not know are ignored with a warning, whatever their value. Never a traceback:
+
+- unusable: YAML that does not parse; front matter opened by ``---`` but never closed; a mapping expected
+  but a list or scalar found; a known key whose value is a list, mapping, binary data or true/false instead
+  of text, or over :data:`MAX_VALUE_CHARS` characters, or holding a lone surrogate (not Unicode);
+  ``published`` that is not an ISO date ``YYYY-MM-DD`` of a real day (a timestamp is cut to its day);
+  a key given twice; a value its explicit tag does not fit (``!!int ''``, ``!!bool maybe``);
+- refused early, so that a hostile upload costs little (parsing is linear and bounded): YAML aliases
+  (``*name``: a few hundred bytes of nested aliases expand to gigabytes, the "billion laughs") as soon as
+  the parser meets one, nesting deeper than :data:`MAX_DEPTH`, front matter or a sidecar over
+  :data:`MAX_METADATA_BYTES` before parsing. Only PyYAML's safe constructors run (no Python tags).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -11,54 +33,231 @@ import yaml
 from index.document import META_KEYS, DocumentMeta
 from index.errors import DocumentUnreadableError
 
-_FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+MAX_METADATA_BYTES = 64 * 1024  # front matter or sidecar; real ones are a few hundred bytes
+MAX_VALUE_CHARS = 2048  # one metadata value (a long URL fits; a page of text does not)
+MAX_DEPTH = 20  # nesting of YAML collections
+_SHOWN_CHARS = 60  # of a value quoted in a message
+_TOO_LONG = f"is over {MAX_METADATA_BYTES // 1024} KiB, the limit for metadata"
+
+_OPENING = re.compile(r"---[ \t]*\n")
+_CLOSING = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+class _RefusedError(Exception):
+    """YAML this library does not accept although it is valid (aliases, deep nesting, repeated keys)."""
+
+    def __init__(self, problem: str, mark: yaml.Mark) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line = mark.line  # 0-based, in the YAML text
+
+
+class _MetadataLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases, deep nesting and repeated keys, keeping impossible dates as
+    text (PyYAML raises a bare ValueError for ``2024-02-30``) so that the field they belong to names them."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        mark: yaml.Mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        if self.check_event(yaml.AliasEvent):
+            raise _RefusedError("uses a YAML alias (*name), which is not accepted", mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _RefusedError(f"is nested more than {MAX_DEPTH} levels deep", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key, _ in node.value if isinstance(node, yaml.MappingNode) else ():  # else: PyYAML names it
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise _RefusedError(f"gives the key {shown(key.value)} twice", key.start_mark)
+                seen.add(key.value)
+        return super().construct_mapping(node, deep)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, IndexError, KeyError, TypeError, AttributeError):
+            # PyYAML's safe constructors trust that a value matched its tag's pattern; an explicit tag
+            # (``!!int ''``, ``!!bool maybe``, ``!!timestamp soon``) or an integer over Python's 4300 digits
+            # reaches them with a value they fail on in these ways.
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            value = shown(node.value) if isinstance(node, yaml.ScalarNode) and node.value else "(empty)"
+            raise _RefusedError(
+                f"has a value that is not a valid {shown(tag)}: {value}", node.start_mark
+            ) from None
+
+    def construct_timestamp_or_text(self, node: yaml.ScalarNode) -> dt.date | str:
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:  # a date-shaped value that is no day, e.g. 2024-02-30 or 2024-13-01
+            return self.construct_scalar(node)
+
+
+_MetadataLoader.add_constructor("tag:yaml.org,2002:timestamp", _MetadataLoader.construct_timestamp_or_text)
+
+
+def shown(value: object, limit: int = _SHOWN_CHARS) -> str:
+    """A value as a message quotes it: printable, one line, at most ``limit`` characters."""
+    text = str(value)
+    if not text.isprintable():
+        text = repr(text)[1:-1]  # escapes line breaks, control characters and lone surrogates
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _yaml_problem(exc: yaml.YAMLError, first_line: int) -> str:
+    """A PyYAML error in one line: what is wrong and the line of the file it is on."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem:
+        mark = exc.problem_mark
+        return f"{shown(exc.problem, 200)}{f' at line {mark.line + first_line}' if mark else ''}"
+    return shown(str(exc).strip().split("\n", 1)[0], 200)
+
+
+def parse_metadata_yaml(text: str, source: str, where: str, first_line: int = 1) -> Any:
+    """Parse metadata YAML safely; every problem is a DocumentUnreadableError naming ``where``.
+
+    ``first_line`` is the line of the file the YAML text starts on, so that messages point into the file."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_METADATA_BYTES:
+        raise DocumentUnreadableError(source, f"{where} {_TOO_LONG}")
+    try:
+        return yaml.load(text, Loader=_MetadataLoader)  # a SafeLoader subclass: no Python tags
+    except _RefusedError as exc:
+        problem = f"{where} {exc.problem} (line {exc.line + first_line})"
+        raise DocumentUnreadableError(source, problem) from None
+    except yaml.YAMLError as exc:
+        raise DocumentUnreadableError(
+            source, f"{where} is not valid YAML ({_yaml_problem(exc, first_line)})"
+        ) from exc
+
+
+def _kind(value: object) -> str:
+    """What a YAML value is, in words, for a value that should have been text."""
+    if isinstance(value, bool):
+        return "true/false (put the text in quotes)"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return type(value).__name__
+
+
+def checked_text(key: str, text: str, source: str, where: str) -> str | None:
+    """A metadata value as stored: stripped, None when empty; too long or not Unicode is an error."""
+    text = text.strip()
+    if len(text) > MAX_VALUE_CHARS:
+        raise DocumentUnreadableError(
+            source, f"{where}: {key} is {len(text)} characters long (at most {MAX_VALUE_CHARS})"
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise DocumentUnreadableError(
+            source, f"{where}: {key}: {shown(text)} holds a lone surrogate, not Unicode text"
+        ) from None
+    return text or None
+
+
+def _published(value: object, source: str, where: str) -> str:
+    """An ISO date of a real day from what YAML made of ``published``."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or not _ISO.match(text):
+        raise DocumentUnreadableError(
+            source, f"{where}: published: {shown(value)} is not an ISO date (write it as YYYY-MM-DD)"
+        )
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise DocumentUnreadableError(
+            source, f"{where}: published: {shown(text)} is not a date (no such day)"
+        ) from None
+    return text
+
+
+def _field(key: str, value: object, source: str, where: str) -> str | None:
+    """The stored text of one known key's value, or a DocumentUnreadableError naming it."""
+    if value is None or value == "":
+        return None
+    if key == "published":
+        return _published(value, source, where)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
+        raise DocumentUnreadableError(source, f"{where}: {key} must be text, not {_kind(value)}")
+    return checked_text(key, value.isoformat() if isinstance(value, dt.date) else str(value), source, where)
+
+
 def meta_from_mapping(values: Any, source: str, where: str) -> tuple[DocumentMeta, list[str]]:
-    """Validate a YAML mapping of metadata keys; unknown keys become warnings, bad values errors."""
+    """Validate a YAML mapping of metadata keys; unknown keys become one warning, bad values errors."""
     if values is None:
         return DocumentMeta(), []
     if not isinstance(values, dict):
-        raise DocumentUnreadableError(source, f"{where} is not a mapping of keys to values")
-    warnings = [f"{where}: unknown key {key!r} ignored" for key in values if key not in META_KEYS]
-    fields: dict[str, str | None] = {}
-    for key in META_KEYS:
-        value = values.get(key)
-        if value is None or value == "":
-            continue
-        if key == "published":
-            if isinstance(value, dt.datetime):
-                value = value.date()
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            if not isinstance(value, str) or not _ISO.match(value):
-                raise DocumentUnreadableError(source, f"{where}: published must be an ISO date YYYY-MM-DD")
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError as exc:
-                raise DocumentUnreadableError(source, f"{where}: published {value!r} is not a date") from exc
-        fields[key] = str(value).strip()
+        kind = _kind(values)
+        raise DocumentUnreadableError(source, f"{where} is not a mapping of keys to values but {kind}")
+    unknown = [shown(repr(key)) for key in values if key not in META_KEYS]
+    warnings = []
+    if unknown:
+        listed = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        warnings.append(f"{where}: unknown key{'s' if len(unknown) > 1 else ''} {listed} ignored")
+    fields = {key: _field(key, values.get(key), source, where) for key in META_KEYS}
     return DocumentMeta(**fields), warnings
 
 
 def split_front_matter(text: str, source: str) -> tuple[DocumentMeta, list[str], int]:
-    """Parse front matter at the start of ``text``; return metadata, warnings and where the body starts."""
-    m = _FRONT.match(text)
-    if not m:
+    """Parse front matter at the start of ``text`` (line ends already ``\\n``); return metadata, warnings
+    and where the body starts. A first line ``---`` opens front matter, which the next ``---`` line closes."""
+    opening = _OPENING.match(text)
+    if opening is None:
         return DocumentMeta(), [], 0
-    try:
-        values = yaml.safe_load(m.group("yaml") or "")
-    except yaml.YAMLError as exc:
-        raise DocumentUnreadableError(source, f"front matter is not valid YAML ({exc})") from exc
+    closing = _CLOSING.search(text, opening.end())
+    if closing is None:
+        raise DocumentUnreadableError(
+            source, "front matter opened by '---' on line 1 is never closed by a line '---'"
+        )
+    values = parse_metadata_yaml(text[opening.end() : closing.start()], source, "front matter", first_line=2)
     meta, warnings = meta_from_mapping(values, source, "front matter")
-    return meta, warnings, m.end()
+    return meta, warnings, min(closing.end() + 1, len(text))
 
 
 def read_sidecar(data: bytes, source: str) -> tuple[DocumentMeta, list[str]]:
-    """Parse a sidecar ``NAME.ext.yaml`` for the document ``source``."""
+    """Parse a sidecar ``NAME.ext.yaml`` (its bytes) for the document ``source``."""
+    where = f"its sidecar {source}.yaml"
+    if len(data) > MAX_METADATA_BYTES:
+        raise DocumentUnreadableError(source, f"{where} {_TOO_LONG}")
     try:
-        values = yaml.safe_load(data.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DocumentUnreadableError(source, f"its sidecar {source}.yaml is not valid YAML ({exc})") from exc
-    return meta_from_mapping(values, source, "sidecar")
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentUnreadableError(
+            source, f"{where} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start})"
+        ) from None
+    return meta_from_mapping(parse_metadata_yaml(text, source, where), source, where)
+
+
+def read_sidecar_file(path: Path, source: str) -> tuple[DocumentMeta, list[str]]:
+    """Read and parse the sidecar file ``path`` of the document ``source``, reading no more than the limit."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_METADATA_BYTES + 1)
+    except OSError as exc:
+        raise DocumentUnreadableError(
+            source, f"cannot read its sidecar {source}.yaml ({exc.strerror or exc})"
+        ) from exc
+    return read_sidecar(data, source)

@@ -12,10 +12,13 @@ from index.loaders.frontmatter import split_front_matter
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _TITLE_CHARS = 200
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 (and UTF-32 LE): what Windows calls "Unicode"
 
 
 def decode_text(data: bytes, source: str) -> str:
     """Decode UTF-8 text, or explain why the bytes are not a text document."""
+    if data.startswith(_WIDE_BOMS):
+        raise DocumentUnreadableError(source, "UTF-16 or UTF-32 text, not UTF-8; save it as UTF-8")
     if b"\x00" in data[:4096]:
         raise DocumentUnreadableError(source, "binary data, not text")
     try:
