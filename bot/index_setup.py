@@ -1,4 +1,10 @@
-"""Making sure there is an up-to-date index before the bot starts: build it when missing or stale."""
+"""Making sure there is an up-to-date index before the bot starts: build it when missing or stale.
+
+Start-up never empties an index: a missing or empty documents folder (BOT_DOCS_DIR), or an update that would
+remove more than half the documents, leaves the existing index being served with a warning in the log (the
+admin's /reindex or ``python -m index update --prune`` confirms a large removal). With no index at all,
+start-up stops with one line naming BOT_DOCS_DIR.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from pathlib import Path
 from index.build import build_index
 from index.embedding import Embedder
 from index.engine import Index
-from index.errors import IndexLibraryError
+from index.errors import DocumentsFolderError, IndexLibraryError, PruneRequiredError
+from index.loaders import is_document
 from index.maintain import index_embedder, update_index
 from index.onnx_embedding import default_embedder
 from index.progress import encoding_bar
@@ -18,6 +25,23 @@ log = logging.getLogger(__name__)
 
 
 CHECKED = "checked"  # a stamp in the index folder: when the documents were last found unchanged
+
+
+def documents_folder_problem(docs_dir: Path) -> str | None:
+    """Why ``docs_dir`` cannot be indexed (missing, not a folder, or holding no document), or None."""
+    if not docs_dir.is_dir():
+        return f"the documents folder {docs_dir} is missing"
+    if not any(p.is_file() and is_document(p, docs_dir) for p in docs_dir.rglob("*")):
+        return f"the documents folder {docs_dir} holds no document"
+    return None
+
+
+def _has_index(index_dir: Path) -> bool:
+    try:
+        current_generation(index_dir)
+    except IndexLibraryError:
+        return False
+    return True
 
 
 def index_is_stale(docs_dir: Path, index_dir: Path) -> bool:
@@ -40,12 +64,28 @@ def ensure_index(docs_dir: Path, index_dir: Path, embedder: Embedder | None = No
     copied again with the same content cost a re-read, not a rebuild. A missing or unreadable index, or one
     this version cannot update (another format or chunking), is built anew (progress bar on stderr).
     """
+    problem = documents_folder_problem(docs_dir)
+    if problem is not None:
+        if not _has_index(index_dir):
+            raise DocumentsFolderError(f"{problem} (BOT_DOCS_DIR) and there is no index in {index_dir} yet")
+        log.warning("%s (BOT_DOCS_DIR): serving the existing index in %s unchanged", problem, index_dir)
+        return Index.load(index_dir, embedder)
     if not index_is_stale(docs_dir, index_dir):
         return Index.load(index_dir, embedder)  # without one, the encoder the index was built with
     try:
         model = embedder or index_embedder(index_dir)
         with encoding_bar("updating") as on_encode:
             change = update_index(docs_dir, index_dir, model, progress=on_encode)
+    except DocumentsFolderError as exc:  # emptied since the check above
+        log.warning("%s (BOT_DOCS_DIR): serving the existing index in %s unchanged", exc, index_dir)
+        return Index.load(index_dir, embedder)
+    except PruneRequiredError as exc:
+        log.warning(
+            "%d of the %d indexed documents are gone from %s (BOT_DOCS_DIR): not removing them at start, "
+            "serving the existing index in %s; confirm with /reindex or python -m index update --prune",
+            len(exc.removing), exc.total, docs_dir, index_dir,
+        )  # fmt: skip
+        return Index.load(index_dir, embedder)
     except IndexLibraryError as exc:
         log.info("building the index of %s into %s (%s)", docs_dir, index_dir, exc)
         model = embedder or default_embedder()

@@ -20,10 +20,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.answers import AnswerService
+from bot.index_setup import documents_folder_problem
+from bot.privacy import append_private, private_dir, private_file
 from index.chunking import chunk_document
-from index.errors import IndexLibraryError
+from index.errors import DocumentsFolderError, IndexLibraryError
 from index.loaders import load_document, source_name
 from index.maintain import ChangeSummary, add_paths, remove_documents, update_index
 
@@ -103,6 +106,7 @@ class Maintenance:
         self.changes_file = index_dir.parent / "changes.jsonl"
         self._lock = asyncio.Lock()
         self._undo: OrderedDict[str, _Undo] = OrderedDict()
+        self._prunes: OrderedDict[str, tuple[int, int]] = OrderedDict()  # token -> (admin, chat) to confirm
 
     @property
     def busy(self) -> bool:
@@ -123,8 +127,7 @@ class Maintenance:
         return added
 
     def _add(self, name: str, data: bytes, admin: int) -> Added:
-        staging = self.index_dir.parent / "staging"
-        staging.mkdir(parents=True, exist_ok=True)
+        staging = private_dir(self.index_dir.parent / "staging")
         probe = staging / name
         probe.write_bytes(data)
         try:
@@ -175,15 +178,45 @@ class Maintenance:
         self._log("remove", source, admin, summary)
         return Removed(source, token)
 
-    async def reindex(self, admin: int) -> ChangeSummary:
-        """Bring the index in line with the documents folder (new and changed files encoded)."""
+    async def reindex(self, admin: int, prune: bool = False) -> ChangeSummary:
+        """Bring the index in line with the documents folder (new and changed files encoded).
+
+        A missing or empty documents folder raises DocumentsFolderError and changes nothing. A change that
+        would remove more than half the documents raises PruneRequiredError (nothing changed) unless
+        ``prune``: the admin confirmed it (see :meth:`ask_prune`).
+        """
         async with self._lock:
-            summary = await asyncio.to_thread(
-                update_index, self.docs_dir, self.index_dir, self.service.index.embedder
-            )
-        self._log("reindex", None, admin, summary)
+            summary = await asyncio.to_thread(self._update, prune)
+        self._log("reindex --prune" if prune else "reindex", None, admin, summary)
         self.service.refresh()
         return summary
+
+    def _update(self, prune: bool) -> ChangeSummary:
+        problem = documents_folder_problem(self.docs_dir)
+        if problem is not None:  # the library refuses it too; checked here so the bot never depends on it
+            raise DocumentsFolderError(problem)
+        embedder = self.service.index.embedder
+        if not prune:
+            return update_index(self.docs_dir, self.index_dir, embedder)
+        confirmed: dict[str, Any] = {"prune": True}  # the library's keyword for a confirmed large removal
+        return update_index(self.docs_dir, self.index_dir, embedder, **confirmed)
+
+    def ask_prune(self, admin: int, chat: int) -> str:
+        """Remember that ``admin`` was asked in ``chat`` to confirm a large removal; returns the token of
+        the confirming button."""
+        token = secrets.token_urlsafe(6)
+        self._prunes[token] = (admin, chat)
+        while len(self._prunes) > KEEP_UNDO:
+            self._prunes.popitem(last=False)
+        return token
+
+    def pending_prune(self, token: str) -> tuple[int, int] | None:
+        """(admin, chat) of a removal waiting for confirmation, or None when unknown or already answered."""
+        return self._prunes.get(token)
+
+    def answer_prune(self, token: str) -> None:
+        """Forget a confirmation once it is confirmed or cancelled (a second press finds it expired)."""
+        self._prunes.pop(token, None)
 
     async def undo(self, token: str, admin: int) -> str:
         """Reverse an add or a remove; returns the source it concerned."""
@@ -227,10 +260,12 @@ class Maintenance:
     # ------------------------------------------------------------------------------------------ helpers
     def _keep(self, path: Path) -> Path:
         """Copy ``path`` into the attic; returns the copy."""
-        folder = self.attic / datetime.now(UTC).strftime("%Y%m%dT%H%M%S") / secrets.token_hex(3)
-        folder.mkdir(parents=True, exist_ok=True)
-        copy = folder / path.name
-        shutil.copy2(path, copy)
+        private_dir(self.attic)
+        folder = private_dir(self.attic / datetime.now(UTC).strftime("%Y%m%dT%H%M%S") / secrets.token_hex(3))
+        copy = private_file(folder / path.name)  # private before the content is copied in
+        shutil.copyfile(path, copy)
+        shutil.copystat(path, copy)
+        copy.chmod(0o600)  # copystat copied the document's mode too
         return copy
 
     @staticmethod
@@ -248,12 +283,14 @@ class Maintenance:
         return token
 
     def _log(self, action: str, source: str | None, admin: int, summary: ChangeSummary | None) -> None:
-        """Append the change to changes.jsonl; a failure to write is logged, never raised."""
+        """Append the change to changes.jsonl (0600); the admin is stored as the query log's salted hash,
+        never as the id. A failure to write is logged, never raised."""
+        query_log = self.service.query_log
         row: dict[str, object] = {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
             "action": action,
             "source": source,
-            "admin": admin,
+            "admin": query_log.user_hash(admin) if query_log is not None else None,
         }
         if summary is not None:
             row |= {
@@ -264,8 +301,7 @@ class Maintenance:
                 "passages": summary.passages,
             }
         try:
-            with self.changes_file.open("a", encoding="utf-8") as out:
-                out.write(json.dumps(row) + "\n")
+            append_private(self.changes_file, json.dumps(row) + "\n")
         except OSError:
             log.warning("could not record the change in %s", self.changes_file, exc_info=True)
 

@@ -17,6 +17,7 @@ from index.results import Hit, SearchResult
 
 MAX_MESSAGE = 4096  # Telegram's limit on a message's text, after entity parsing
 PER_PAGE = 3  # quotes per message; "More" shows the next ones
+SOURCE_TITLE = 300  # characters of a title /sources shows: a page of eight stays one message
 ALSO_IN_NAMED = 2  # documents named under a quote that others publish too (Ofsted's boilerplate: 100+)
 
 NOTHING_FOUND = (
@@ -246,6 +247,29 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     return parts
 
 
+def split_plain(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split plain text (sent without parse mode) into messages under ``limit`` characters: between
+    paragraphs where possible, else at a space, else anywhere."""
+    parts: list[str] = []
+    current = ""
+    for block in text.split("\n\n"):
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+        current = block
+        while len(current) > limit:
+            cut = current.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            parts.append(current[:cut].rstrip())
+            current = current[cut:].lstrip()
+    if current.strip():
+        parts.append(current)
+    return [p for p in parts if p.strip()]
+
+
 def _hard_split(text: str, limit: int) -> list[str]:
     out: list[str] = []
     while len(text) > limit:
@@ -269,7 +293,8 @@ def render_sources(
     page = min(max(page, 0), total_pages - 1)
     lines = [f"<b>What I can search</b> ({len(documents)} documents, page {page + 1} of {total_pages})"]
     for source, title, published, url in documents[page * per_page : (page + 1) * per_page]:
-        name = html.escape(title or source)
+        name = title or source
+        name = html.escape(name if len(name) <= SOURCE_TITLE else name[: SOURCE_TITLE - 1] + "…")
         when = f" · {html.escape(pretty_date(published) or '')}" if published else ""
         link = f' · <a href="{html.escape(url, quote=True)}">link</a>' if url else ""
         lines.append(f"• {name}{when}{link}")
