@@ -20,9 +20,13 @@ REDACTED = "<BOT_TOKEN>"
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and its parents) if needed and make it 0700; returns it."""
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    path.chmod(PRIVATE_DIR)  # mkdir's mode is filtered by the umask, and an existing folder keeps its own
+    """Create ``path`` if needed and make it 0700; the parents it has to create are made 0700 too (an
+    existing parent keeps its mode). Returns ``path``."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        folder.chmod(PRIVATE_DIR)  # mkdir's mode is filtered by the umask
+    path.chmod(PRIVATE_DIR)  # an existing folder keeps its own mode otherwise
     return path
 
 

@@ -75,7 +75,10 @@ def read_salt(salt_file: Path) -> str:
     """The query log's salt, made (atomically, mode 0600) when there is none; QueryLogError when the file
     is empty, short or unreadable: hashing with it would make user ids guessable."""
     if not salt_file.exists():
-        write_atomic(salt_file, secrets.token_hex(SALT_CHARS // 2).encode())
+        try:
+            write_atomic(salt_file, secrets.token_hex(SALT_CHARS // 2).encode())
+        except OSError as exc:
+            raise QueryLogError(f"cannot write the query log's salt {salt_file}: {exc.strerror}") from exc
     salt_file.chmod(0o600)
     try:
         salt = salt_file.read_text(encoding="utf-8").strip()

@@ -389,9 +389,7 @@ class FakeBotAPI:
 
     async def _m_send_message(self, params: dict[str, Any]) -> Any:
         text = self._check_text(params)
-        return self._deliver(
-            params, {"text": html.unescape(text) if params.get("parse_mode") == "HTML" else text}
-        )
+        return self._deliver(params, {"text": parsed_text(text, params.get("parse_mode"))})  # as users see it
 
     async def _m_send_photo(self, params: dict[str, Any]) -> Any:
         photo = params.get("photo")
@@ -410,7 +408,7 @@ class FakeBotAPI:
         if key not in self.messages:
             raise _BadRequestError("message to edit not found")
         message = dict(self.messages[key])
-        message["text"] = text
+        message["text"] = parsed_text(text, params.get("parse_mode"))
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[key] = message

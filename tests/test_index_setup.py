@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from pathlib import Path
 
+import pytest
+
+from bot import index_setup
 from bot.index_setup import CHECKED, ensure_index, index_is_stale
 from index.embedding import HashingEmbedder
+from index.errors import DocumentsFolderError, PruneRequiredError
+from tests.conftest import run_module
 
 
 def test_index_is_built_when_missing_reused_when_fresh_rebuilt_when_stale(tmp_path: Path) -> None:
@@ -49,3 +55,74 @@ def test_documents_copied_again_unchanged_are_checked_not_rebuilt(tmp_path: Path
     updated = ensure_index(docs, idx, embedder)
     assert (idx / "current").resolve() != generation
     assert "trained" in updated.documents[0].text
+
+
+# ------------------------------------------------------------------------ hardening (issue #20, point 1)
+def indexed(tmp_path: Path) -> tuple[Path, Path, HashingEmbedder]:
+    docs, idx = tmp_path / "docs", tmp_path / "idx"
+    docs.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (docs / name).write_text(f"Wessex fostering {name}\nCarers were recruited.\n", encoding="utf-8")
+    embedder = HashingEmbedder()
+    ensure_index(docs, idx, embedder)
+    return docs, idx, embedder
+
+
+@pytest.mark.parametrize("how", ["moved", "emptied"])
+def test_a_missing_or_empty_documents_folder_at_start_keeps_the_index(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    docs, idx, embedder = indexed(tmp_path)
+    generation = (idx / "current").resolve()
+    if how == "moved":
+        docs.rename(tmp_path / "elsewhere")
+    else:
+        for path in docs.iterdir():
+            path.unlink()
+        (docs / "README.md").write_text("not a document\n", encoding="utf-8")
+    served = ensure_index(docs, idx, embedder)
+    assert sorted(d.source for d in served.documents) == ["a.txt", "b.txt", "c.txt"]
+    assert (idx / "current").resolve() == generation
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert (
+        f"the documents folder {docs}" in warning and "(BOT_DOCS_DIR): serving the existing index" in warning
+    )
+
+
+def test_no_documents_and_no_index_stops_start_up_naming_bot_docs_dir(tmp_path: Path) -> None:
+    with pytest.raises(DocumentsFolderError, match=r"documents folder .*nowhere is missing \(BOT_DOCS_DIR\)"):
+        ensure_index(tmp_path / "nowhere", tmp_path / "idx", HashingEmbedder())
+    assert not (tmp_path / "idx").exists()
+
+
+def test_the_bot_stops_with_one_line_when_there_are_no_documents_and_no_index(tmp_path: Path) -> None:
+    env = {**os.environ, "BOT_TOKEN": "", "BOT_DOCS_DIR": str(tmp_path / "nowhere"),
+           "BOT_INDEX_DIR": str(tmp_path / "var" / "index")}  # fmt: skip
+    done = run_module("bot", env=env, stdin="", timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert [line for line in done.stderr.splitlines() if "error" in line.lower()] == [
+        f"error: the documents folder {tmp_path / 'nowhere'} is missing (BOT_DOCS_DIR) and there is no index "
+        f"in {tmp_path / 'var' / 'index'} yet"
+    ]
+
+
+def test_a_large_removal_at_start_is_not_made(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs, idx, embedder = indexed(tmp_path)
+    generation = (idx / "current").resolve()
+
+    def refuse(*args: object, prune: bool = False, **kwargs: object) -> None:
+        raise PruneRequiredError(("a.txt", "b.txt"), 3)  # as the library does without prune=True
+
+    monkeypatch.setattr(index_setup, "update_index", refuse)
+    (docs / "a.txt").unlink()
+    (docs / "b.txt").unlink()
+    later = time.time() + 5
+    os.utime(docs / "c.txt", (later, later))  # stale: start-up tries to update
+    served = ensure_index(docs, idx, embedder)
+    assert sorted(d.source for d in served.documents) == ["a.txt", "b.txt", "c.txt"]
+    assert (idx / "current").resolve() == generation
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning.startswith(f"2 of the 3 indexed documents are gone from {docs} (BOT_DOCS_DIR)")
