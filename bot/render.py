@@ -229,7 +229,7 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """
     parts: list[str] = []
     current = ""
-    for block in text.split("\n\n"):
+    for block in _blocks(text):
         if len(block) > limit:
             if current:
                 parts.append(current)
@@ -245,6 +245,25 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+_TAG_EDGE = re.compile(r"<(/?)[a-zA-Z][^>]*>")
+
+
+def _blocks(text: str) -> list[str]:
+    """``text`` cut at its blank lines, except inside an element (a passage's paragraphs in one quote)."""
+    blocks: list[str] = []
+    pending: list[str] = []
+    depth = 0
+    for piece in text.split("\n\n"):
+        pending.append(piece)
+        depth += sum(-1 if m.group(1) else 1 for m in _TAG_EDGE.finditer(piece))
+        if depth <= 0:
+            blocks.append("\n\n".join(pending))
+            pending, depth = [], 0
+    if pending:
+        blocks.append("\n\n".join(pending))
+    return blocks
 
 
 def split_plain(text: str, limit: int = MAX_MESSAGE) -> list[str]:
@@ -267,7 +286,7 @@ def split_plain(text: str, limit: int = MAX_MESSAGE) -> list[str]:
             current = current[cut:].lstrip()
     if current.strip():
         parts.append(current)
-    return [p for p in parts if p.strip()]
+    return [p.lstrip("\n").rstrip() for p in parts if p.strip()]
 
 
 def _hard_split(text: str, limit: int) -> list[str]:

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from bot import render
 from bot.__main__ import OURS, QUIET, configure_logging
 from bot.answers import AnswerService
+from bot.privacy import RedactToken
 from bot.querylog import QueryLog
 from bot.telegram_bot import AnyApplication
 from index.embedding import HashingEmbedder
 from index.engine import Index
-from tests.conftest import EASTMARCH_REPORT, make_doc
+from tests.conftest import EASTMARCH_REPORT, ROOT, make_doc
 from tests.fake_bot_api import BOT_ID, BOT_USERNAME, Behaviour, FakeBotAPI, parsed_text, polling_bot
 
 QUESTION = "care leavers do not always understand what support they are entitled to"
@@ -379,3 +383,43 @@ async def test_debug_logs_hold_neither_the_token_nor_the_question(
     assert "neighbour" not in logged and "Wessex foster" not in logged
     assert not [r for r in caplog.records if r.name.startswith(("telegram", "httpx", "httpcore"))
                 and r.levelno < logging.WARNING]  # fmt: skip
+
+
+def test_the_token_is_redacted_from_messages_arguments_and_tracebacks() -> None:
+    token = "123456:AAH-secret_Part"
+    redact = RedactToken(token)
+    try:
+        raise RuntimeError(f"POST https://api.telegram.org/bot{token}/sendMessage failed")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "httpx", logging.ERROR, __file__, 1, "HTTP Request: %s %s", None, sys.exc_info()
+        )
+    record.args = ("POST", f"https://api.telegram.org/bot{quote(token, safe='')}/getUpdates")
+    assert redact.filter(record)
+    shown = logging.Formatter().format(record)
+    assert "secret_Part" not in shown and shown.count("<BOT_TOKEN>") == 2
+    assert "HTTP Request: POST https://api.telegram.org/bot<BOT_TOKEN>/getUpdates" in shown
+
+
+def test_library_logging_stays_at_warning_whatever_bot_log_level_says() -> None:
+    script = (
+        "import logging\n"
+        "from bot.__main__ import configure_logging\n"
+        "configure_logging('DEBUG', '123:abc')\n"
+        "logging.info('Quantization parameters for tensor x')\n"  # onnxruntime's quantiser, via the root
+        "logging.getLogger('telegram.ext.Updater').debug('update with a message text')\n"
+        "logging.getLogger('httpx').info('HTTP Request: POST /bot123:abc/getMe')\n"
+        "logging.getLogger('faiss.loader').info('Loading faiss')\n"
+        "logging.getLogger('bot.telegram_bot').debug('ours at debug')\n"
+        "logging.getLogger('index.engine').info('ours at info')\n"
+        "logging.getLogger('httpx').warning('HTTP trouble at /bot123:abc/getMe')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True
+    )
+    lines = [line.split(" ", 2)[2] for line in done.stderr.splitlines()]
+    assert lines == [
+        "DEBUG bot.telegram_bot: ours at debug",
+        "INFO index.engine: ours at info",
+        "WARNING httpx: HTTP trouble at /bot<BOT_TOKEN>/getMe",
+    ]

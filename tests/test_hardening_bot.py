@@ -8,6 +8,7 @@ clear reply, every message is at most 4096 characters and HTML that Telegram par
 from __future__ import annotations
 
 import asyncio
+import html
 import io
 import logging
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from bot.answers import AnswerService, clean_text
 from bot.callbacks import Press, parse_press
 from bot.console import answer_line, run_console
 from bot.querylog import QueryLog
+from bot.telegram_bot import message_parts
 from index.embedding import HashingEmbedder
 from index.engine import Index
 from index.errors import EmptyQuestionError, QuestionTooLongError
@@ -276,3 +278,25 @@ def bot_message(chat: int) -> dict[str, Any]:
         "from": {"id": BOT_ID, "is_bot": True, "first_name": "b"},
         "text": "x",
     }
+
+
+BLOCKS = st.lists(
+    st.tuples(
+        st.sampled_from(["b", "i", "blockquote", "code", ""]),
+        st.lists(st.one_of(st.text(max_size=3000), st.just("\n\n"), st.just("word " * 700))).map("".join),
+    ),
+    max_size=6,
+)
+
+
+@given(blocks=BLOCKS)
+@settings(max_examples=150, deadline=None)
+def test_any_reply_is_split_into_messages_telegram_accepts(blocks: list[tuple[str, str]]) -> None:
+    text = "\n\n".join(f"<{t}>{html.escape(x)}</{t}>" if t else html.escape(x) for t, x in blocks)
+    for part in message_parts(text):
+        assert part.strip() and len(parsed_text(part, "HTML")) <= 4096
+        part.encode("utf-8")
+    plain = "\n\n".join(x for _, x in blocks)
+    for part in message_parts(plain, plain=True):
+        assert part.strip() and len(part) <= 4096
+        part.encode("utf-8")
