@@ -22,6 +22,7 @@ from index.build import build_index
 from index.embedding import HashingEmbedder
 from index.engine import Index
 from index.errors import PruneRequiredError
+from index.maintain import update_index
 from tests.fake_bot_api import FakeBotAPI, parsed_text, polling_bot
 from tests.pdf_factory import make_pdf
 
@@ -283,7 +284,7 @@ class FakeUpdate:
 
 @pytest.fixture
 def prune_required(monkeypatch: pytest.MonkeyPatch) -> FakeUpdate:
-    fake = FakeUpdate(maintenance_module.update_index)
+    fake = FakeUpdate(update_index)
     monkeypatch.setattr(maintenance_module, "update_index", fake)
     return fake
 

@@ -362,6 +362,7 @@ async def test_debug_logs_hold_neither_the_token_nor_the_question(
     names = ["", *OURS, *QUIET]
     levels = {name: logging.getLogger(name).level for name in names}
     redact = configure_logging("DEBUG", api.token)
+    assert redact is not None
     caplog.set_level(logging.DEBUG)
     assert logging.getLogger("bot.telegram_bot").isEnabledFor(logging.DEBUG)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -101,6 +102,7 @@ def test_the_bot_stops_with_one_line_when_there_are_no_documents_and_no_index(tm
     done = run_module("bot", env=env, stdin="", timeout=120)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
+    assert stat.S_IMODE((tmp_path / "var").stat().st_mode) == 0o700  # the data folder is made private first
     assert [line for line in done.stderr.splitlines() if "error" in line.lower()] == [
         f"error: the documents folder {tmp_path / 'nowhere'} is missing (BOT_DOCS_DIR) and there is no index "
         f"in {tmp_path / 'var' / 'index'} yet"
