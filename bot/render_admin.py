@@ -18,6 +18,7 @@ UPLOAD_HELP = (
 BUSY = "Another change is running; yours will start when it finishes."
 UNDONE = "Undone: {source}. The index is back as it was."
 NO_DOCUMENTS = "The documents folder {folder} is missing or empty: nothing was changed."
+PRUNE_CONFIRMED = "Confirmed: re-indexing and removing them; I keep answering meanwhile."
 PRUNE_CANCELLED = "Cancelled: nothing was removed; the index is as it was."
 PRUNE_NOT_YOURS = "Only the admin who asked for this re-index can confirm it."
 PRUNE_NAMED = 5  # documents named in the confirmation; the rest are counted

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import re
 import secrets
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -71,6 +72,7 @@ TYPING_AFTER = 0.3  # seconds a search may take before the user sees "typing…"
 NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
 T = TypeVar("T")
 CAPTION_LIMIT = 1024  # Telegram's limit on a photo caption
+_TAGS = re.compile(r"<[^>]+>")
 
 
 def keyboard(buttons: tuple[tuple[render.Button, ...], ...]) -> InlineKeyboardMarkup | None:
@@ -393,7 +395,13 @@ def message_parts(text: str, plain: bool = False) -> list[str]:
     (HTML between blocks, never inside a tag; plain text between paragraphs or words)."""
     text = clean_text(text)
     parts = render.split_plain(text) if plain else render.split_message(text)
+    parts = [p for p in parts if parsed_length(p, plain)]  # Telegram refuses a message with no text
     return parts or [render.SORRY]
+
+
+def parsed_length(text: str, plain: bool) -> int:
+    """How many characters of ``text`` Telegram shows (tags and surrounding white space not counted)."""
+    return len(text.strip() if plain else html.unescape(_TAGS.sub("", text)).strip())
 
 
 async def reply_parts(
@@ -514,7 +522,7 @@ async def prune_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if press.choice == "n":
         await edit_parts(message, html.escape(render_admin.PRUNE_CANCELLED))
         return
-    await edit_parts(message, html.escape(f"Removing them; {message.text or ''}".strip()))
+    await edit_parts(message, html.escape(render_admin.PRUNE_CONFIRMED))
     await run_reindex(message, maintenance, query.from_user.id, prune=True)
 
 

@@ -317,6 +317,8 @@ async def test_a_large_removal_needs_the_same_admins_confirmation(
 
     api.callback_update(message, confirm, user_id=ADMIN)
     assert "1 unchanged" in await reply(api, ADMIN, 3)
+    [edit] = await api.wait_for("editMessageText")
+    assert edit.params["text"] == render_admin.PRUNE_CONFIRMED
     assert prune_required.calls == [False, True]
     api.callback_update(message, confirm, user_id=ADMIN)  # pressed again: already answered
     assert (await wait_callbacks(api, 5))[4] == render.EXPIRED

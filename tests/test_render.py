@@ -230,3 +230,12 @@ def test_plain_text_is_split_between_paragraphs_then_words() -> None:
     assert parts[0].endswith("Wessex") and parts[1].endswith("Wessex \n\nshort paragraph")
     assert "".join(parts).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
     assert render.split_plain("x" * 9000, limit=4096) == ["x" * 4096, "x" * 4096, "x" * 808]
+
+
+def test_a_reply_of_white_space_or_empty_tags_is_never_sent_empty() -> None:
+    from bot.telegram_bot import message_parts
+
+    assert message_parts(" ") == [render.SORRY]
+    assert message_parts("<b> </b>") == [render.SORRY]
+    assert message_parts("<b> </b>\n\n<i>quote</i>") == ["<b> </b>\n\n<i>quote</i>"]
+    assert [p.strip() for p in message_parts("\n\n  \n\nWessex", plain=True)] == ["Wessex"]
