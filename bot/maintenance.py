@@ -24,7 +24,7 @@ from typing import Any
 
 from bot.answers import AnswerService
 from bot.index_setup import documents_folder_problem
-from bot.privacy import append_private, private_dir, private_file
+from bot.privacy import append_private, private_dir, private_file, write_atomic
 from index.chunking import chunk_document
 from index.errors import DocumentsFolderError, IndexLibraryError
 from index.loaders import load_document, source_name
@@ -107,6 +107,7 @@ class Maintenance:
         self._lock = asyncio.Lock()
         self._undo: OrderedDict[str, _Undo] = OrderedDict()
         self._prunes: OrderedDict[str, tuple[int, int]] = OrderedDict()  # token -> (admin, chat) to confirm
+        self._hash_old_admins()
 
     @property
     def busy(self) -> bool:
@@ -252,6 +253,28 @@ class Maintenance:
             except json.JSONDecodeError:
                 log.warning("skipping a damaged line in %s", self.changes_file)
         return rows[::-1][:limit]
+
+    def _hash_old_admins(self) -> None:
+        """Rewrite change rows an earlier version wrote with the admin's raw id, storing its salted hash."""
+        query_log = self.service.query_log
+        if query_log is None or not self.changes_file.is_file():
+            return
+        try:
+            lines = self.changes_file.read_text(encoding="utf-8").splitlines()
+            rows = [json.loads(line) for line in lines if line.strip()]
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            log.warning("could not read %s to hash its admin ids", self.changes_file)
+            return
+        raw = [r for r in rows if isinstance(r, dict) and isinstance(r.get("admin"), int)]
+        if not raw:
+            return
+        for row in raw:
+            row["admin"] = query_log.user_hash(row["admin"])
+        text = "".join(json.dumps(r) + "\n" for r in rows)
+        try:
+            write_atomic(self.changes_file, text.encode("utf-8"))
+        except OSError:
+            log.warning("could not rewrite %s with hashed admin ids", self.changes_file, exc_info=True)
 
     def known_sources(self) -> list[str]:
         """Every indexed source, for suggestions."""

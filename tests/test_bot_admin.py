@@ -15,7 +15,7 @@ import pytest
 from bot import maintenance as maintenance_module
 from bot import render, render_admin
 from bot.answers import AnswerService
-from bot.maintenance import UploadRejectedError, safe_name
+from bot.maintenance import Maintenance, UploadRejectedError, safe_name
 from bot.querylog import QueryLog
 from bot.telegram_bot import AnyApplication
 from index.build import build_index
@@ -359,3 +359,18 @@ async def test_removed_files_kept_for_undo_are_private(
     assert "Removed east.txt" in await reply(api, ADMIN, 1)
     kept = [p for p in (idx.parent / "removed").rglob("*")]
     assert kept and all(stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600) for p in kept)
+
+
+def test_admin_ids_an_earlier_version_stored_are_hashed_at_start(
+    service: AnswerService, folders: tuple[Path, Path]
+) -> None:
+    docs, idx = folders
+    changes = idx.parent / "changes.jsonl"
+    old = [{"time": "2026-01-01T00:00:00+00:00", "action": "remove", "source": "a.txt", "admin": ADMIN}]
+    changes.write_text("".join(json.dumps(r) + "\n" for r in old), encoding="utf-8")
+    changes.chmod(0o644)
+    Maintenance(service, docs, idx)
+    [row] = [json.loads(line) for line in changes.read_text(encoding="utf-8").splitlines()]
+    assert service.query_log is not None
+    assert row == {**old[0], "admin": service.query_log.user_hash(ADMIN)}
+    assert stat.S_IMODE(changes.stat().st_mode) == 0o600
