@@ -245,17 +245,22 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         and message.reply_to_message.from_user is not None
         and (message.reply_to_message.from_user.id == context.bot.id)
     )
-    mentions = [
-        text
-        for entity, text in message.parse_entities([MessageEntity.MENTION]).items()
-        if text.lower() == username and entity
-    ]
+    mentions = mentions_of(message, username)
     if not replied and not mentions:
         return
-    question = message.text
+    question = clean_text(message.text)
     for mention in mentions:
         question = question.replace(mention, " ")
     await send_answer(message, " ".join(question.split()), context)
+
+
+def mentions_of(message: Message, username: str) -> list[str]:
+    """The mentions of ``username`` (lower case, with its @) in a message's text."""
+    try:
+        found = list(message.parse_entities([MessageEntity.MENTION]).values())
+    except UnicodeEncodeError:  # a lone surrogate: the entities' UTF-16 offsets cannot be resolved
+        found = re.findall(re.escape(username), clean_text(message.text or ""), re.IGNORECASE)
+    return [text for text in found if text.lower() == username]
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

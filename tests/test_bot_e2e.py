@@ -424,3 +424,12 @@ def test_library_logging_stays_at_warning_whatever_bot_log_level_says() -> None:
         "INFO index.engine: ours at info",
         "WARNING httpx: HTTP trouble at /bot<BOT_TOKEN>/getMe",
     ]
+
+
+async def test_a_group_mention_with_a_lone_surrogate_is_answered(
+    app: AnyApplication, api: FakeBotAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.message_update(f"@{BOT_USERNAME} {QUESTION} \udcff", chat_id=-502, chat_type="group")
+    await api.wait_for("sendMessage")
+    [text] = sent_texts(api, -502)
+    assert "entitled to.</blockquote>" in text and not tracebacks(caplog)
