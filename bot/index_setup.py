@@ -63,6 +63,10 @@ def ensure_index(docs_dir: Path, index_dir: Path, embedder: Embedder | None = No
     An existing index is updated: only new and changed documents (by content hash) are encoded, so files
     copied again with the same content cost a re-read, not a rebuild. A missing or unreadable index, or one
     this version cannot update (another format or chunking), is built anew (progress bar on stderr).
+
+    A missing or empty ``docs_dir``, or an update that would remove more than half the documents, leaves the
+    existing index as it is (a warning is logged); with no index at all, DocumentsFolderError names the
+    folder and BOT_DOCS_DIR.
     """
     problem = documents_folder_problem(docs_dir)
     if problem is not None:
