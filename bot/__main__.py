@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from bot.answers import AnswerService
 from bot.console import run_console
 from bot.index_setup import ensure_index
+from bot.privacy import RedactToken, secure_data_dir
 from bot.querylog import QueryLog
 from bot.settings import Settings
 from index.errors import IndexLibraryError
@@ -34,18 +35,50 @@ def query_log(settings: Settings) -> QueryLog:
     return QueryLog(settings.index_dir.parent / "queries.sqlite", settings.log_retention_days)
 
 
+# Loggers of other libraries that stay at WARNING whatever BOT_LOG_LEVEL says. python-telegram-bot's DEBUG
+# records dump whole updates (people's messages) and the HTTP libraries' INFO/DEBUG lines carry the request
+# URL (which holds the bot token) and bodies (replies); the others are noise (onnxruntime's quantiser logs
+# through the root logger, which is at WARNING too).
+QUIET = ("telegram", "httpx", "httpcore", "tornado", "faiss", "onnxruntime", "sentence_transformers")
+OURS = ("bot", "index")  # the loggers BOT_LOG_LEVEL sets
+
+
+def configure_logging(level: str, token: str | None) -> RedactToken | None:
+    """Logging for ``python -m bot`` (the only place it is configured): our loggers at ``level``, the root
+    and other libraries at WARNING, and the bot token redacted from every record by a filter on the root's
+    handlers. Returns the filter (None without a token)."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger().setLevel(logging.WARNING)
+    for name in OURS:
+        logging.getLogger(name).setLevel(level)
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if token is None:
+        return None
+    redact = RedactToken(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+    return redact
+
+
 def main() -> int:
     """Start the bot or the console chat; returns the exit status."""
     settings = _settings()
     if sys.argv[1:] == ["stats"]:
-        print(query_log(settings).stats().render())
+        try:
+            print(query_log(settings).stats().render())
+        except IndexLibraryError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         return 0
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Bot API call is noise
+    token = settings.token.get_secret_value() if settings.token is not None else None
+    configure_logging(settings.log_level, token)
+    try:
+        secure_data_dir(settings.index_dir.parent)
+    except OSError as exc:
+        folder = settings.index_dir.parent
+        print(f"error: cannot make the data folder {folder} private: {exc}", file=sys.stderr)
+        return 1
 
     def make_service() -> AnswerService:
         index = ensure_index(settings.docs_dir, settings.index_dir)
@@ -53,7 +86,7 @@ def main() -> int:
 
     try:
         if settings.token is None:
-            logging.getLogger(__name__).info("no BOT_TOKEN set: console chat")
+            logging.getLogger("bot").info("no BOT_TOKEN set: console chat")
             run_console(make_service(), sys.stdin, sys.stdout, sys.stdin.isatty())
             return 0
         from bot.telegram_bot import build_application, webhook_arguments

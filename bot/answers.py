@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
 import threading
 import time
@@ -36,6 +37,18 @@ KEEP_ANSWERS = 2000
 SEARCH_WORKERS = 2
 HITS_PER_QUESTION = 12
 RELOAD_CHECK_SECONDS = 5.0  # how often a question may look whether the index folder has a new generation
+# Lone surrogates (text decoded with surrogateescape, or JSON's "\udcff") cannot be encoded, stored or sent;
+# control characters other than tab and newline are invisible noise in a question.
+_UNSENDABLE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` as every front end can use it: lone surrogates dropped, control characters made spaces.
+
+    Front ends call it on what people send before anything else reads it, so that a question with broken
+    encoding is answered like any other instead of failing in the encoder, the query log or the reply."""
+    return _CONTROL.sub(" ", _UNSENDABLE.sub("", text))
 
 
 class AnswerService:
@@ -57,7 +70,7 @@ class AnswerService:
         self._reloading: asyncio.Task[None] | None = None
         self._again = False  # a change was made while a reload ran: check again when it ends
         self._failed: Path | None = None  # a generation that could not be loaded is not retried
-        self._answers: OrderedDict[str, SearchResult] = OrderedDict()
+        self._answers: OrderedDict[str, tuple[SearchResult, int | None]] = OrderedDict()  # (result, chat id)
         self._lock = threading.Lock()
         self.titles = {d.source: d.meta.title or d.source for d in index.documents}
         self.ratings = load_table(
@@ -68,12 +81,19 @@ class AnswerService:
         self._executor.submit(index.prepare_spelling)  # ahead of the first question with a misspelt word
 
     async def ask(
-        self, question: str, user_id: int | None = None, chat: str | None = None
+        self,
+        question: str,
+        user_id: int | None = None,
+        chat: str | None = None,
+        chat_id: int | None = None,
     ) -> tuple[str, SearchResult]:
         """Search off the event loop; return the answer's id and the result.
 
-        Raises EmptyQuestionError or QuestionTooLongError for questions the index refuses.
+        ``chat`` is the kind of chat (for the log); ``chat_id`` the chat the answer is sent to: its buttons
+        work there only (see :meth:`answer`). Raises EmptyQuestionError or QuestionTooLongError for questions
+        the index refuses.
         """
+        question = clean_text(question)
         self._maybe_reload()
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
@@ -81,7 +101,7 @@ class AnswerService:
         latency_ms = (time.perf_counter() - started) * 1000
         answer_id = secrets.token_urlsafe(6)
         with self._lock:
-            self._answers[answer_id] = result
+            self._answers[answer_id] = (result, chat_id)
             while len(self._answers) > KEEP_ANSWERS:
                 self._answers.popitem(last=False)
         if self.query_log is not None:
@@ -154,10 +174,14 @@ class AnswerService:
         while self._reloading is not None:
             await self._reloading
 
-    def answer(self, answer_id: str) -> SearchResult | None:
-        """A remembered answer, or None when it has expired."""
+    def answer(self, answer_id: str, chat_id: int | None = None) -> SearchResult | None:
+        """A remembered answer, or None when it has expired or was given in another chat than ``chat_id``
+        (a forged button press from elsewhere must not open someone else's answer)."""
         with self._lock:
-            return self._answers.get(answer_id)
+            found = self._answers.get(answer_id)
+        if found is None or found[1] != chat_id:
+            return None
+        return found[0]
 
     def sources(self) -> list[tuple[str, str | None, str | None, str | None]]:
         """Indexed documents, newest first: (source, title, published, url)."""

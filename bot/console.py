@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import TextIO
 
 from bot import render
-from bot.answers import AnswerService
+from bot.answers import AnswerService, clean_text
 from bot.ratings_answers import answer_from_table, as_plain
 from index.errors import EmptyQuestionError, QuestionTooLongError
 
 
 async def answer_line(service: AnswerService, line: str) -> str:
-    """The console's reply to one line."""
-    question = line.strip()
+    """The console's reply to one line (any text: broken encoding is cleaned, never fatal)."""
+    question = clean_text(line).strip()
     if not question:
         return ""
     table = answer_from_table(question, service.ratings, service.shown_ratings)
@@ -30,7 +31,13 @@ async def answer_line(service: AnswerService, line: str) -> str:
 
 
 def run_console(service: AnswerService, stdin: TextIO, stdout: TextIO, interactive: bool) -> None:
-    """Answer each line of ``stdin`` until it ends (Ctrl-D) — with a prompt when a person is typing."""
+    """Answer each line of ``stdin`` until it ends (Ctrl-D) — with a prompt when a person is typing.
+
+    Bytes that are not UTF-8 are read as U+FFFD (and the reply written with the same tolerance), so one bad
+    line is answered like any other and never ends the chat."""
+    for stream in (stdin, stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     asyncio.run(_chat(service, stdin, stdout, interactive))
 
 
@@ -46,5 +53,5 @@ async def _chat(service: AnswerService, stdin: TextIO, stdout: TextIO, interacti
             break
         reply = await answer_line(service, line)
         if reply:
-            print(f"Q: {line.strip()}\n{reply}\n", file=stdout, flush=True)
+            print(f"Q: {clean_text(line).strip()}\n{reply}\n", file=stdout, flush=True)
     await service.wait_for_reload()

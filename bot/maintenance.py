@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.answers import AnswerService
+from bot.privacy import append_private, private_dir, private_file, write_atomic
 from index.chunking import chunk_document
 from index.errors import IndexLibraryError
 from index.loaders import is_document, load_document, source_name
@@ -110,6 +111,8 @@ class Maintenance:
         self.changes_file = index_dir.parent / "changes.jsonl"
         self._lock = asyncio.Lock()
         self._undo: OrderedDict[str, _Undo] = OrderedDict()
+        self._prunes: OrderedDict[str, tuple[int, int]] = OrderedDict()  # token -> (admin, chat) to confirm
+        self._hash_old_admins()
 
     @property
     def busy(self) -> bool:
@@ -135,8 +138,7 @@ class Maintenance:
         return added
 
     def _add(self, name: str, data: bytes, admin: int) -> Added:
-        staging = self.index_dir.parent / "staging"
-        staging.mkdir(parents=True, exist_ok=True)
+        staging = private_dir(self.index_dir.parent / "staging")
         probe = staging / name
         probe.write_bytes(data)
         try:
@@ -189,15 +191,40 @@ class Maintenance:
         self._log("remove", source, admin, summary)
         return Removed(source, token)
 
-    async def reindex(self, admin: int) -> ChangeSummary:
-        """Bring the index in line with the documents folder (new and changed files encoded)."""
+    async def reindex(self, admin: int, prune: bool = False) -> ChangeSummary:
+        """Bring the index in line with the documents folder (new and changed files encoded).
+
+        A missing or empty documents folder raises DocumentsFolderError and changes nothing. A change that
+        would remove more than half the documents raises PruneRequiredError (nothing changed) unless
+        ``prune``: the admin confirmed it (see :meth:`ask_prune`).
+        """
         async with self._lock:
-            summary = await asyncio.to_thread(
-                update_index, self.docs_dir, self.index_dir, self.service.index.embedder
-            )
-        self._log("reindex", None, admin, summary)
+            summary = await asyncio.to_thread(self._update, prune)
+        self._log("reindex --prune" if prune else "reindex", None, admin, summary)
         self.service.refresh()
         return summary
+
+    def _update(self, prune: bool) -> ChangeSummary:
+        # The library refuses a missing or empty folder (DocumentsFolderError) and, unless ``prune``, a
+        # removal of more than half the documents (PruneRequiredError); the handler answers both.
+        return update_index(self.docs_dir, self.index_dir, self.service.index.embedder, prune=prune)
+
+    def ask_prune(self, admin: int, chat: int) -> str:
+        """Remember that ``admin`` was asked in ``chat`` to confirm a large removal; returns the token of
+        the confirming button."""
+        token = secrets.token_urlsafe(6)
+        self._prunes[token] = (admin, chat)
+        while len(self._prunes) > KEEP_UNDO:
+            self._prunes.popitem(last=False)
+        return token
+
+    def pending_prune(self, token: str) -> tuple[int, int] | None:
+        """(admin, chat) of a removal waiting for confirmation, or None when unknown or already answered."""
+        return self._prunes.get(token)
+
+    def answer_prune(self, token: str) -> None:
+        """Forget a confirmation once it is confirmed or cancelled (a second press finds it expired)."""
+        self._prunes.pop(token, None)
 
     async def undo(self, token: str, admin: int) -> str:
         """Reverse an add or a remove; returns the source it concerned."""
@@ -234,6 +261,28 @@ class Maintenance:
                 log.warning("skipping a damaged line in %s", self.changes_file)
         return rows[::-1][:limit]
 
+    def _hash_old_admins(self) -> None:
+        """Rewrite change rows an earlier version wrote with the admin's raw id, storing its salted hash."""
+        query_log = self.service.query_log
+        if query_log is None or not self.changes_file.is_file():
+            return
+        try:
+            lines = self.changes_file.read_text(encoding="utf-8").splitlines()
+            rows = [json.loads(line) for line in lines if line.strip()]
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            log.warning("could not read %s to hash its admin ids", self.changes_file)
+            return
+        raw = [r for r in rows if isinstance(r, dict) and isinstance(r.get("admin"), int)]
+        if not raw:
+            return
+        for row in raw:
+            row["admin"] = query_log.user_hash(row["admin"])
+        text = "".join(json.dumps(r) + "\n" for r in rows)
+        try:
+            write_atomic(self.changes_file, text.encode("utf-8"))
+        except OSError:
+            log.warning("could not rewrite %s with hashed admin ids", self.changes_file, exc_info=True)
+
     def known_sources(self) -> list[str]:
         """Every indexed source, for suggestions."""
         return [d.source for d in self.service.index.documents]
@@ -241,10 +290,12 @@ class Maintenance:
     # ------------------------------------------------------------------------------------------ helpers
     def _keep(self, path: Path) -> Path:
         """Copy ``path`` into the attic; returns the copy."""
-        folder = self.attic / datetime.now(UTC).strftime("%Y%m%dT%H%M%S") / secrets.token_hex(3)
-        folder.mkdir(parents=True, exist_ok=True)
-        copy = folder / path.name
-        shutil.copy2(path, copy)
+        private_dir(self.attic)
+        folder = private_dir(self.attic / datetime.now(UTC).strftime("%Y%m%dT%H%M%S") / secrets.token_hex(3))
+        copy = private_file(folder / path.name)  # private before the content is copied in
+        shutil.copyfile(path, copy)
+        shutil.copystat(path, copy)
+        copy.chmod(0o600)  # copystat copied the document's mode too
         return copy
 
     @staticmethod
@@ -262,12 +313,14 @@ class Maintenance:
         return token
 
     def _log(self, action: str, source: str | None, admin: int, summary: ChangeSummary | None) -> None:
-        """Append the change to changes.jsonl; a failure to write is logged, never raised."""
+        """Append the change to changes.jsonl (0600); the admin is stored as the query log's salted hash,
+        never as the id. A failure to write is logged, never raised."""
+        query_log = self.service.query_log
         row: dict[str, object] = {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
             "action": action,
             "source": source,
-            "admin": admin,
+            "admin": query_log.user_hash(admin) if query_log is not None else None,
         }
         if summary is not None:
             row |= {
@@ -278,8 +331,7 @@ class Maintenance:
                 "passages": summary.passages,
             }
         try:
-            with self.changes_file.open("a", encoding="utf-8") as out:
-                out.write(json.dumps(row) + "\n")
+            append_private(self.changes_file, json.dumps(row) + "\n")
         except OSError:
             log.warning("could not record the change in %s", self.changes_file, exc_info=True)
 

@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.privacy import private_dir, private_file, write_atomic
+from index.errors import IndexLibraryError
+
 log = logging.getLogger(__name__)
+
+SALT_CHARS = 32  # a salt is 16 random bytes, written as hex; a shorter one is refused, never used
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -62,20 +67,45 @@ class Stats:
         return "\n".join(lines)
 
 
+class QueryLogError(IndexLibraryError):
+    """The query log cannot be used safely: its salt file is empty, short or unreadable."""
+
+
+def read_salt(salt_file: Path) -> str:
+    """The query log's salt, made (atomically, mode 0600) when there is none; QueryLogError when the file
+    is empty, short or unreadable: hashing with it would make user ids guessable."""
+    if not salt_file.exists():
+        try:
+            write_atomic(salt_file, secrets.token_hex(SALT_CHARS // 2).encode())
+        except OSError as exc:
+            raise QueryLogError(f"cannot write the query log's salt {salt_file}: {exc.strerror}") from exc
+    salt_file.chmod(0o600)
+    try:
+        salt = salt_file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryLogError(f"cannot read the query log's salt {salt_file}: {exc}") from exc
+    if len(salt) < SALT_CHARS:
+        raise QueryLogError(
+            f"the query log's salt {salt_file} is empty or short ({len(salt)} of {SALT_CHARS} characters): "
+            "delete it to make a new one (hashes of earlier user ids will no longer match)"
+        )
+    return salt
+
+
 class QueryLog:
-    """The log database; every method is safe to call from the event loop's side (``record_*`` async)."""
+    """The log database; every method is safe to call from the event loop's side (``record_*`` async).
+
+    The database and its salt are private (0600) in a private folder (0700); see bot/privacy.py.
+    """
 
     def __init__(self, path: Path, retention_days: int = 90) -> None:
         self.path = path
         self.retention_days = retention_days
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="querylog")
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        salt_file = path.with_suffix(".salt")
-        if not salt_file.exists():
-            salt_file.write_text(secrets.token_hex(16), encoding="utf-8")
-            salt_file.chmod(0o600)
-        self._salt = salt_file.read_text(encoding="utf-8").strip()
+        private_dir(path.parent)
+        self._salt = read_salt(path.with_suffix(".salt"))
+        private_file(path)  # SQLite gives its journal files the database file's mode
         try:
             with self._connect() as db:
                 db.executescript(SCHEMA)
@@ -96,7 +126,7 @@ class QueryLog:
         try:
             with self._lock, self._connect() as db:
                 db.execute(sql, params)
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeEncodeError):  # a locked or full database, or text SQLite cannot hold
             log.warning("query log write skipped", exc_info=True)
 
     async def record_question(
@@ -124,10 +154,20 @@ class QueryLog:
         await asyncio.get_running_loop().run_in_executor(self._executor, self._write, sql, row)
 
     async def record_feedback(self, answer_id: str, vote: str, user_id: int | None = None) -> None:
-        """Log a 👍/👎 for an answer."""
-        row = (answer_id, datetime.now(UTC).isoformat(timespec="seconds"), self.user_hash(user_id), vote)
-        sql = "INSERT INTO feedback VALUES (?, ?, ?, ?)"
-        await asyncio.get_running_loop().run_in_executor(self._executor, self._write, sql, row)
+        """Log a 👍/👎 for an answer: one vote per user per answer (a second press replaces the first)."""
+        user = self.user_hash(user_id)
+        row = (answer_id, datetime.now(UTC).isoformat(timespec="seconds"), user, vote)
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._vote, row)
+
+    def _vote(self, row: tuple[str, str, str | None, str]) -> None:
+        answer_id, _, user, _ = row
+        try:
+            with self._lock, self._connect() as db:  # one transaction: the old vote goes as the new one comes
+                if user is not None:
+                    db.execute("DELETE FROM feedback WHERE answer_id = ? AND user = ?", (answer_id, user))
+                db.execute("INSERT INTO feedback VALUES (?, ?, ?, ?)", row)
+        except sqlite3.Error:
+            log.warning("query log write skipped", exc_info=True)
 
     def purge(self) -> None:
         """Delete rows older than the retention period."""

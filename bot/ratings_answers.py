@@ -240,7 +240,7 @@ def find_quote(memory: RatingsMemory, data: str) -> tuple[Inspection, Judgement]
     """The inspection and judgement a 📄 button (``rq:token:i:area``) points at, if still remembered."""
     _, token, index, area = [*data.split(":"), "", "", "", ""][:4]
     shown = memory.get(token)
-    if shown is None or not index.isdigit() or int(index) >= len(shown):
+    if shown is None or not (index.isascii() and index.isdigit()) or int(index) >= len(shown):
         return None
     inspection = shown[int(index)]
     judgement = next((j for j in inspection.judgements if j.area.value.startswith(area) and area), None)

@@ -17,6 +17,7 @@ from index.results import Hit, SearchResult
 
 MAX_MESSAGE = 4096  # Telegram's limit on a message's text, after entity parsing
 PER_PAGE = 3  # quotes per message; "More" shows the next ones
+SOURCE_TITLE = 300  # characters of a title /sources shows: a page of eight stays one message
 ALSO_IN_NAMED = 2  # documents named under a quote that others publish too (Ofsted's boilerplate: 100+)
 
 NOTHING_FOUND = (
@@ -228,7 +229,7 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """
     parts: list[str] = []
     current = ""
-    for block in text.split("\n\n"):
+    for block in _blocks(text):
         if len(block) > limit:
             if current:
                 parts.append(current)
@@ -244,6 +245,48 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+_TAG_EDGE = re.compile(r"<(/?)[a-zA-Z][^>]*>")
+
+
+def _blocks(text: str) -> list[str]:
+    """``text`` cut at its blank lines, except inside an element (a passage's paragraphs in one quote)."""
+    blocks: list[str] = []
+    pending: list[str] = []
+    depth = 0
+    for piece in text.split("\n\n"):
+        pending.append(piece)
+        depth += sum(-1 if m.group(1) else 1 for m in _TAG_EDGE.finditer(piece))
+        if depth <= 0:
+            blocks.append("\n\n".join(pending))
+            pending, depth = [], 0
+    if pending:
+        blocks.append("\n\n".join(pending))
+    return blocks
+
+
+def split_plain(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split plain text (sent without parse mode) into messages under ``limit`` characters: between
+    paragraphs where possible, else at a space, else anywhere."""
+    parts: list[str] = []
+    current = ""
+    for block in text.split("\n\n"):
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+        current = block
+        while len(current) > limit:
+            cut = current.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            parts.append(current[:cut].rstrip())
+            current = current[cut:].lstrip()
+    if current.strip():
+        parts.append(current)
+    return [p.lstrip("\n").rstrip() for p in parts if p.strip()]
 
 
 def _hard_split(text: str, limit: int) -> list[str]:
@@ -269,7 +312,8 @@ def render_sources(
     page = min(max(page, 0), total_pages - 1)
     lines = [f"<b>What I can search</b> ({len(documents)} documents, page {page + 1} of {total_pages})"]
     for source, title, published, url in documents[page * per_page : (page + 1) * per_page]:
-        name = html.escape(title or source)
+        name = title or source
+        name = html.escape(name if len(name) <= SOURCE_TITLE else name[: SOURCE_TITLE - 1] + "…")
         when = f" · {html.escape(pretty_date(published) or '')}" if published else ""
         link = f' · <a href="{html.escape(url, quote=True)}">link</a>' if url else ""
         lines.append(f"• {name}{when}{link}")

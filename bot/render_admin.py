@@ -17,6 +17,11 @@ UPLOAD_HELP = (
 )
 BUSY = "Another change is running; yours will start when it finishes."
 UNDONE = "Undone: {source}. The index is back as it was."
+NO_DOCUMENTS = "The documents folder {folder} is missing or empty: nothing was changed."
+PRUNE_CONFIRMED = "Confirmed: re-indexing and removing them; I keep answering meanwhile."
+PRUNE_CANCELLED = "Cancelled: nothing was removed; the index is as it was."
+PRUNE_NOT_YOURS = "Only the admin who asked for this re-index can confirm it."
+PRUNE_NAMED = 5  # documents named in the confirmation; the rest are counted
 
 
 def _e(value: object) -> str:
@@ -87,6 +92,26 @@ def render_summary(summary: ChangeSummary) -> str:
     return "\n".join(lines)
 
 
+def render_prune(removing: Sequence[str], total: int, folder: str, token: str) -> Rendered:
+    """The reply to a /reindex that would remove more than half the documents: what would go, and the
+    buttons to confirm (``pr:TOKEN:y``) or cancel (``pr:TOKEN:n``)."""
+    count = len(removing)
+    lines = [
+        f"⚠️ Re-indexing would remove {count} of the {total} indexed documents: their files are no longer "
+        f"in {_e(folder)}. Nothing was changed.",
+        *[f"<code>{_e(name)}</code>" for name in removing[:PRUNE_NAMED]],
+    ]
+    if count > PRUNE_NAMED:
+        lines.append(f"… and {count - PRUNE_NAMED} more")
+    lines.append("Remove them from the index?")
+    plural = "s" if count != 1 else ""
+    buttons = (
+        Button(f"🗑 Remove {count} document{plural}", data=f"pr:{token}:y"),
+        Button("Cancel", data=f"pr:{token}:n"),
+    )
+    return Rendered("\n".join(lines), (buttons,))
+
+
 def render_recent(rows: Sequence[Mapping[str, object]], documents: int) -> str:
     """The reply to /docs: the latest changes, newest first."""
     lines = [f"<b>{documents} documents indexed.</b>"]
@@ -98,7 +123,7 @@ def render_recent(rows: Sequence[Mapping[str, object]], documents: int) -> str:
         when = str(row.get("time", ""))[:16].replace("T", " ")
         source = row.get("source")
         what = f"<code>{_e(source)}</code>" if source else ""
-        if row.get("action") == "reindex":
+        if str(row.get("action")).startswith("reindex"):
             what = f"{len(row.get('added') or [])} added, {len(row.get('removed') or [])} removed"  # type: ignore[arg-type]
         lines.append(f"{_e(when)} — {_e(row.get('action'))} {what}".rstrip())
     return "\n".join(lines)

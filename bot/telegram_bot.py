@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import re
 import secrets
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -42,12 +44,21 @@ from telegram.ext import (
 
 from bot import ratings_answers as ratings
 from bot import render, render_admin
-from bot.answers import AnswerService
+from bot.answers import AnswerService, clean_text
+from bot.callbacks import Press, parse_press
 from bot.maintenance import MAX_UPLOAD_BYTES, Maintenance, UndoExpiredError, UploadRejectedError, safe_name
 from bot.settings import Settings
-from index.errors import EmptyQuestionError, IndexLibraryError, QuestionTooLongError, UnknownCouncilError
+from index.errors import (
+    DocumentsFolderError,
+    EmptyQuestionError,
+    IndexLibraryError,
+    PruneRequiredError,
+    QuestionTooLongError,
+    UnknownCouncilError,
+)
 from index.maintain import UnknownSourceError
 from index.ratings.chart import draw_chart
+from index.results import SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +72,7 @@ TYPING_AFTER = 0.3  # seconds a search may take before the user sees "typing…"
 NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
 T = TypeVar("T")
 CAPTION_LIMIT = 1024  # Telegram's limit on a photo caption
+_TAGS = re.compile(r"<[^>]+>")
 
 
 def keyboard(buttons: tuple[tuple[render.Button, ...], ...]) -> InlineKeyboardMarkup | None:
@@ -102,10 +114,11 @@ def service_of(context: ContextTypes.DEFAULT_TYPE) -> AnswerService:
 async def send_answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Search, then reply with the rendered answer (split under 4096 characters, buttons on the last part)."""
     service = service_of(context)
+    question = clean_text(question)
     if await send_ratings_first(message, question, service):
         return
     user = message.from_user.id if message.from_user else None
-    search = asyncio.ensure_future(service.ask(question, user, message.chat.type))
+    search = asyncio.ensure_future(service.ask(question, user, message.chat.type, message.chat.id))
     # "typing…" only when the answer is not immediate: every Bot API call counts against Telegram's
     # ~30 requests/s, so a chat action for a 15 ms answer would halve the answers a busy bot can send.
     done, _ = await asyncio.wait({search}, timeout=TYPING_AFTER)
@@ -117,16 +130,13 @@ async def send_answer(message: Message, question: str, context: ContextTypes.DEF
     try:
         answer_id, result = await search
     except EmptyQuestionError:
-        await with_retries(lambda: message.reply_text(render.EMPTY_QUESTION, parse_mode=None))
+        await reply_parts(message, render.EMPTY_QUESTION, plain=True)
         return
     except QuestionTooLongError:
-        await with_retries(lambda: message.reply_text(render.TOO_LONG, parse_mode=None))
+        await reply_parts(message, render.TOO_LONG, plain=True)
         return
     rendered = render.render_answer(result, answer_id, 0, service.titles)
-    parts = render.split_message(rendered.text)
-    for i, part in enumerate(parts):
-        markup = keyboard(rendered.buttons) if i == len(parts) - 1 else None
-        await with_retries(lambda p=part, m=markup: message.reply_text(p, reply_markup=m))  # type: ignore[misc]
+    await reply_parts(message, rendered.text, keyboard(rendered.buttons))
 
 
 async def send_ratings_first(message: Message, question: str, service: AnswerService) -> bool:
@@ -148,7 +158,7 @@ async def send_ratings(message: Message, name: str, service: AnswerService) -> N
         if exc.suggestions:
             text += " Did you mean one of these?"
         buttons = [[InlineKeyboardButton(s, callback_data=f"rt:{s[:58]}")] for s in exc.suggestions[:4]]
-        await message.reply_text(text, reply_markup=InlineKeyboardMarkup(buttons) if buttons else None)
+        await reply_parts(message, text, InlineKeyboardMarkup(buttons) if buttons else None)
         return
     rendered = ratings.render_council(council, service.ratings, service.shown_ratings)
     await reply_parts(message, rendered.text, keyboard(rendered.buttons))
@@ -177,25 +187,26 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "/ask followed by your question. /sources lists what I can search."
     )
     buttons = [[InlineKeyboardButton(q, callback_data=f"ex:{i}")] for i, q in enumerate(EXAMPLES)]
-    await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(buttons))
+    await reply_parts(update.effective_message, text, InlineKeyboardMarkup(buttons))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain how to ask and what the answers mean."""
     if update.effective_message is None:
         return
-    await update.effective_message.reply_text(
+    await reply_parts(
+        update.effective_message,
         "Send a question about a council's children's services, e.g. <i>how are care leavers supported in "
         "Suffolk?</i>\n\nEvery answer is a verbatim quote with its source, date, page and a link. 📄 shows "
         "the whole passage, More shows further quotes, 👍/👎 tell the maintainers whether it helped.\n\n"
         "In groups: /ask your question, or mention me. Anywhere: type @ and my name, then a question.\n"
         "/sources lists the documents I can search.\n\n"
         "Ratings: /ratings Suffolk shows a council's Ofsted judgements over time with a chart; "
-        "/compare Bolton and Bury puts two side by side; or ask <i>which councils are outstanding?</i>"
+        "/compare Bolton and Bury puts two side by side; or ask <i>which councils are outstanding?</i>",
     )
     admins: tuple[int, ...] = context.application.bot_data.get("admins", ())
     if update.effective_user is not None and update.effective_user.id in admins:
-        await update.effective_message.reply_text(render_admin.UPLOAD_HELP, parse_mode=None)
+        await reply_parts(update.effective_message, render_admin.UPLOAD_HELP, plain=True)
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -203,7 +214,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is None:
         return
     rendered = render.render_sources(service_of(context).sources(), 0)
-    await update.effective_message.reply_text(rendered.text, reply_markup=keyboard(rendered.buttons))
+    await reply_parts(update.effective_message, rendered.text, keyboard(rendered.buttons))
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -212,7 +223,7 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     question = " ".join(context.args or [])
     if not question.strip():
-        await update.effective_message.reply_text(render.EMPTY_QUESTION, parse_mode=None)
+        await reply_parts(update.effective_message, render.EMPTY_QUESTION, plain=True)
         return
     await send_answer(update.effective_message, question, context)
 
@@ -234,33 +245,38 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         and message.reply_to_message.from_user is not None
         and (message.reply_to_message.from_user.id == context.bot.id)
     )
-    mentions = [
-        text
-        for entity, text in message.parse_entities([MessageEntity.MENTION]).items()
-        if text.lower() == username and entity
-    ]
+    mentions = mentions_of(message, username)
     if not replied and not mentions:
         return
-    question = message.text
+    question = clean_text(message.text)
     for mention in mentions:
         question = question.replace(mention, " ")
     await send_answer(message, " ".join(question.split()), context)
 
 
+def mentions_of(message: Message, username: str) -> list[str]:
+    """The mentions of ``username`` (lower case, with its @) in a message's text."""
+    try:
+        found = list(message.parse_entities([MessageEntity.MENTION]).values())
+    except UnicodeEncodeError:  # a lone surrogate: the entities' UTF-16 offsets cannot be resolved
+        found = re.findall(re.escape(username), clean_text(message.text or ""), re.IGNORECASE)
+    return [text for text in found if text.lower() == username]
+
+
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reply politely to stickers, photos, voice and other non-text messages."""
     if update.effective_message is not None:
-        await update.effective_message.reply_text(render.NOT_TEXT, parse_mode=None)
+        await reply_parts(update.effective_message, render.NOT_TEXT, plain=True)
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer the top quotes as inline results."""
     query = update.inline_query
-    if query is None or not query.query.strip():
+    if query is None or not clean_text(query.query).strip():
         return
     service = service_of(context)
     try:
-        _, result = await service.ask(query.query)
+        _, result = await service.ask(clean_text(query.query))
     except (EmptyQuestionError, QuestionTooLongError):
         await query.answer([], cache_time=10)
         return
@@ -270,7 +286,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             title=hit.title or hit.source,
             description=hit.quote[:120],
             input_message_content=InputTextMessageContent(
-                render.render_hit_html(None, hit, service.titles), parse_mode=ParseMode.HTML
+                render.split_message(render.render_hit_html(None, hit, service.titles))[0],
+                parse_mode=ParseMode.HTML,
             ),
         )
         for i, hit in enumerate(render.relevant_hits(result)[:5])
@@ -278,54 +295,67 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await query.answer(results, cache_time=300)
 
 
+async def answer_query(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+    """Answer a button press (stop its spinner, show ``text``); a press too old to answer is logged in one
+    line, without a traceback."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except TelegramError as exc:
+        log.warning("could not answer a button press: %s", exc)
+
+
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Handle the inline buttons: more, full passage, feedback, sources pages and example questions."""
+    """Handle the inline buttons: more, full passage, feedback, sources pages and example questions.
+
+    The data is parsed strictly (bot/callbacks.py) and an answer's buttons work only in the chat it was
+    given in: anything else, stale or forged, gets "that answer has expired"."""
     query = update.callback_query
-    if query is None or query.data is None:
+    if query is None:
+        return
+    press = parse_press(query.data)
+    message = query.message if isinstance(query.message, Message) else None
+    if press is None or message is None or press.kind == "pr":
+        await answer_query(query, render.EXPIRED, alert=True)
         return
     service = service_of(context)
-    kind, _, rest = query.data.partition(":")
-    message = query.message if isinstance(query.message, Message) else None
-    if kind == "ex" and message is not None:
-        await query.answer()
-        await send_answer(message, EXAMPLES[int(rest) % len(EXAMPLES)], context)
-        return
-    if kind == "src" and message is not None:
-        await query.answer()
-        rendered = render.render_sources(service.sources(), int(rest or 0))
+    if press.kind == "ex" and press.number < len(EXAMPLES):
+        await answer_query(query)
+        await send_answer(message, EXAMPLES[press.number], context)
+    elif press.kind == "src":
+        await answer_query(query)
+        rendered = render.render_sources(service.sources(), press.number)
         if message.text and message.text.startswith("What I can search"):
-            await with_retries(
-                lambda: message.edit_text(rendered.text, reply_markup=keyboard(rendered.buttons))
-            )
+            await edit_parts(message, rendered.text, keyboard(rendered.buttons))
         else:
-            await with_retries(
-                lambda: message.reply_text(rendered.text, reply_markup=keyboard(rendered.buttons))
-            )
-        return
-    answer_id, _, arg = rest.partition(":")
-    result = service.answer(answer_id)
-    if result is None:
-        await query.answer(render.EXPIRED, show_alert=True)
-        return
-    if kind == "v":
-        user = update.effective_user.id if update.effective_user else None
-        await service.record_feedback(answer_id, "up" if arg == "u" else "down", user)
-        await query.answer(render.THANKS_UP if arg == "u" else render.THANKS_DOWN)
-    elif kind == "m" and message is not None:
-        await query.answer()
-        rendered = render.render_answer(result, answer_id, int(arg), service.titles)
-        text = render.split_message(rendered.text)[0]
-        await with_retries(lambda: message.edit_text(text, reply_markup=keyboard(rendered.buttons)))
-    elif kind == "p" and message is not None:
-        await query.answer()
-        hits = render.relevant_hits(result)
-        index = int(arg)
-        if index < len(hits):
-            rendered = render.render_passage(hits[index], service.titles)
-            for part in render.split_message(rendered.text):
-                await with_retries(lambda p=part: message.reply_text(p))  # type: ignore[misc]
+            await reply_parts(message, rendered.text, keyboard(rendered.buttons))
+    elif press.kind in ("v", "m", "p") and (result := service.answer(press.key, message.chat.id)) is not None:
+        await answer_button(update, context, press, result, message)
     else:
-        await query.answer()
+        await answer_query(query, render.EXPIRED, alert=True)
+
+
+async def answer_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, press: Press, result: SearchResult, message: Message
+) -> None:
+    """A press on one of an answer's buttons: 👍/👎 (one vote per user), More, or a full passage."""
+    query = update.callback_query
+    assert query is not None
+    service = service_of(context)
+    hits = render.relevant_hits(result)
+    if press.kind == "v":
+        user = update.effective_user.id if update.effective_user else None
+        await service.record_feedback(press.key, "up" if press.choice == "u" else "down", user)
+        await answer_query(query, render.THANKS_UP if press.choice == "u" else render.THANKS_DOWN)
+    elif press.kind == "m" and press.number * render.PER_PAGE < max(len(hits), 1):
+        await answer_query(query)
+        rendered = render.render_answer(result, press.key, press.number, service.titles)
+        await edit_parts(message, rendered.text, keyboard(rendered.buttons))
+    elif press.kind == "p" and press.number < len(hits):
+        await answer_query(query)
+        rendered = render.render_passage(hits[press.number], service.titles)
+        await reply_parts(message, rendered.text)
+    else:
+        await answer_query(query, render.EXPIRED, alert=True)
 
 
 async def admin_only(update: Update, context: ContextTypes.DEFAULT_TYPE, what: str) -> bool:
@@ -338,9 +368,9 @@ async def admin_only(update: Update, context: ContextTypes.DEFAULT_TYPE, what: s
     who = query_log.user_hash(user.id if user else None) if query_log is not None else "unknown"
     log.warning("refused %s to a non-admin (user %s)", what, who)
     if update.callback_query is not None:
-        await update.callback_query.answer(render.ADMINS_ONLY, show_alert=True)
+        await answer_query(update.callback_query, render.ADMINS_ONLY, alert=True)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(render.ADMINS_ONLY, parse_mode=None)
+        await reply_parts(update.effective_message, render.ADMINS_ONLY, plain=True)
     return False
 
 
@@ -360,17 +390,46 @@ async def admin_change(
         return None
     maintenance = maintenance_of(context)
     if maintenance is None:
-        await message.reply_text(render.NO_CHANGES, parse_mode=None)
+        await reply_parts(message, render.NO_CHANGES, plain=True)
         return None
     return message, maintenance, message.from_user.id if message.from_user else 0
 
 
-async def reply_parts(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send ``text`` split under 4096 characters, with ``markup`` under the last part."""
-    parts = render.split_message(text)
+def message_parts(text: str, plain: bool = False) -> list[str]:
+    """``text`` as messages Telegram accepts: cleaned of what cannot be sent, split under 4096 characters
+    (HTML between blocks, never inside a tag; plain text between paragraphs or words)."""
+    text = clean_text(text)
+    parts = render.split_plain(text) if plain else render.split_message(text)
+    parts = [p for p in parts if parsed_length(p, plain)]  # Telegram refuses a message with no text
+    return parts or [render.SORRY]
+
+
+def parsed_length(text: str, plain: bool) -> int:
+    """How many characters of ``text`` Telegram shows (tags and surrounding white space not counted)."""
+    return len(text.strip() if plain else html.unescape(_TAGS.sub("", text)).strip())
+
+
+async def reply_parts(
+    message: Message, text: str, markup: InlineKeyboardMarkup | None = None, plain: bool = False
+) -> None:
+    """Every reply goes through here: ``text`` (HTML, or plain with ``plain``) in as many messages as it
+    needs, with ``markup`` under the last."""
+    parts = message_parts(text, plain)
+    mode = None if plain else ParseMode.HTML
     for i, part in enumerate(parts):
         last = markup if i == len(parts) - 1 else None
-        await with_retries(lambda p=part, m=last: message.reply_text(p, reply_markup=m))  # type: ignore[misc]
+        await with_retries(
+            lambda p=part, m=last: message.reply_text(p, reply_markup=m, parse_mode=mode)  # type: ignore[misc]
+        )
+
+
+async def edit_parts(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replace ``message`` with the HTML ``text``: its first part in place, any further parts as replies
+    (``markup`` under the last)."""
+    first, *rest = message_parts(text)
+    await with_retries(lambda: message.edit_text(first, reply_markup=None if rest else markup))
+    if rest:
+        await reply_parts(message, "\n\n".join(rest), markup)
 
 
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -387,12 +446,12 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             raise UploadRejectedError(f"the file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
         safe_name(document.file_name)  # refuse a wrong type before downloading it
         if maintenance.busy:
-            await message.reply_text(render_admin.BUSY, parse_mode=None)
+            await reply_parts(message, render_admin.BUSY, plain=True)
         telegram_file = await with_retries(document.get_file)
         data = bytes(await with_retries(telegram_file.download_as_bytearray))
         added = await maintenance.add_upload(document.file_name, data, admin)
     except IndexLibraryError as exc:  # a refused file, or an index that cannot be changed now
-        await message.reply_text(f"Not added: {exc}", parse_mode=None)
+        await reply_parts(message, f"Not added: {exc}", plain=True)
         return
     rendered = render_admin.render_added(added)
     await reply_parts(message, rendered.text, keyboard(rendered.buttons))
@@ -406,15 +465,15 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, maintenance, admin = change
     source = " ".join(context.args or []).strip()
     if not source:
-        await message.reply_text("Usage: /remove SOURCE (as /docs or /sources shows it)", parse_mode=None)
+        await reply_parts(message, "Usage: /remove SOURCE (as /docs or /sources shows it)", plain=True)
         return
     try:
         removed = await maintenance.remove(source, admin)
     except UnknownSourceError:
-        await message.reply_text(render_admin.render_unknown_source(source, maintenance.known_sources()))
+        await reply_parts(message, render_admin.render_unknown_source(source, maintenance.known_sources()))
         return
     rendered = render_admin.render_removed(removed)
-    await message.reply_text(rendered.text, reply_markup=keyboard(rendered.buttons))
+    await reply_parts(message, rendered.text, keyboard(rendered.buttons))
 
 
 async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -423,17 +482,53 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if change is None:
         return
     message, maintenance, admin = change
-    await message.reply_text(
-        render_admin.BUSY if maintenance.busy else "Re-indexing; I keep answering meanwhile.", parse_mode=None
-    )
+    busy = render_admin.BUSY if maintenance.busy else "Re-indexing; I keep answering meanwhile."
+    await reply_parts(message, busy, plain=True)
+    await run_reindex(message, maintenance, admin, prune=False)
+
+
+async def run_reindex(message: Message, maintenance: Maintenance, admin: int, prune: bool) -> None:
+    """Re-index and reply with what changed; a missing or empty folder changes nothing, and a removal of
+    more than half the documents asks ``admin`` to confirm with a button (then ``prune``)."""
     try:
-        summary = await maintenance.reindex(admin)
+        summary = await maintenance.reindex(admin, prune=prune)
+    except DocumentsFolderError:
+        text = render_admin.NO_DOCUMENTS.format(folder=maintenance.docs_dir)
+        await reply_parts(message, text, plain=True)
+        return
+    except PruneRequiredError as exc:
+        token = maintenance.ask_prune(admin, message.chat.id)
+        rendered = render_admin.render_prune(exc.removing, exc.total, str(maintenance.docs_dir), token)
+        await reply_parts(message, rendered.text, keyboard(rendered.buttons))
+        return
     except IndexLibraryError as exc:
-        await message.reply_text(
-            f"Re-indexing failed; the previous index still serves: {exc}", parse_mode=None
-        )
+        await reply_parts(message, f"Re-indexing failed; the previous index still serves: {exc}", plain=True)
         return
     await reply_parts(message, render_admin.render_summary(summary))
+
+
+async def prune_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """🗑 Remove N documents / Cancel under a large re-index: only the admin who asked, in that chat."""
+    query = update.callback_query
+    if query is None or not await admin_only(update, context, "a re-index confirmation"):
+        return
+    press = parse_press(query.data)
+    message = query.message if isinstance(query.message, Message) else None
+    maintenance = maintenance_of(context)
+    pending = maintenance.pending_prune(press.key) if maintenance and press and press.kind == "pr" else None
+    if pending is None or message is None or maintenance is None or press is None:
+        await answer_query(query, render.EXPIRED, alert=True)
+        return
+    if pending != (query.from_user.id, message.chat.id):
+        await answer_query(query, render_admin.PRUNE_NOT_YOURS, alert=True)
+        return
+    maintenance.answer_prune(press.key)
+    await answer_query(query)
+    if press.choice == "n":
+        await edit_parts(message, html.escape(render_admin.PRUNE_CANCELLED))
+        return
+    await edit_parts(message, html.escape(render_admin.PRUNE_CONFIRMED))
+    await run_reindex(message, maintenance, query.from_user.id, prune=True)
 
 
 async def docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -454,15 +549,15 @@ async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     maintenance = maintenance_of(context)
     message = query.message if isinstance(query.message, Message) else None
     if maintenance is None or message is None:
-        await query.answer()
+        await answer_query(query)
         return
     try:
         source = await maintenance.undo(query.data.removeprefix("u:"), query.from_user.id)
     except UndoExpiredError as exc:
-        await query.answer(str(exc), show_alert=True)
+        await answer_query(query, str(exc), alert=True)
         return
-    await query.answer()
-    await with_retries(lambda: message.reply_text(render_admin.UNDONE.format(source=html.escape(source))))
+    await answer_query(query)
+    await reply_parts(message, render_admin.UNDONE.format(source=html.escape(source)))
 
 
 async def ratings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -472,9 +567,9 @@ async def ratings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     name = " ".join(context.args or []).strip()
     if not name:
-        await message.reply_text("Usage: /ratings council, e.g. /ratings Suffolk", parse_mode=None)
+        await reply_parts(message, "Usage: /ratings council, e.g. /ratings Suffolk", plain=True)
         return
-    await send_ratings(message, name, service_of(context))
+    await send_ratings(message, clean_text(name), service_of(context))
 
 
 async def compare_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -483,12 +578,13 @@ async def compare_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if message is None:
         return
     service = service_of(context)
-    pair = ratings.parse_two_councils(" ".join(context.args or []), service.ratings)
+    pair = ratings.parse_two_councils(clean_text(" ".join(context.args or [])), service.ratings)
     if pair is None:
-        await message.reply_text(
+        await reply_parts(
+            message,
             "Usage: /compare council and council, e.g. /compare Bolton and Bury (I could not read two "
             "council names there).",
-            parse_mode=None,
+            plain=True,
         )
         return
     await reply_parts(message, ratings.render_compare(pair[0], pair[1], service.ratings))
@@ -502,17 +598,17 @@ async def ratings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     service = service_of(context)
     if query.data.startswith("rt:"):
-        await query.answer()
-        await send_ratings(message, query.data.removeprefix("rt:"), service)
+        await answer_query(query)
+        await send_ratings(message, clean_text(query.data.removeprefix("rt:")), service)
         return
     found = ratings.find_quote(service.shown_ratings, query.data)
     if found is None:
-        await query.answer(render.EXPIRED, show_alert=True)
+        await answer_query(query, render.EXPIRED, alert=True)
         return
-    await query.answer()
+    await answer_query(query)
     inspection, judgement = found
     council = service.ratings.resolve(inspection.council).name
-    await with_retries(lambda: message.reply_text(ratings.render_quote(inspection, judgement, council)))
+    await reply_parts(message, ratings.render_quote(inspection, judgement, council))
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -522,8 +618,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     log_ = service_of(context).query_log
     text = log_.stats().render() if log_ is not None else "No query log is kept."
-    for part in render.split_message(html.escape(text)):
-        await with_retries(lambda p=part: message.reply_text(p))  # type: ignore[misc]
+    await reply_parts(message, text, plain=True)
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -606,6 +701,7 @@ def build_application(
     application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, not_text))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_handler(CallbackQueryHandler(undo, pattern=r"^u:"))
+    application.add_handler(CallbackQueryHandler(prune_button, pattern=r"^pr:"))
     application.add_handler(CallbackQueryHandler(ratings_button, pattern=r"^r[qt]:"))
     application.add_handler(CallbackQueryHandler(button))
     application.add_error_handler(error_handler)

@@ -259,6 +259,19 @@ class FakeBotAPI:
         """Successful calls of ``method``, in order."""
         return [c for c in self.calls if c.method == method and c.status == 200]
 
+    def calls_of(self, method: str) -> list[Call]:
+        """Every call of ``method``, whatever its status, in order."""
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for_any(self, method: str, count: int = 1, timeout: float = 20.0) -> list[Call]:
+        """Wait until ``count`` calls of ``method`` were made, successful or not; return them."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.calls_of(method)) >= count:
+                return self.calls_of(method)
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{count} {method} call(s) expected, saw {len(self.calls_of(method))}")
+
     async def wait_for(self, method: str, count: int = 1, timeout: float = 20.0) -> list[Call]:
         """Wait until ``count`` successful calls of ``method`` were made; return them."""
         deadline = time.monotonic() + timeout
@@ -389,9 +402,7 @@ class FakeBotAPI:
 
     async def _m_send_message(self, params: dict[str, Any]) -> Any:
         text = self._check_text(params)
-        return self._deliver(
-            params, {"text": html.unescape(text) if params.get("parse_mode") == "HTML" else text}
-        )
+        return self._deliver(params, {"text": parsed_text(text, params.get("parse_mode"))})  # as users see it
 
     async def _m_send_photo(self, params: dict[str, Any]) -> Any:
         photo = params.get("photo")
@@ -410,7 +421,7 @@ class FakeBotAPI:
         if key not in self.messages:
             raise _BadRequestError("message to edit not found")
         message = dict(self.messages[key])
-        message["text"] = text
+        message["text"] = parsed_text(text, params.get("parse_mode"))
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[key] = message

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import json
+import stat
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot import render
+from bot import maintenance as maintenance_module
+from bot import render, render_admin
 from bot.answers import AnswerService
-from bot.maintenance import UploadRejectedError, safe_name
+from bot.maintenance import Maintenance, UploadRejectedError, safe_name
 from bot.querylog import QueryLog
 from bot.telegram_bot import AnyApplication
 from index.build import build_index
 from index.embedding import HashingEmbedder
 from index.engine import Index
+from index.errors import PruneRequiredError
+from index.maintain import update_index
 from tests.fake_bot_api import FakeBotAPI, parsed_text, polling_bot
 from tests.pdf_factory import make_pdf
 
@@ -231,3 +237,140 @@ def test_upload_names_cannot_leave_the_uploads_folder() -> None:
         safe_name("....pdf")
     with pytest.raises(UploadRejectedError, match="not read"):
         safe_name("photo.jpg")
+
+
+# ------------------------------------------------------------------------ hardening (issue #20, bot side)
+def callback_texts(api: FakeBotAPI) -> list[str | None]:
+    return [c.params.get("text") for c in api.ok_calls("answerCallbackQuery")]
+
+
+async def wait_callbacks(api: FakeBotAPI, count: int) -> list[str | None]:
+    await api.wait_for("answerCallbackQuery", count)
+    return callback_texts(api)
+
+
+async def test_reindex_of_a_moved_documents_folder_changes_nothing(
+    app: AnyApplication, api: FakeBotAPI, service: AnswerService, folders: tuple[Path, Path]
+) -> None:
+    docs, idx = folders
+    generation = (idx / "current").resolve()
+    docs.rename(docs.with_name("moved"))
+    api.message_update("/reindex", chat_id=ADMIN, user_id=ADMIN)
+    text = await reply(api, ADMIN, 2)
+    assert text == f"The documents folder {docs} is missing or empty: nothing was changed."
+    docs.mkdir()  # an empty folder (only a hidden file) is refused the same way
+    (docs / ".DS_Store").write_bytes(b"x")
+    api.message_update("/reindex", chat_id=ADMIN, user_id=ADMIN)
+    assert (await reply(api, ADMIN, 4)).endswith("is missing or empty: nothing was changed.")
+    assert (idx / "current").resolve() == generation
+    assert [d.source for d in service.index.documents] == ["east.txt"]
+
+
+class FakeUpdate:
+    """update_index as the library does it once #20 point 1 is in: PruneRequiredError unless prune=True."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.calls: list[bool] = []
+
+    def __call__(
+        self, docs: Path, idx: Path, embedder: Any, *args: Any, prune: bool = False, **kw: Any
+    ) -> Any:
+        self.calls.append(prune)
+        if not prune:
+            raise PruneRequiredError(("east.txt", "b.txt", "c.txt", "d.txt", "e.txt", "f.txt", "g.txt"), 9)
+        return self.real(docs, idx, embedder, *args, **kw)
+
+
+@pytest.fixture
+def prune_required(monkeypatch: pytest.MonkeyPatch) -> FakeUpdate:
+    fake = FakeUpdate(update_index)
+    monkeypatch.setattr(maintenance_module, "update_index", fake)
+    return fake
+
+
+def prune_buttons(api: FakeBotAPI, chat_id: int) -> tuple[dict[str, Any], dict[str, str]]:
+    message = last_message(api, chat_id)
+    return message, {b["text"]: b["callback_data"] for row in message["reply_markup"]["inline_keyboard"]
+                     for b in row}  # fmt: skip
+
+
+async def test_a_large_removal_needs_the_same_admins_confirmation(
+    app: AnyApplication, api: FakeBotAPI, service: AnswerService, prune_required: FakeUpdate
+) -> None:
+    other_admin = 7003
+    app.bot_data["admins"] = (ADMIN, other_admin)
+    api.message_update("/reindex", chat_id=ADMIN, user_id=ADMIN)
+    text = await reply(api, ADMIN, 2)
+    assert text.startswith("⚠️ Re-indexing would remove 7 of the 9 indexed documents")
+    assert "east.txt\nb.txt\nc.txt\nd.txt\ne.txt\n… and 2 more" in text
+    message, buttons = prune_buttons(api, ADMIN)
+    assert set(buttons) == {"🗑 Remove 7 documents", "Cancel"} and prune_required.calls == [False]
+
+    confirm = buttons["🗑 Remove 7 documents"]
+    api.callback_update(message, confirm, user_id=RESIDENT)  # not an admin
+    api.callback_update(message, confirm, user_id=other_admin)  # an admin, but not the one who asked
+    assert await wait_callbacks(api, 2) == [render.ADMINS_ONLY, render_admin.PRUNE_NOT_YOURS]
+    api.callback_update(message, f"pr:{confirm.split(':')[1][::-1]}:y", user_id=ADMIN)  # a forged token
+    assert (await wait_callbacks(api, 3))[2] == render.EXPIRED
+    assert prune_required.calls == [False]  # nothing ran
+
+    api.callback_update(message, confirm, user_id=ADMIN)
+    assert "1 unchanged" in await reply(api, ADMIN, 3)
+    [edit] = await api.wait_for("editMessageText")
+    assert edit.params["text"] == render_admin.PRUNE_CONFIRMED
+    assert prune_required.calls == [False, True]
+    api.callback_update(message, confirm, user_id=ADMIN)  # pressed again: already answered
+    assert (await wait_callbacks(api, 5))[4] == render.EXPIRED
+    assert prune_required.calls == [False, True]
+
+
+async def test_a_large_removal_can_be_cancelled(
+    app: AnyApplication, api: FakeBotAPI, prune_required: FakeUpdate
+) -> None:
+    api.message_update("/reindex", chat_id=ADMIN, user_id=ADMIN)
+    await reply(api, ADMIN, 2)
+    message, buttons = prune_buttons(api, ADMIN)
+    api.callback_update(message, buttons["Cancel"], user_id=ADMIN)
+    [edit] = await api.wait_for("editMessageText")
+    assert edit.params["text"] == html.escape(render_admin.PRUNE_CANCELLED)
+    assert prune_required.calls == [False]
+
+
+async def test_the_change_history_stores_the_admin_as_a_salted_hash_privately(
+    app: AnyApplication, api: FakeBotAPI, service: AnswerService, folders: tuple[Path, Path]
+) -> None:
+    docs, idx = folders
+    (docs / "west.txt").write_text("Westhaven care leavers\nPersonal advisers keep in touch.\n", "utf-8")
+    api.message_update("/reindex", chat_id=ADMIN, user_id=ADMIN)
+    await reply(api, ADMIN, 2)
+    changes = idx.parent / "changes.jsonl"
+    row = json.loads(changes.read_text(encoding="utf-8").splitlines()[-1])
+    assert service.query_log is not None
+    assert row["admin"] == service.query_log.user_hash(ADMIN) and str(ADMIN) not in changes.read_text()
+    assert stat.S_IMODE(changes.stat().st_mode) == 0o600
+
+
+async def test_removed_files_kept_for_undo_are_private(
+    app: AnyApplication, api: FakeBotAPI, folders: tuple[Path, Path]
+) -> None:
+    _, idx = folders
+    api.message_update("/remove east.txt", chat_id=ADMIN, user_id=ADMIN)
+    assert "Removed east.txt" in await reply(api, ADMIN, 1)
+    kept = [p for p in (idx.parent / "removed").rglob("*")]
+    assert kept and all(stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600) for p in kept)
+
+
+def test_admin_ids_an_earlier_version_stored_are_hashed_at_start(
+    service: AnswerService, folders: tuple[Path, Path]
+) -> None:
+    docs, idx = folders
+    changes = idx.parent / "changes.jsonl"
+    old = [{"time": "2026-01-01T00:00:00+00:00", "action": "remove", "source": "a.txt", "admin": ADMIN}]
+    changes.write_text("".join(json.dumps(r) + "\n" for r in old), encoding="utf-8")
+    changes.chmod(0o644)
+    Maintenance(service, docs, idx)
+    [row] = [json.loads(line) for line in changes.read_text(encoding="utf-8").splitlines()]
+    assert service.query_log is not None
+    assert row == {**old[0], "admin": service.query_log.user_hash(ADMIN)}
+    assert stat.S_IMODE(changes.stat().st_mode) == 0o600

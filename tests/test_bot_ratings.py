@@ -140,3 +140,12 @@ async def test_a_free_text_rating_question_gets_the_judgements_then_the_quotes(
     assert first["seen"].startswith("Westhaven: Ofsted judgements") and "20 Jun 2019" not in first["seen"]
     assert any(b["text"] == "📈 Full history and chart" for b in buttons(first))
     assert "Westhaven" in second["seen"]  # the quotes follow
+
+
+def test_a_grade_button_with_a_digit_python_cannot_read_is_expired_not_an_error(
+    service: AnswerService,
+) -> None:
+    from bot.ratings_answers import find_quote
+
+    token = service.shown_ratings.remember(())
+    assert find_quote(service.shown_ratings, f"rq:{token}:²:over") is None

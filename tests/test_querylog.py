@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.querylog import QueryLog
+import pytest
+
+from bot.privacy import secure_data_dir
+from bot.querylog import QueryLog, QueryLogError
 from tests.conftest import run_module
 
 
@@ -59,3 +64,87 @@ def test_stats_command_prints_the_report(tmp_path: Path) -> None:
     done = run_module("bot", "stats", env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Last 7 days: 0 questions")
+
+
+# ------------------------------------------------------------------------ hardening (issue #20, point 12)
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+async def test_the_data_folder_is_private_whatever_the_umask(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    old = os.umask(0o000)
+    try:
+        log = QueryLog(var / "queries.sqlite")
+        await log.record_question("a1", "my neighbour's child in Wessex", True, [], 1.0, user_id=5)
+    finally:
+        os.umask(old)
+    assert mode(var) == 0o700
+    assert {p.name: mode(p) for p in var.iterdir()} == {"queries.sqlite": 0o600, "queries.salt": 0o600}
+
+
+def test_files_left_readable_by_an_earlier_version_are_made_private_at_start(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    (var / "removed" / "2026" / "ab").mkdir(parents=True)
+    for name in ("queries.sqlite", "changes.jsonl", "removed/2026/ab/east.txt"):
+        (var / name).write_text("x", encoding="utf-8")
+        (var / name).chmod(0o644)
+    (var / "queries.salt").write_text("0" * 32, encoding="utf-8")
+    (var / "queries.salt").chmod(0o644)
+    (var / "index").mkdir()
+    (var / "index" / "meta.json").write_text("{}", encoding="utf-8")
+    (var / "index" / "meta.json").chmod(0o644)
+    var.chmod(0o755)
+    secure_data_dir(var)
+    assert mode(var) == 0o700 and mode(var / "removed" / "2026") == 0o700
+    for name in ("queries.sqlite", "changes.jsonl", "queries.salt", "removed/2026/ab/east.txt"):
+        assert mode(var / name) == 0o600, name
+    assert mode(var / "index" / "meta.json") == 0o644  # the index is left alone (its parent is private)
+
+
+@pytest.mark.parametrize("content", ["", "   \n", "abc123"])
+def test_an_empty_or_short_salt_is_refused_never_used(tmp_path: Path, content: str) -> None:
+    (tmp_path / "queries.salt").write_text(content, encoding="utf-8")
+    with pytest.raises(QueryLogError, match=r"queries\.salt is empty or short .*delete it to make a new one"):
+        QueryLog(tmp_path / "queries.sqlite")
+
+
+def test_a_salt_that_cannot_be_written_leaves_no_empty_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(QueryLogError, match=r"cannot write the query log's salt .*: No space left on device"):
+        QueryLog(tmp_path / "queries.sqlite")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no salt, no temporary file
+    monkeypatch.undo()
+    log = QueryLog(tmp_path / "queries.sqlite")  # the next start makes a whole salt
+    assert len((tmp_path / "queries.salt").read_text(encoding="utf-8")) == 32
+    assert log.user_hash(1) is not None
+
+
+def test_the_stats_command_names_a_bad_salt_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "queries.salt").write_text("", encoding="utf-8")
+    env = {**os.environ, "BOT_TOKEN": "", "BOT_INDEX_DIR": str(tmp_path / "index")}
+    done = run_module("bot", "stats", env=env, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith("error: the query log's salt") and "\n" not in done.stderr.strip()
+
+
+async def test_one_vote_per_user_per_answer(tmp_path: Path) -> None:
+    log = QueryLog(tmp_path / "queries.sqlite")
+    await log.record_question("a1", "care leavers in Wessex", True, ["w.txt"], 1.0, user_id=1)
+    for _ in range(50):
+        await log.record_feedback("a1", "down", user_id=1)
+    await log.record_feedback("a1", "up", user_id=2)
+    await log.record_feedback("a1", "up", user_id=1)  # a change of mind replaces the vote
+    with sqlite3.connect(log.path) as db:
+        assert sorted(v for (v,) in db.execute("SELECT vote FROM feedback")) == ["up", "up"]
+
+
+async def test_a_question_sqlite_cannot_hold_is_skipped_not_raised(tmp_path: Path) -> None:
+    log = QueryLog(tmp_path / "queries.sqlite")
+    await log.record_question("a1", "care \udcff leavers", True, [], 1.0)  # logged as skipped
+    assert log.stats().questions == 0

@@ -204,3 +204,38 @@ def test_a_worry_about_a_child_is_told_who_to_tell_before_any_quote() -> None:
     )
     assert render.render_plain(SearchResult(worried, False)).startswith(SIGNPOST)
     assert SIGNPOST not in render.render_plain(SearchResult("are children in Eastmarch safe?", False))
+
+
+def test_a_long_quote_with_paragraphs_is_never_split_inside_its_tag() -> None:
+    passage = "para one " * 300 + "\n\n" + "para two " * 300
+    text = "<b>Wessex</b>\n<blockquote>" + html.escape(passage) + "</blockquote>\n\nAlso in: Borsetshire"
+    parts = render.split_message(text)
+    assert len(parts) > 1 and all(len(p) <= render.MAX_MESSAGE and balanced(p) for p in parts)
+    short = "<blockquote>one\n\ntwo</blockquote>\n\n<b>three</b>"
+    assert render.split_message(short, limit=40) == ["<blockquote>one\n\ntwo</blockquote>", "<b>three</b>"]
+
+
+def test_sources_shortens_a_very_long_title() -> None:
+    rendered = render.render_sources(
+        [("w.txt", "Wessex " * 2000, "2024-01-02", "https://example.org")] * 8, 0
+    )
+    assert len(rendered.text) < render.MAX_MESSAGE
+    assert "Wessex Wessex" in rendered.text and "…" in rendered.text
+
+
+def test_plain_text_is_split_between_paragraphs_then_words() -> None:
+    text = "Wessex " * 1000 + "\n\n" + "short paragraph"
+    parts = render.split_plain(text, limit=4096)
+    assert len(parts) == 2 and all(len(p) <= 4096 and p == p.rstrip() for p in parts)
+    assert parts[0].endswith("Wessex") and parts[1].endswith("Wessex \n\nshort paragraph")
+    assert "".join(parts).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
+    assert render.split_plain("x" * 9000, limit=4096) == ["x" * 4096, "x" * 4096, "x" * 808]
+
+
+def test_a_reply_of_white_space_or_empty_tags_is_never_sent_empty() -> None:
+    from bot.telegram_bot import message_parts
+
+    assert message_parts(" ") == [render.SORRY]
+    assert message_parts("<b> </b>") == [render.SORRY]
+    assert message_parts("<b> </b>\n\n<i>quote</i>") == ["<b> </b>\n\n<i>quote</i>"]
+    assert [p.strip() for p in message_parts("\n\n  \n\nWessex", plain=True)] == ["Wessex"]
