@@ -15,6 +15,7 @@ import logging
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from index.errors import IndexLibraryError
 
 log = logging.getLogger(__name__)
 
+PURGE_EVERY_S = 24 * 3600  # how often a running bot deletes rows past the retention period
 SALT_CHARS = 32  # a salt is 16 random bytes, written as hex; a shorter one is refused, never used
 
 SCHEMA = """
@@ -103,6 +105,7 @@ class QueryLog:
         self.retention_days = retention_days
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="querylog")
         self._lock = threading.Lock()
+        self._purged = time.monotonic()
         private_dir(path.parent)
         self._salt = read_salt(path.with_suffix(".salt"))
         private_file(path)  # SQLite gives its journal files the database file's mode
@@ -151,7 +154,10 @@ class QueryLog:
             round(latency_ms, 1),
         )
         sql = "INSERT OR REPLACE INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        await asyncio.get_running_loop().run_in_executor(self._executor, self._write, sql, row)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._write, sql, row)
+        if time.monotonic() - self._purged > PURGE_EVERY_S:  # a bot that runs for months still forgets
+            await loop.run_in_executor(self._executor, self.purge)
 
     async def record_feedback(self, answer_id: str, vote: str, user_id: int | None = None) -> None:
         """Log a 👍/👎 for an answer: one vote per user per answer (a second press replaces the first)."""
@@ -170,7 +176,8 @@ class QueryLog:
             log.warning("query log write skipped", exc_info=True)
 
     def purge(self) -> None:
-        """Delete rows older than the retention period."""
+        """Delete rows older than the retention period (at start, then at most once a day)."""
+        self._purged = time.monotonic()
         cutoff = (datetime.now(UTC) - timedelta(days=self.retention_days)).isoformat(timespec="seconds")
         self._write("DELETE FROM questions WHERE time < ?", (cutoff,))
         self._write("DELETE FROM feedback WHERE time < ?", (cutoff,))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import querylog
 from bot.privacy import secure_data_dir
 from bot.querylog import QueryLog, QueryLogError
 from tests.conftest import run_module
@@ -44,6 +45,22 @@ async def test_old_rows_are_purged(tmp_path: Path) -> None:
     log.purge()
     with sqlite3.connect(log.path) as db:
         assert [r[0] for r in db.execute("SELECT answer_id FROM questions")] == ["new"]
+
+
+async def test_a_bot_running_for_months_purges_old_rows_daily_not_only_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = QueryLog(tmp_path / "queries.sqlite", retention_days=30)
+    old = (datetime.now(UTC) - timedelta(days=45)).isoformat(timespec="seconds")
+    with sqlite3.connect(log.path) as db:
+        db.execute("INSERT INTO questions VALUES ('old', ?, NULL, NULL, 'q', 1, '[]', 1.0)", (old,))
+    await log.record_question("today", "q2", True, [], 1.0)
+    with sqlite3.connect(log.path) as db:  # within the day since start: kept until the next purge
+        assert sorted(r[0] for r in db.execute("SELECT answer_id FROM questions")) == ["old", "today"]
+    monkeypatch.setattr(querylog, "PURGE_EVERY_S", 0)  # a day later
+    await log.record_question("tomorrow", "q3", True, [], 1.0)
+    with sqlite3.connect(log.path) as db:
+        assert sorted(r[0] for r in db.execute("SELECT answer_id FROM questions")) == ["today", "tomorrow"]
 
 
 async def test_a_locked_database_is_skipped_not_raised(tmp_path: Path) -> None:
