@@ -18,7 +18,7 @@ import pytest
 from index.build import build_index
 from index.engine import Index
 from index.maintain import update_index
-from index.onnx_embedding import OnnxEmbedder
+from index.onnx_embedding import BULK, OnnxEmbedder
 from tests.conftest import DOCUMENTS, EASTMARCH_REPORT
 
 pytestmark = pytest.mark.model
@@ -47,11 +47,14 @@ def encoder() -> OnnxEmbedder:
 
 def test_a_text_gets_the_same_vector_whatever_it_is_encoded_with(encoder: OnnxEmbedder) -> None:
     texts = [line for seed in SEEDS[:2] for line in seed.read_text(encoding="utf-8").splitlines() if line]
+    assert len(texts) >= 2 * BULK  # many texts: the single-threaded sessions, one per thread
     together = encoder.encode(texts)
-    alone = np.vstack([encoder.encode([text]) for text in texts[:12]])
+    alone = np.vstack([encoder.encode([text]) for text in texts[:12]])  # one session, every thread
     shuffled = encoder.encode(texts[::-1])[::-1]
+    one_thread = OnnxEmbedder("int8", threads=1).encode(texts)
     assert np.array_equal(together[:12], alone)
     assert np.array_equal(together, shuffled)
+    assert np.array_equal(together, one_thread)
 
 
 def answers(index: Index) -> list[list[tuple[str, str, float, float]]]:

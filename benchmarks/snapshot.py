@@ -1,0 +1,96 @@
+"""Every set's search output, recorded to compare two versions of the code question by question.
+
+Run: ``.venv/bin/python benchmarks/snapshot.py OUT.jsonl`` records, for every question of every set of
+``bench_quality.py`` (indexes built as it builds them), the rank of the labelled passage, whether the first
+quote is the labelled answer, whether the question was answered, and the top three hits (source, score to six
+places, quote). ``benchmarks/snapshot.py --compare OLD.jsonl NEW.jsonl`` prints what differs, per set: the
+check that a refactor changes nothing, or the exact list of what a change moved.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.bench_quality import SETS
+from index.build import build_index
+from index.engine import Index
+from index.errors import IndexLibraryError
+from index.evaluation import carries, hit_is_correct, read_questions
+from index.onnx_embedding import default_embedder
+from index.store import current_generation
+
+
+def record(out: Path) -> None:
+    """Write one JSON line per question of every set whose documents are here."""
+    embedder = None
+    with out.open("w", encoding="utf-8") as sink:
+        for name, docs, include, index_dir, questions_file in SETS:
+            if not docs.is_dir():
+                print(f"skipped {name}: {docs} is missing")
+                continue
+            try:
+                current_generation(index_dir)
+            except IndexLibraryError:
+                embedder = embedder or default_embedder()
+                build_index(docs, index_dir, embedder, include=include)
+            index = Index.load(index_dir)
+            questions = read_questions(questions_file, {d.source: d.text for d in index.documents})
+            for q in questions:
+                result = index.search(q.question, 10)
+                rank = next((i for i, h in enumerate(result.hits, 1) if hit_is_correct(h, q)), None)
+                top = result.hits[0] if result.hits else None
+                quote_ok = bool(
+                    top and q.answer_quote and carries(top.quote, q.answer_quote)
+                    and (top.source == q.doc or q.doc in top.also_in)
+                )  # fmt: skip
+                row = {
+                    "set": questions_file.stem,
+                    "id": q.id,
+                    "rank": rank,
+                    "quote@1": quote_ok,
+                    "answered": result.answered,
+                    "top3": [[h.source, round(h.score, 6), h.quote] for h in result.hits[:3]],
+                }
+                sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+            print(f"{name}: {len(questions)} questions recorded")
+
+
+def _rows(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line)
+    return {(r["set"], r["id"]): r for r in rows}
+
+
+def compare(old_path: Path, new_path: Path) -> int:
+    """Print every question whose output differs; returns how many do."""
+    old, new = _rows(old_path), _rows(new_path)
+    differing = 0
+    for key in sorted(old.keys() | new.keys()):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        differing += 1
+        if before is None or after is None:
+            print(f"{key[0]} {key[1]}: only in {'new' if before is None else 'old'}")
+            continue
+        what = [f for f in ("rank", "quote@1", "answered") if before[f] != after[f]]
+        moved = ", ".join(f"{f} {before[f]} -> {after[f]}" for f in what) or "top three scores or quotes"
+        print(f"{key[0]} {key[1]}: {moved}")
+    print(f"{differing} of {len(old.keys() | new.keys())} questions differ")
+    return differing
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--compare":
+        sys.exit(1 if compare(Path(sys.argv[2]), Path(sys.argv[3])) else 0)
+    if len(sys.argv) != 2:
+        sys.exit("usage: snapshot.py OUT.jsonl | snapshot.py --compare OLD.jsonl NEW.jsonl")
+    record(Path(sys.argv[1]))
+
+
+if __name__ == "__main__":
+    main()
