@@ -141,10 +141,13 @@ class AnswerService:
                 fresh = await asyncio.to_thread(Index.load, self.index_dir)
             ratings = await asyncio.to_thread(load_table, None, fresh.documents)
             await asyncio.to_thread(fresh.prepare_spelling)
-        except IndexLibraryError:
-            log.warning(
-                "could not load the new index in %s; still serving the old one", generation, exc_info=True
-            )
+        # A damaged generation fails inside numpy, zipfile or json in ways the library may not all name:
+        # whatever it is, the old index keeps serving and the generation is not tried again.
+        except Exception as exc:  # noqa: BLE001
+            self._failed = generation
+            reason = str(exc) if isinstance(exc, IndexLibraryError) else f"{type(exc).__name__}: {exc}"
+            log.warning("could not load the new index generation %s (%s); still serving the old one",
+                        generation, reason)  # fmt: skip
         else:
             self.titles = {d.source: d.meta.title or d.source for d in fresh.documents}
             self.ratings = ratings

@@ -11,6 +11,14 @@ from bot.answers import AnswerService, clean_text
 from bot.ratings_answers import answer_from_table, as_plain
 from index.errors import EmptyQuestionError, QuestionTooLongError
 
+ECHO_CHARS = 200  # a longer question is echoed cut, so that no line of the chat is over 4096 characters
+
+
+def echo(line: str) -> str:
+    """The question as the chat repeats it: cleaned, at most ECHO_CHARS characters and "…"."""
+    question = clean_text(line).strip()
+    return question if len(question) <= ECHO_CHARS else question[:ECHO_CHARS] + "…"
+
 
 async def answer_line(service: AnswerService, line: str) -> str:
     """The console's reply to one line (any text: broken encoding is cleaned, never fatal)."""
@@ -53,5 +61,5 @@ async def _chat(service: AnswerService, stdin: TextIO, stdout: TextIO, interacti
             break
         reply = await answer_line(service, line)
         if reply:
-            print(f"Q: {clean_text(line).strip()}\n{reply}\n", file=stdout, flush=True)
+            print(f"Q: {echo(line)}\n{reply}\n", file=stdout, flush=True)
     await service.wait_for_reload()

@@ -52,6 +52,26 @@ class UndoExpiredError(IndexLibraryError):
     """The change to undo is no longer remembered, or was already undone."""
 
 
+class RemoveRefusedError(IndexLibraryError):
+    """An indexed document is not removed: its file, or a folder on its path, is now a link leading outside
+    the documents folder (removing it would touch a file elsewhere). The message says which."""
+
+
+def link_outside(docs_dir: Path, source: str) -> str | None:
+    """Why the file of ``source`` (a plain relative path) now leads outside ``docs_dir``, or None."""
+    root = docs_dir.resolve()
+    parts = source.split("/")
+    here = docs_dir
+    for depth, part in enumerate(parts, start=1):
+        here = here / part
+        if here.is_symlink() and not here.resolve().is_relative_to(root):
+            what = "file" if depth == len(parts) else f"folder {'/'.join(parts[:depth])}"
+            return f"its {what} is now a link leading outside the documents folder"
+    if not (docs_dir / source).resolve().is_relative_to(root):
+        return "its path now leads outside the documents folder"
+    return None
+
+
 @dataclass(frozen=True)
 class Added:
     """What an upload was understood to be."""
@@ -70,10 +90,10 @@ class Added:
 
 @dataclass(frozen=True)
 class Removed:
-    """A removal, with the token that restores it."""
+    """A removal, with the token that restores it (None when its file was already gone: nothing to undo)."""
 
     source: str
-    undo: str
+    undo: str | None
 
 
 @dataclass
@@ -181,15 +201,19 @@ class Maintenance:
 
     def _remove(self, source: str, admin: int) -> Removed:
         target = self.docs_dir / source
-        if not is_plain_source(source) or not target.resolve().is_relative_to(self.docs_dir.resolve()):
+        outside = link_outside(self.docs_dir, source) if is_plain_source(source) else "not a plain path"
+        if outside is not None:
+            if source in self.known_sources():
+                raise RemoveRefusedError(f"{source} was not removed: {outside}; nothing changed")
             raise UnknownSourceError(f"{source} is not a file inside the documents folder: nothing changed")
         summary = remove_documents(self.index_dir, [source], self.service.index.embedder)
-        backup = self._keep(target) if target.exists() else None
+        backup = self._keep(target) if target.is_file() else None
         if backup is not None:
             target.unlink()
-        token = self._remember(_Undo(target, backup, source, "remove"))
         self._log("remove", source, admin, summary)
-        return Removed(source, token)
+        if backup is None:  # the file was already gone: undo would have nothing to put back
+            return Removed(source, None)
+        return Removed(source, self._remember(_Undo(target, backup, source, "remove")))
 
     async def reindex(self, admin: int, prune: bool = False) -> ChangeSummary:
         """Bring the index in line with the documents folder (new and changed files encoded).
@@ -341,6 +365,7 @@ __all__: list[str] = [
     "UPLOAD_TYPES",
     "Added",
     "Maintenance",
+    "RemoveRefusedError",
     "Removed",
     "UndoExpiredError",
     "UploadRejectedError",

@@ -75,12 +75,35 @@ def write_atomic(path: Path, data: bytes) -> None:
 DATA_FILES = ("queries.sqlite", "queries.sqlite-journal", "queries.sqlite-wal", "queries.sqlite-shm",
               "queries.salt", "changes.jsonl")  # fmt: skip
 DATA_FOLDERS = ("removed", "staging")
+# Temporary files write_atomic leaves for a moment (or after a crash) beside the salt and the history.
+_OWN_TEMP = re.compile(r"\.(queries\.salt|changes\.jsonl)\.\d+\.tmp")
+log = logging.getLogger(__name__)
 
 
-def secure_data_dir(data_dir: Path) -> None:
-    """Make ``data_dir`` 0700 and the bot's files in it private (folders 0700, files 0600): the modes of
-    files an earlier version left readable are fixed at start. Symbolic links are left alone."""
-    private_dir(data_dir)
+def holds_only_own(data_dir: Path, index_name: str) -> bool:
+    """True when ``data_dir`` holds nothing but the bot's own entries (its index folder, query log, salt,
+    change history, removed/, staging/ and their temporary files)."""
+    own = {index_name, *DATA_FILES, *DATA_FOLDERS, "replaced"}
+    return all(e.name in own or _OWN_TEMP.fullmatch(e.name) for e in data_dir.iterdir())
+
+
+def secure_data_dir(data_dir: Path, index_name: str = "index") -> bool:
+    """Make the bot's data folder private: 0700 when the bot creates it or it holds nothing but the bot's own
+    entries; a folder shared with other files (the working folder, /srv …) keeps its mode, with one warning.
+    Either way the bot's files in it are made private (folders 0700, files 0600), so that modes an earlier
+    version left readable are fixed at start; symbolic links are left alone. Returns True when the folder
+    itself was made private."""
+    cwd = data_dir.resolve() == Path.cwd().resolve()
+    if not data_dir.exists() or (not cwd and data_dir.is_dir() and holds_only_own(data_dir, index_name)):
+        private_dir(data_dir)
+        shared = False
+    else:
+        shared = True
+        log.warning(
+            "the data folder %s is shared with other files: its mode is left as it is (the bot's own files "
+            "in it are still private); give the index a folder of its own, e.g. BOT_INDEX_DIR=var/index",
+            data_dir,
+        )
     for name in DATA_FILES:
         path = data_dir / name
         if path.is_file() and not path.is_symlink():
@@ -95,6 +118,7 @@ def secure_data_dir(data_dir: Path) -> None:
             for entry, mode in [(f, PRIVATE_DIR) for f in folders] + [(f, PRIVATE_FILE) for f in files]:
                 if not (here / entry).is_symlink():
                     (here / entry).chmod(mode)
+    return not shared
 
 
 class RedactToken(logging.Filter):

@@ -70,7 +70,16 @@ class Stats:
 
 
 class QueryLogError(IndexLibraryError):
-    """The query log cannot be used safely: its salt file is empty, short or unreadable."""
+    """The query log cannot be used safely: its salt file is empty, short or unreadable, or its database
+    is damaged."""
+
+
+def damaged(path: Path, exc: sqlite3.Error) -> str:
+    """One line saying that the database ``path`` cannot be used, and what to do about it."""
+    return (
+        f"the query log {path} cannot be used ({exc}): move it aside and a new, empty one is made at the "
+        "next start"
+    )
 
 
 def read_salt(salt_file: Path) -> str:
@@ -100,21 +109,28 @@ class QueryLog:
     The database and its salt are private (0600) in a private folder (0700); see bot/privacy.py.
     """
 
-    def __init__(self, path: Path, retention_days: int = 90) -> None:
+    def __init__(self, path: Path, retention_days: int = 90, report_unusable: bool = True) -> None:
+        """Open (or make) the log; a damaged database is never deleted: questions are then not logged, and
+        one warning says so (unless ``report_unusable`` is False: :meth:`stats` raises instead)."""
         self.path = path
         self.retention_days = retention_days
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="querylog")
         self._lock = threading.Lock()
         self._purged = time.monotonic()
-        private_dir(path.parent)
+        self.unusable: str | None = None  # why the database cannot be used, when it cannot
+        if not path.parent.exists():  # an existing folder keeps its mode (see privacy.secure_data_dir)
+            private_dir(path.parent)
         self._salt = read_salt(path.with_suffix(".salt"))
         private_file(path)  # SQLite gives its journal files the database file's mode
         try:
             with self._connect() as db:
                 db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:  # not a database, or a damaged one
+            self.unusable = damaged(path, exc)
+            if report_unusable:
+                log.warning("%s; until then questions are not logged", self.unusable)
+        else:
             self.purge()
-        except sqlite3.Error:
-            log.warning("query log %s is unusable; questions will not be logged", path, exc_info=True)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=0.5)
@@ -126,11 +142,21 @@ class QueryLog:
         return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()[:20]
 
     def _write(self, sql: str, params: Sequence[object]) -> None:
+        if self.unusable is not None:  # said once at start; nothing is logged until it is moved aside
+            return
         try:
             with self._lock, self._connect() as db:
                 db.execute(sql, params)
-        except (sqlite3.Error, UnicodeEncodeError):  # a locked or full database, or text SQLite cannot hold
-            log.warning("query log write skipped", exc_info=True)
+        except (sqlite3.Error, UnicodeEncodeError) as exc:  # locked, full or damaged; text SQLite refuses
+            self._skipped(exc)
+
+    def _skipped(self, exc: sqlite3.Error | UnicodeEncodeError) -> None:
+        """Say in one line that a write was skipped; a database found damaged is not written again."""
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            self.unusable = damaged(self.path, exc)
+            log.warning("%s; until then questions are not logged", self.unusable)
+        else:
+            log.warning("query log write skipped: %s", exc)
 
     async def record_question(
         self,
@@ -167,13 +193,15 @@ class QueryLog:
 
     def _vote(self, row: tuple[str, str, str | None, str]) -> None:
         answer_id, _, user, _ = row
+        if self.unusable is not None:
+            return
         try:
             with self._lock, self._connect() as db:  # one transaction: the old vote goes as the new one comes
                 if user is not None:
                     db.execute("DELETE FROM feedback WHERE answer_id = ? AND user = ?", (answer_id, user))
                 db.execute("INSERT INTO feedback VALUES (?, ?, ?, ?)", row)
-        except sqlite3.Error:
-            log.warning("query log write skipped", exc_info=True)
+        except sqlite3.Error as exc:
+            self._skipped(exc)
 
     def purge(self) -> None:
         """Delete rows older than the retention period (at start, then at most once a day)."""
@@ -183,7 +211,17 @@ class QueryLog:
         self._write("DELETE FROM feedback WHERE time < ?", (cutoff,))
 
     def stats(self, days: int = 7, top: int = 10) -> Stats:
-        """The report over the last ``days`` days."""
+        """The report over the last ``days`` days; QueryLogError when the database cannot be read."""
+        if self.unusable is not None:
+            raise QueryLogError(self.unusable)
+        try:
+            return self._stats(days, top)
+        except sqlite3.OperationalError as exc:  # locked by a writer, or not readable
+            raise QueryLogError(f"the query log {self.path} cannot be read now ({exc}): try again") from None
+        except sqlite3.DatabaseError as exc:
+            raise QueryLogError(damaged(self.path, exc)) from None
+
+    def _stats(self, days: int, top: int) -> Stats:
         since = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
         with self._connect() as db:
             per_day = db.execute(

@@ -54,7 +54,13 @@ def render_added(added: Added) -> Rendered:
 
 
 def render_removed(removed: Removed) -> Rendered:
-    """The reply to /remove, with an undo button."""
+    """The reply to /remove, with an undo button when the file was kept."""
+    if removed.undo is None:
+        return Rendered(
+            f"🗑 Removed <code>{_e(removed.source)}</code> from the index (its file was already gone from the "
+            "documents folder, so there is nothing to undo).",
+            (),
+        )
     text = f"🗑 Removed <code>{_e(removed.source)}</code> from the index (its file is kept for undo)."
     return Rendered(text, ((Button("↩️ Undo", data=f"u:{removed.undo}"),),))
 

@@ -46,7 +46,15 @@ from bot import ratings_answers as ratings
 from bot import render, render_admin
 from bot.answers import AnswerService, clean_text
 from bot.callbacks import Press, parse_press
-from bot.maintenance import MAX_UPLOAD_BYTES, Maintenance, UndoExpiredError, UploadRejectedError, safe_name
+from bot.maintenance import (
+    MAX_UPLOAD_BYTES,
+    Maintenance,
+    RemoveRefusedError,
+    UndoExpiredError,
+    UploadRejectedError,
+    safe_name,
+)
+from bot.querylog import QueryLogError
 from bot.settings import Settings
 from index.errors import (
     DocumentsFolderError,
@@ -469,6 +477,9 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         removed = await maintenance.remove(source, admin)
+    except RemoveRefusedError as exc:  # indexed, but its file now leads outside the documents folder
+        await reply_parts(message, str(exc), plain=True)
+        return
     except UnknownSourceError:
         await reply_parts(message, render_admin.render_unknown_source(source, maintenance.known_sources()))
         return
@@ -617,13 +628,19 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or not await admin_only(update, context, "/stats"):
         return
     log_ = service_of(context).query_log
-    text = log_.stats().render() if log_ is not None else "No query log is kept."
+    try:
+        text = log_.stats().render() if log_ is not None else "No query log is kept."
+    except QueryLogError as exc:  # a damaged database: say what to do
+        text = str(exc)
     await reply_parts(message, text, plain=True)
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error with its traceback and apologise to the user."""
-    log.error("error while handling an update", exc_info=context.error)
+    """Log the error (a network error in one line, anything else with its traceback) and apologise."""
+    if isinstance(context.error, NetworkError) and not isinstance(context.error, BadRequest):
+        log.warning("Bot API call failed while handling an update: %s", context.error)
+    else:
+        log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             await update.effective_message.reply_text(render.SORRY, parse_mode=None)
