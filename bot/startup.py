@@ -72,7 +72,7 @@ async def check_bot_api_async(
         except (NetworkError, RetryAfter) as exc:  # TimedOut is a NetworkError; both may pass
             if attempt == attempts:
                 raise BotApiError(describe(exc, base_url, token)) from None
-            log.info("Bot API not reachable (%s); retry %d of %d in %.1f s",
+            log.debug("Bot API not reachable (%s); retry %d of %d in %.1f s",
                      _without_token(str(exc), token), attempt, attempts - 1, delay)  # fmt: skip
             await asyncio.sleep(delay)
             delay *= 2

@@ -298,7 +298,7 @@ class FakeBotAPI:
                 continue
             text = str(value)
             params[key] = json.loads(text) if key in JSON_FIELDS else text
-        if method != "getUpdates" and self._plans.get(method):
+        if self._plans.get(method):  # getUpdates too: a poll that fails
             plan = self._plans[method].popleft()
             if plan.delay:
                 await asyncio.sleep(plan.delay)

@@ -374,3 +374,54 @@ def test_admin_ids_an_earlier_version_stored_are_hashed_at_start(
     assert service.query_log is not None
     assert row == {**old[0], "admin": service.query_log.user_hash(ADMIN)}
     assert stat.S_IMODE(changes.stat().st_mode) == 0o600
+
+
+# ----------------------------------------------------- /remove of a linked or missing file (issue #20, m2)
+async def test_remove_of_a_file_now_linking_outside_says_why_and_touches_nothing(
+    app: AnyApplication, api: FakeBotAPI, service: AnswerService, folders: tuple[Path, Path], tmp_path: Path
+) -> None:
+    docs, _ = folders
+    precious = tmp_path / "outside" / "east.txt"
+    precious.parent.mkdir()
+    precious.write_text(EAST, encoding="utf-8")
+    (docs / "east.txt").unlink()
+    (docs / "east.txt").symlink_to(precious)
+    api.message_update("/remove east.txt", chat_id=ADMIN, user_id=ADMIN)
+    assert await reply(api, ADMIN, 1) == (
+        "east.txt was not removed: its file is now a link leading outside the documents folder; nothing changed"
+    )
+    assert precious.read_text(encoding="utf-8") == EAST and (docs / "east.txt").is_symlink()
+    assert [d.source for d in service.index.documents] == ["east.txt"]
+
+
+def test_a_folder_now_linking_outside_is_named_as_the_reason(tmp_path: Path) -> None:
+    docs, outside = tmp_path / "docs", tmp_path / "outside"
+    docs.mkdir()
+    (outside / "sub").mkdir(parents=True)
+    (outside / "sub" / "x.md").write_text("Wessex\n", encoding="utf-8")
+    (docs / "sub").symlink_to(outside / "sub")
+    assert maintenance_module.link_outside(docs, "sub/x.md") == (
+        "its folder sub is now a link leading outside the documents folder"
+    )
+    (docs / "inside.md").write_text("Wessex\n", encoding="utf-8")
+    (docs / "alias.md").symlink_to(docs / "inside.md")  # a link that stays inside is no reason to refuse
+    assert maintenance_module.link_outside(docs, "alias.md") is None
+    assert maintenance_module.link_outside(docs, "gone.md") is None
+
+
+async def test_remove_of_a_document_whose_file_is_gone_offers_no_undo(
+    app: AnyApplication, api: FakeBotAPI, service: AnswerService, folders: tuple[Path, Path]
+) -> None:
+    docs, _ = folders
+    (docs / "east.txt").unlink()
+    api.message_update("/remove east.txt", chat_id=ADMIN, user_id=ADMIN)
+    text = await reply(api, ADMIN, 1)
+    assert text == (
+        "🗑 Removed east.txt from the index (its file was already gone from the documents folder, so there is "
+        "nothing to undo)."
+    )
+    assert "kept for undo" not in text
+    [call] = [c for c in api.ok_calls("sendMessage") if int(c.params["chat_id"]) == ADMIN]
+    assert "reply_markup" not in call.params  # no undo button
+    await service.wait_for_reload()
+    assert not service.index.documents

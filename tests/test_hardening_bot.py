@@ -317,3 +317,16 @@ def test_any_reply_is_split_into_messages_telegram_accepts(blocks: list[tuple[st
     for part in message_parts(plain, plain=True):
         assert part.strip() and len(part) <= 4096
         part.encode("utf-8")
+
+
+@pytest.mark.parametrize("length", [5_000, 60_000])
+def test_the_console_echo_of_a_very_long_question_is_cut_and_no_line_is_over_4096(
+    tmp_path: Path, length: int
+) -> None:
+    question = ("care leavers in Wessex " * (length // 23 + 1))[:length]
+    stdout = io.StringIO()
+    run_console(clean_service(tmp_path), io.StringIO(f"{question}\n{QUESTION}\n"), stdout, interactive=False)
+    lines = stdout.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 4096
+    assert lines[0] == f"Q: {question[:200]}…"
+    assert f"Q: {QUESTION}" in lines  # a short one is echoed whole

@@ -165,3 +165,103 @@ async def test_a_question_sqlite_cannot_hold_is_skipped_not_raised(tmp_path: Pat
     log = QueryLog(tmp_path / "queries.sqlite")
     await log.record_question("a1", "care \udcff leavers", True, [], 1.0)  # logged as skipped
     assert log.stats().questions == 0
+
+
+# ------------------------------------------------------------------ a damaged query log (issue #20, F6)
+GARBAGE = b"garbage\n" * 200
+
+
+def test_stats_of_a_damaged_query_log_is_one_line_naming_the_file_and_what_to_do(tmp_path: Path) -> None:
+    (tmp_path / "queries.sqlite").write_bytes(GARBAGE)
+    env = {**os.environ, "BOT_TOKEN": "", "BOT_INDEX_DIR": str(tmp_path / "index")}
+    done = run_module("bot", "stats", env=env, timeout=120)
+    assert done.returncode == 1 and done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"error: the query log {tmp_path / 'queries.sqlite'} cannot be used (")
+    assert line.endswith("move it aside and a new, empty one is made at the next start")
+    assert (tmp_path / "queries.sqlite").read_bytes() == GARBAGE  # the user's file is never deleted
+
+
+async def test_a_damaged_query_log_is_one_warning_and_questions_are_simply_not_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "queries.sqlite").write_bytes(GARBAGE)
+    log = QueryLog(tmp_path / "queries.sqlite")
+    for n in range(3):
+        await log.record_question(f"a{n}", "care leavers in Wessex", True, [], 1.0, user_id=n)
+        await log.record_feedback(f"a{n}", "down", user_id=n)
+    [warning] = [r for r in caplog.records if r.name == "bot.querylog"]
+    assert warning.exc_info is None and "questions are not logged" in warning.getMessage()
+    assert str(tmp_path / "queries.sqlite") in warning.getMessage()
+    with pytest.raises(QueryLogError, match="move it aside"):
+        log.stats()
+    assert (tmp_path / "queries.sqlite").read_bytes() == GARBAGE
+
+
+async def test_a_query_log_damaged_while_running_is_said_once_then_skipped(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    log = QueryLog(tmp_path / "queries.sqlite")
+    (tmp_path / "queries.sqlite").write_bytes(GARBAGE)
+    for n in range(3):
+        await log.record_question(f"a{n}", "care leavers in Wessex", True, [], 1.0)
+    warnings = [r for r in caplog.records if r.name == "bot.querylog"]
+    assert len(warnings) == 1 and warnings[0].exc_info is None
+    assert (tmp_path / "queries.sqlite").read_bytes() == GARBAGE
+
+
+# --------------------------------------------------------- whose folder the data folder is (issue #20, F9)
+def test_a_data_folder_the_bot_creates_is_private(tmp_path: Path) -> None:
+    var = tmp_path / "srv" / "var"
+    assert secure_data_dir(var, "ofsted-index")
+    assert mode(var) == 0o700 and mode(tmp_path / "srv") == 0o700  # both made by the bot
+
+
+def test_a_data_folder_holding_only_the_bots_entries_is_made_private(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    for folder in ("ofsted-index", "removed", "staging"):
+        (var / folder).mkdir(parents=True)
+    for name in ("queries.sqlite", "queries.sqlite-journal", "queries.salt", "changes.jsonl",
+                 ".queries.salt.123.tmp"):  # fmt: skip
+        (var / name).write_text("x", encoding="utf-8")
+    var.chmod(0o755)
+    assert secure_data_dir(var, "ofsted-index")
+    assert mode(var) == 0o700
+
+
+def test_a_data_folder_shared_with_other_files_keeps_its_mode(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    srv = tmp_path / "srv"
+    (srv / "ofsted-index").mkdir(parents=True)
+    (srv / "www").mkdir()
+    (srv / "queries.sqlite").write_text("x", encoding="utf-8")
+    (srv / "queries.sqlite").chmod(0o644)
+    srv.chmod(0o755)
+    assert not secure_data_dir(srv, "ofsted-index")
+    assert mode(srv) == 0o755 and mode(srv / "www") == 0o755
+    assert mode(srv / "queries.sqlite") == 0o600  # the bot's own files are still private
+    [warning] = [r for r in caplog.records if r.name == "bot.privacy"]
+    assert f"the data folder {srv} is shared with other files" in warning.getMessage()
+
+
+def test_a_relative_index_dir_never_changes_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    (work / "idx").mkdir(parents=True)  # nothing but the index: still the user's working folder
+    work.chmod(0o755)
+    monkeypatch.chdir(work)
+    assert not secure_data_dir(Path("idx").parent, "idx")
+    log = QueryLog(Path("idx").parent / "queries.sqlite")
+    assert mode(work) == 0o755
+    assert mode(work / "queries.sqlite") == 0o600 and mode(work / "queries.salt") == 0o600
+    assert log.user_hash(1) is not None
+
+
+def test_the_query_log_leaves_an_existing_folders_mode_alone(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o750)
+    QueryLog(shared / "queries.sqlite")
+    assert mode(shared) == 0o750 and mode(shared / "queries.sqlite") == 0o600

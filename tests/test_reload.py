@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.answers import AnswerService
 from index.build import build_index
 from index.embedding import HashingEmbedder
@@ -67,3 +69,19 @@ async def test_a_broken_new_generation_keeps_the_old_index(tmp_path: Path) -> No
     await service.wait_for_reload()
     _, result = await service.ask("foster carers recruited")
     assert result.hits[0].source == "east.txt"  # still serving
+
+
+async def test_a_damaged_new_generation_is_one_line_naming_it_and_is_not_tried_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    docs, idx, embedder, service = serving(tmp_path)
+    build_index(docs, idx, embedder)
+    generation = (idx / "current").resolve()
+    (generation / "passages.npz").write_bytes(b"")  # the new generation is damaged
+    for question in ("foster carers", "foster carers recruited", "Eastmarch fostering"):
+        _, result = await service.ask(question)
+        await service.wait_for_reload()
+        assert result.hits[0].source == "east.txt"  # the old index keeps serving
+    [warning] = [r for r in caplog.records if r.name == "bot.answers"]
+    assert warning.exc_info is None and "\n" not in warning.getMessage()
+    assert generation.name in warning.getMessage() and "still serving the old one" in warning.getMessage()
