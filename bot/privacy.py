@@ -2,8 +2,10 @@
 
 The data folder (``var/``, the index folder's parent) holds the query log, its salt, the change history and
 copies of removed documents: it is made 0700 and its files 0600, whatever the umask, and the modes of files
-left by an earlier version are fixed at start. The salt is written atomically, so a full disk leaves either
-no salt file or a whole one, never an empty one that would make every hash unsalted.
+left by an earlier version are fixed at start. A data folder that is not the bot's own (it holds other
+files, or is the working folder) keeps its mode; only the bot's files in it are made private. The salt is
+written atomically, so a full disk leaves either no salt file or a whole one, never an empty one that would
+make every hash unsalted.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import os
 import re
 from pathlib import Path
 from urllib.parse import quote
+
+log = logging.getLogger(__name__)
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -77,7 +81,6 @@ DATA_FILES = ("queries.sqlite", "queries.sqlite-journal", "queries.sqlite-wal", 
 DATA_FOLDERS = ("removed", "staging")
 # Temporary files write_atomic leaves for a moment (or after a crash) beside the salt and the history.
 _OWN_TEMP = re.compile(r"\.(queries\.salt|changes\.jsonl)\.\d+\.tmp")
-log = logging.getLogger(__name__)
 
 
 def holds_only_own(data_dir: Path, index_name: str) -> bool:

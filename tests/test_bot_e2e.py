@@ -433,3 +433,21 @@ async def test_a_group_mention_with_a_lone_surrogate_is_answered(
     await api.wait_for("sendMessage")
     [text] = sent_texts(api, -502)
     assert "entitled to.</blockquote>" in text and not tracebacks(caplog)
+
+
+async def test_stats_of_a_damaged_query_log_says_what_to_do_and_questions_are_still_answered(
+    app: AnyApplication, api: FakeBotAPI, service: AnswerService, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert service.query_log is not None
+    service.query_log.path.write_bytes(b"garbage\n" * 100)  # damaged while the bot runs
+    app.bot_data["admins"] = (7777,)
+    api.message_update(QUESTION, chat_id=4001, user_id=4001)
+    api.message_update(QUESTION, chat_id=4001, user_id=4001)
+    await api.wait_for("sendMessage", 2)
+    api.message_update("/stats", chat_id=7777, user_id=7777)
+    await api.wait_for("sendMessage", 3)
+    [text] = sent_texts(api, 7777)
+    assert text.startswith(f"the query log {service.query_log.path} cannot be used (")
+    assert "move it aside" in text and render.SORRY not in sent_texts(api)
+    assert not tracebacks(caplog)
+    assert len([r for r in caplog.records if r.name == "bot.querylog"]) == 1  # said once, not per question
