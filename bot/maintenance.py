@@ -201,7 +201,10 @@ class Maintenance:
 
     def _remove(self, source: str, admin: int) -> Removed:
         target = self.docs_dir / source
-        outside = link_outside(self.docs_dir, source) if is_plain_source(source) else "not a plain path"
+        plain = is_plain_source(source)
+        outside = (
+            link_outside(self.docs_dir, source) if plain else "its name leads outside the documents folder"
+        )
         if outside is not None:
             if source in self.known_sources():
                 raise RemoveRefusedError(f"{source} was not removed: {outside}; nothing changed")

@@ -147,3 +147,23 @@ def test_an_index_this_version_cannot_use_is_rebuilt_at_start_not_a_crash(
     assert [d.source for d in served.documents] == ["a.txt"]
     assert served.embedder.name == HashingEmbedder().name
     assert any("building it anew" in r.getMessage() for r in caplog.records)
+
+
+def test_the_bot_leaves_the_mode_of_a_shared_data_folder_and_keeps_its_own_files_private(
+    tmp_path: Path,
+) -> None:
+    docs, srv = tmp_path / "docs", tmp_path / "srv"
+    docs.mkdir()
+    (docs / "wessex.md").write_text("Care leavers in Wessex receive strong support.\n", encoding="utf-8")
+    (srv / "www").mkdir(parents=True)  # someone else's files beside the index
+    srv.chmod(0o755)
+    env = {**os.environ, "BOT_TOKEN": "", "BOT_DOCS_DIR": str(docs),
+           "BOT_INDEX_DIR": str(srv / "ofsted-index")}  # fmt: skip
+    done = run_module("bot", env=env, stdin="care leavers in Wessex\n", timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Care leavers in Wessex" in done.stdout and "Traceback" not in done.stderr
+    assert stat.S_IMODE(srv.stat().st_mode) == 0o755
+    for name in ("queries.sqlite", "queries.salt"):
+        assert stat.S_IMODE((srv / name).stat().st_mode) == 0o600
+    [warning] = [line for line in done.stderr.splitlines() if "WARNING" in line]
+    assert f"the data folder {srv} is shared with other files" in warning
