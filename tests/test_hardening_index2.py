@@ -13,15 +13,45 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import index.sentences as sentences_module
+import index.store as store
 from index.build import build_index
 from index.chunking import MAX_PASSAGE_CHARS, ChunkingParams, chunk_document
 from index.cli import main
 from index.embedding import HashingEmbedder
 from index.engine import Index
+from index.maintain import add_paths
 from index.sentences import MAX_SENTENCE_CHARS, split_sentences
 from tests.conftest import make_doc
 
 EMBEDDER = HashingEmbedder(dimension=128)
+WESSEX = "Wessex fostering\nWessex County Council has recruited forty new foster carers this year.\n"
+BORSET = "Borsetshire adoption\nThe adoption panel in Borsetshire meets every month.\n"
+HOLLERTON = "Hollerton care leavers\nPersonal advisers in Hollerton stay in touch with care leavers.\n"
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    """Two documents about fictional councils, and their index in tmp_path/idx."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "wessex.txt").write_text(WESSEX, encoding="utf-8")
+    (folder / "borset.txt").write_text(BORSET, encoding="utf-8")
+    build_index(folder, tmp_path / "idx", EMBEDDER)
+    return folder
+
+
+def tree(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under ``folder``: a file's bytes, a link's target, a folder as "/"."""
+    entries: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            entries[name] = f"-> {path.readlink()}"
+        elif path.is_dir():
+            entries[name] = "/"
+        else:
+            entries[name] = path.read_bytes()
+    return entries
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -121,3 +151,99 @@ def test_sentences_are_trimmed_verbatim_slices_of_bounded_length(runs: list[tupl
         assert e - s <= MAX_SENTENCE_CHARS
         assert text[s:e] == text[s:e].strip()
         previous_end = e
+
+
+# ------------------------------------------------- F4: links inside a folder being added are not followed
+def test_add_of_an_outside_folder_follows_no_link_inside_it_and_names_each(
+    docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:Kernow secret\n", encoding="utf-8")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "notes.txt").write_text("Kernow private notes about a family.\n", "utf-8")
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "hollerton.txt").write_text(HOLLERTON, encoding="utf-8")
+    (batch / "passwd.txt").symlink_to(secret)
+    (batch / "hollerton.txt.yaml").symlink_to(secret)
+    (batch / "linked").symlink_to(tmp_path / "private", target_is_directory=True)
+    (batch / "same-folder.txt").symlink_to(batch / "hollerton.txt")
+    code, out, _ = cli(capsys, "add", str(batch), "--index", str(tmp_path / "idx"))
+    assert code == 1
+    assert "added: batch/hollerton.txt" in out
+    for name in ("passwd.txt", "hollerton.txt.yaml", "linked", "same-folder.txt"):
+        assert f"FAILED batch/{name}: symbolic link in a folder being added: not followed" in out
+    assert sorted(p.name for p in (docs / "batch").iterdir()) == ["hollerton.txt"]
+    index = Index.load(tmp_path / "idx", EMBEDDER)
+    assert all("Kernow" not in d.text for d in index.documents)
+    assert sorted(d.source for d in index.documents) == ["batch/hollerton.txt", "borset.txt", "wessex.txt"]
+
+
+# ------------------------------------------ F10: a copied file that cannot be read leaves no trace behind
+UNREADABLE = {
+    "bad-date.md": b"---\npublished: 2024-02-30\n---\nWessex adoption panel news.\n",
+    "empty.txt": b"",
+    "fake.pdf": b"%PDF-1.4 not really a PDF at all",
+    "alias-bomb.md": b"---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    b"c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n---\nWessex text.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_add_of_an_unreadable_file_leaves_the_documents_folder_as_it_was(
+    name: str, docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / name).write_bytes(UNREADABLE[name])
+    before, generation = tree(docs), store.generation_name(tmp_path / "idx")
+    code, out, _ = cli(capsys, "add", str(incoming / name), "--index", str(tmp_path / "idx"))
+    assert code == 1 and f"FAILED {name}: " in out and "not copied into the documents folder" in out
+    assert tree(docs) == before and store.generation_name(tmp_path / "idx") == generation
+
+
+def test_add_replace_of_an_unreadable_file_puts_the_replaced_file_back(docs: Path, tmp_path: Path) -> None:
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "wessex.txt").write_bytes(b"")
+    (incoming / "borset.txt").write_text(BORSET.replace("every month", "every week"), encoding="utf-8")
+    summary = add_paths(
+        tmp_path / "idx", [incoming / "wessex.txt", incoming / "borset.txt"], EMBEDDER, replace=True
+    )
+    assert [f.source for f in summary.failures] == ["wessex.txt"] and summary.changed == ["borset.txt"]
+    assert (docs / "wessex.txt").read_text(encoding="utf-8") == WESSEX
+    assert "every week" in (docs / "borset.txt").read_text(encoding="utf-8")
+    assert len(summary.backups) == 1 and Path(summary.backups[0]).read_text(encoding="utf-8") == BORSET
+
+
+def test_add_of_a_folder_keeps_its_readable_files_and_takes_out_the_rest(docs: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    (batch / "sub").mkdir(parents=True)
+    (batch / "hollerton.txt").write_text(HOLLERTON, encoding="utf-8")
+    (batch / "sub" / "empty.txt").write_bytes(b"")
+    (batch / "sidecar.txt").write_text(WESSEX.replace("Wessex", "Kernow"), encoding="utf-8")
+    (batch / "sidecar.txt.yaml").write_text("published: 2024-02-30\nb: [unclosed\n", encoding="utf-8")
+    summary = add_paths(tmp_path / "idx", [batch], EMBEDDER)
+    assert summary.added == ["batch/hollerton.txt"]
+    assert sorted(f.source for f in summary.failures) == ["batch/sidecar.txt", "batch/sub/empty.txt"]
+    assert sorted(p.relative_to(docs).as_posix() for p in (docs / "batch").rglob("*")) == [
+        "batch/hollerton.txt"
+    ]
+
+
+def test_an_add_that_cannot_be_saved_leaves_the_documents_folder_as_it_was(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "hollerton.txt").write_text(HOLLERTON, encoding="utf-8")
+    (tmp_path / "wessex.txt").write_text(WESSEX.replace("forty", "fifty"), encoding="utf-8")
+    before = tree(docs)
+
+    def full_disk(*_: object, **__: object) -> None:
+        raise store.IndexWriteError("cannot write the index (No space left on device)")
+
+    monkeypatch.setattr(Index, "save", full_disk)
+    with pytest.raises(store.IndexWriteError):
+        add_paths(tmp_path / "idx", [batch, tmp_path / "wessex.txt"], EMBEDDER, replace=True)
+    assert tree(docs) == before and not list((tmp_path / "idx" / "replaced").rglob("*.txt"))
