@@ -4,21 +4,25 @@ a metadata edit is a change for ``update``, and the CLI refuses ``-k 0`` and nev
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import index.sentences as sentences_module
 import index.store as store
+from bot.index_setup import ensure_index
 from index.build import build_index
 from index.chunking import MAX_PASSAGE_CHARS, ChunkingParams, chunk_document
 from index.cli import main
 from index.embedding import HashingEmbedder
 from index.engine import Index
+from index.errors import IndexCorruptError
 from index.maintain import add_paths
 from index.sentences import MAX_SENTENCE_CHARS, split_sentences
 from tests.conftest import make_doc
@@ -247,3 +251,74 @@ def test_an_add_that_cannot_be_saved_leaves_the_documents_folder_as_it_was(
     with pytest.raises(store.IndexWriteError):
         add_paths(tmp_path / "idx", [batch, tmp_path / "wessex.txt"], EMBEDDER, replace=True)
     assert tree(docs) == before and not list((tmp_path / "idx" / "replaced").rglob("*.txt"))
+
+
+# ------------------------------------------------ F5: a malformed index is "index damaged", found at load
+def _garbage_second_half(path: Path, byte: int | None = None) -> None:
+    data = path.read_bytes()
+    half = len(data) // 2
+    tail = (
+        bytes([byte]) * (len(data) - half)
+        if byte is not None
+        else np.random.default_rng(7).bytes(len(data) - half)
+    )
+    path.write_bytes(data[:half] + tail)
+
+
+DAMAGE = {
+    "documents.json []": lambda gen: (gen / "documents.json").write_text("[]"),
+    "documents.json {}": lambda gen: (gen / "documents.json").write_text("{}"),
+    "documents.json [1]": lambda gen: (gen / "documents.json").write_text("[1]"),
+    "documents.json text a number": lambda gen: (gen / "documents.json").write_text(
+        (gen / "documents.json").read_text(encoding="utf-8").replace('"text": "', '"text": 5, "x": "', 1)
+    ),
+    "bm25 params {}": lambda gen: (gen / "bm25" / "params.index.json").write_text("{}"),
+    "bm25 params k1 text": lambda gen: (gen / "bm25" / "params.index.json").write_text(
+        (gen / "bm25" / "params.index.json").read_text().replace('"k1": 1.2', '"k1": "x"')
+    ),
+    "bm25 vocab []": lambda gen: (gen / "bm25" / "vocab.index.json").write_text("[]"),
+    "bm25 vocab ids too large": lambda gen: (gen / "bm25" / "vocab.index.json").write_text(
+        '{"wessex": 99999, "": 0}'
+    ),
+    "bm25 indices random": lambda gen: _garbage_second_half(gen / "bm25" / "indices.csc.index.npy"),
+    "bm25 indices huge": lambda gen: _garbage_second_half(gen / "bm25" / "indices.csc.index.npy", 0x7F),
+    "sentence vectors random": lambda gen: _garbage_second_half(gen / "sentence_vectors.npy"),
+    "sentence vectors NaN": lambda gen: _garbage_second_half(gen / "sentence_vectors.npy", 0xFF),
+    "passage vectors NaN": lambda gen: _garbage_second_half(gen / "dense.faiss", 0xFF),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_a_malformed_index_file_is_index_damaged_at_load_and_the_bot_rebuilds_it(
+    damage: str, docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    idx = tmp_path / "idx"
+    DAMAGE[damage](store.current_generation(idx))
+    with pytest.raises(IndexCorruptError, match=r"^index damaged \(.*\): rebuild with python -m index build"):
+        Index.load(idx, EMBEDDER)
+    code, out, err = cli(capsys, "search", "--index", str(idx), "Wessex foster carers")
+    assert code == 1 and not out and err.startswith("error: index damaged") and err.count("\n") == 1
+    rebuilt = ensure_index(docs, idx, EMBEDDER)
+    assert len(rebuilt.documents) == 2 and rebuilt.search("Wessex foster carers", k=2).hits
+
+
+# --------------------------------------------------- m1, m4: the search command's -k and its question echo
+@pytest.mark.parametrize("k", ["0", "-5", "two"])
+def test_search_k_must_be_a_positive_whole_number(
+    k: str, docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["search", "--index", str(tmp_path / "idx"), "-k", k, "Wessex"], embedder=EMBEDDER)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "argument -k:" in err and err.strip().splitlines()[-1].count("-k") == 1
+
+
+def test_search_text_output_echoes_the_question_without_control_codes(
+    docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    question = "\x1b[31mWessex\x1b]0;pwned\x07 foster carers\x1b[0m"
+    code, out, _ = cli(capsys, "search", "--index", str(tmp_path / "idx"), question)
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert out.startswith("Q: [31mWessex]0;pwned foster carers[0m\n")
+    code, out, _ = cli(capsys, "search", "--index", str(tmp_path / "idx"), "--json", question)
+    assert json.loads(out)["question"] == question  # JSON keeps the question as asked
