@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -265,7 +266,7 @@ def _garbage_second_half(path: Path, byte: int | None = None) -> None:
     path.write_bytes(data[:half] + tail)
 
 
-DAMAGE = {
+DAMAGE: dict[str, Callable[[Path], object]] = {
     "documents.json []": lambda gen: (gen / "documents.json").write_text("[]"),
     "documents.json {}": lambda gen: (gen / "documents.json").write_text("{}"),
     "documents.json [1]": lambda gen: (gen / "documents.json").write_text("[1]"),
