@@ -116,7 +116,8 @@ def update_index(
     prune: bool = False,
 ) -> ChangeSummary:
     """Bring the index in line with ``docs_dir``: new and changed documents (by content hash) are
-    encoded, removed ones dropped, unchanged ones untouched.
+    encoded, removed ones dropped, unchanged ones untouched. A document counts as changed when its bytes or
+    its metadata (a manifest row, a sidecar) changed (:func:`same_document`).
 
     A missing folder, or one without any document, raises DocumentsFolderError; removing more than half of
     the index's documents raises PruneRequiredError unless ``prune``. Either way nothing is changed."""
@@ -124,14 +125,14 @@ def update_index(
     with index_lock(index_dir):
         old = Index.load(index_dir, embedder)
         report = load_folder(docs_dir, include=include)
-        before = {d.source: d.content_hash for d in old.documents}
+        before = {d.source: d for d in old.documents}
         summary = ChangeSummary(failures=list(report.failures))
         documents = list(report.documents)
         failed = {f.source for f in report.failures}
         for doc in report.documents:
             if doc.source not in before:
                 summary.added.append(doc.source)
-            elif before[doc.source] != doc.content_hash:
+            elif not same_document(before[doc.source], doc):
                 summary.changed.append(doc.source)
             else:
                 summary.unchanged += 1
@@ -148,6 +149,13 @@ def update_index(
             summary.documents, summary.passages = len(old.documents), old.passage_count
             return summary
         return _rebuild(old, documents, index_dir, embedder, summary, progress, str(docs_dir.resolve()))
+
+
+def same_document(indexed: Document, loaded: Document) -> bool:
+    """True when a document loaded now is the one indexed: the same bytes and the same metadata, pages,
+    sections and context. A manifest row or a sidecar edited beside an unchanged file is a change (the
+    title and council are part of what is indexed), so that an update gives what a rebuild gives."""
+    return indexed == loaded
 
 
 def check_documents_folder(docs_dir: Path) -> None:
@@ -276,7 +284,7 @@ def _add_planned(
             reason = f"{exc.reason}: {NOT_COPIED}" if copied else exc.reason
             summary.failures.append(LoadFailure(exc.source, reason))
             continue
-        if doc.source in by_source and by_source[doc.source].content_hash == doc.content_hash:
+        if doc.source in by_source and same_document(by_source[doc.source], doc):
             continue
         (summary.changed if doc.source in by_source else summary.added).append(doc.source)
         by_source[doc.source] = doc

@@ -24,7 +24,7 @@ from index.cli import main
 from index.embedding import HashingEmbedder
 from index.engine import Index
 from index.errors import IndexCorruptError
-from index.maintain import add_paths
+from index.maintain import add_paths, update_index
 from index.sentences import MAX_SENTENCE_CHARS, split_sentences
 from tests.conftest import make_doc
 
@@ -323,3 +323,51 @@ def test_search_text_output_echoes_the_question_without_control_codes(
     assert out.startswith("Q: [31mWessex]0;pwned foster carers[0m\n")
     code, out, _ = cli(capsys, "search", "--index", str(tmp_path / "idx"), "--json", question)
     assert json.loads(out)["question"] == question  # JSON keeps the question as asked
+
+
+# ------------------------------------------------- F8: a metadata edit is a change: update equals rebuild
+def _info_titles(capsys: pytest.CaptureFixture[str], idx: Path) -> dict[str, str]:
+    code, out, _ = cli(capsys, "info", "--index", str(idx), "--json")
+    assert code == 0
+    return {d["source"]: d["title"] for d in json.loads(out)["documents"]}
+
+
+def test_an_edited_manifest_row_or_sidecar_is_a_change_and_update_equals_rebuild(
+    docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    idx = tmp_path / "idx"
+    (docs / "manifest.csv").write_text("path,title\nwessex.txt,Wessex fostering news\n", encoding="utf-8")
+    code, out, _ = cli(capsys, "update", str(docs), "--index", str(idx))
+    assert code == 0 and "changed: wessex.txt" in out and "1 changed" in out
+    (docs / "borset.txt.yaml").write_text("title: Borsetshire adoption panel\n", encoding="utf-8")
+    code, out, _ = cli(capsys, "update", str(docs), "--index", str(idx))
+    assert code == 0 and "changed: borset.txt" in out and "1 changed" in out
+    updated = _info_titles(capsys, idx)
+    assert updated == {"wessex.txt": "Wessex fostering news", "borset.txt": "Borsetshire adoption panel"}
+    build_index(docs, tmp_path / "rebuilt", EMBEDDER)
+    assert _info_titles(capsys, tmp_path / "rebuilt") == updated
+    code, out, _ = cli(capsys, "update", str(docs), "--index", str(idx))  # nothing edited since
+    assert code == 0 and "0 added, 0 changed, 0 removed, 2 unchanged" in out
+
+
+def test_an_update_right_after_a_build_changes_nothing_with_front_matter_and_manifest(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import DOCUMENTS
+    from tests.pdf_factory import make_pdf
+
+    for folder in (DOCUMENTS, tmp_path / "pdfs"):
+        if folder != DOCUMENTS:
+            folder.mkdir()
+            page = ["Inspection of Wessex County Council children's services", "Children in care are safe."]
+            (folder / "wessex.pdf").write_bytes(make_pdf([page, ["Care leavers are well supported."]]))
+            (folder / "manifest.csv").write_text(
+                "path,title,publication_date,inspection_link,council\n"
+                "wessex.pdf,Wessex inspection,07/07/24,https://example.org/w,Wessex County Council\n",
+                encoding="utf-8",
+            )
+            (folder / "wessex.pdf.yaml").write_text("publisher: Ofsted\n", encoding="utf-8")
+        idx = tmp_path / f"idx-{folder.name}"
+        build_index(folder, idx, EMBEDDER)
+        summary = update_index(folder, idx, EMBEDDER)
+        assert not summary.changed and not summary.added and summary.unchanged == summary.documents
