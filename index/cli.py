@@ -136,6 +136,10 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    # The HTML extractor logs its own ERROR lines for pages it cannot parse; the loader already names such a
+    # file with its reason, once, in the summary.
+    for extractor in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(extractor).setLevel(logging.CRITICAL + 1)
     try:
         if args.command == "build":
             model = embedder or (
@@ -221,6 +225,7 @@ def _print_build_summary(summary: BuildSummary, index_dir: Path, as_json: bool) 
                     "failures": [{"source": f.source, "reason": f.reason} for f in report.failures],
                     "skipped": [{"source": s.source, "reason": s.reason} for s in report.skipped],
                     "duplicates": [{"source": d, "same_as": o} for d, o in report.duplicates],
+                    "warnings": report.warnings,
                     "seconds": round(summary.load_seconds + summary.index_seconds, 2),
                     "resumed_texts": summary.resumed_texts,
                 },
@@ -236,6 +241,8 @@ def _print_build_summary(summary: BuildSummary, index_dir: Path, as_json: bool) 
     )
     if summary.resumed_texts:
         print(f"  resumed: {summary.resumed_texts} texts were already encoded by a stopped build")
+    for warning in report.warnings:
+        print(f"  warning: {warning}")
     for doc in report.documents:
         for warning in doc.warnings:
             print(f"  warning: {doc.source}: {warning}")

@@ -122,6 +122,7 @@ def update_index(
     A missing folder, or one without any document, raises DocumentsFolderError; removing more than half of
     the index's documents raises PruneRequiredError unless ``prune``. Either way nothing is changed."""
     check_documents_folder(docs_dir)
+    check_index_outside(docs_dir, index_dir)
     with index_lock(index_dir):
         old = Index.load(index_dir, embedder)
         report = load_folder(docs_dir, include=include)
@@ -167,6 +168,16 @@ def check_documents_folder(docs_dir: Path) -> None:
     if not has_documents(docs_dir):
         raise DocumentsFolderError(
             f"documents folder {docs_dir} holds no document: nothing was changed (has it moved?)"
+        )
+
+
+def check_index_outside(docs_dir: Path, index_dir: Path) -> None:
+    """DocumentsFolderError when the index folder is the documents folder or inside it (its own files would
+    be read as documents, and a rebuild would index the index)."""
+    if index_dir.resolve().is_relative_to(docs_dir.resolve()):
+        raise DocumentsFolderError(
+            f"index folder {index_dir} is inside the documents folder {docs_dir}: "
+            "choose an index folder outside it; nothing was changed"
         )
 
 
@@ -253,6 +264,7 @@ def add_paths(
                     "the index does not record its documents folder: pass --docs DOCS_DIR"
                 )
             docs_dir = Path(old.docs_dir)
+        check_index_outside(docs_dir, index_dir)
         plan = AddPlan(docs_dir, index_dir)
         for path in paths:
             plan.take(path)

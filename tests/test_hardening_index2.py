@@ -371,3 +371,54 @@ def test_an_update_right_after_a_build_changes_nothing_with_front_matter_and_man
         build_index(folder, idx, EMBEDDER)
         summary = update_index(folder, idx, EMBEDDER)
         assert not summary.changed and not summary.added and summary.unchanged == summary.documents
+
+
+# ------------------------------------------------------------------------------------------ also noted
+def test_an_index_folder_inside_the_documents_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "wessex.txt").write_text(WESSEX, encoding="utf-8")
+    for idx in (folder, folder / "idx", folder / "sub" / ".." / "idx"):
+        code, out, err = cli(capsys, "build", str(folder), "--index", str(idx))
+        assert code == 1 and not out and err.count("\n") == 1
+        assert "is inside the documents folder" in err and "nothing was changed" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["wessex.txt"]
+    build_index(folder, tmp_path / "idx", EMBEDDER)
+    code, _, err = cli(capsys, "update", str(folder), "--index", str(tmp_path / "idx"))
+    assert code == 0
+    code, _, err = cli(capsys, "update", str(tmp_path), "--index", str(tmp_path / "idx"))
+    assert code == 1 and "is inside the documents folder" in err
+
+
+def test_a_manifest_row_naming_a_missing_file_is_a_warning_not_a_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "wessex.txt").write_text(WESSEX, encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "path,title\nwessex.txt,Wessex news\nwesex.txt,A typo\ngone/borset.pdf,Moved\n", encoding="utf-8"
+    )
+    code, out, _ = cli(capsys, "build", str(folder), "--index", str(tmp_path / "idx"))
+    assert code == 0 and "FAILED" not in out
+    assert (
+        "warning: manifest.csv: 2 row(s) name a file that does not exist: gone/borset.pdf, wesex.txt" in out
+    )
+    code, out, _ = cli(capsys, "build", str(folder), "--index", str(tmp_path / "idx"), "--json")
+    assert code == 0 and json.loads(out)["warnings"] == [
+        "manifest.csv: 2 row(s) name a file that does not exist: gone/borset.pdf, wesex.txt"
+    ]
+
+
+def test_the_html_extractors_own_error_lines_stay_off_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "wessex.txt").write_text(WESSEX, encoding="utf-8")
+    (folder / "bad.html").write_bytes(b"<<<<")  # trafilatura logs "ERROR ... empty HTML tree" for it
+    code, out, err = cli(capsys, "build", str(folder), "--index", str(tmp_path / "idx"))
+    assert code == 1 and "FAILED bad.html: no article text found in the page" in out
+    assert "trafilatura" not in err and not [r for r in caplog.records if r.name.startswith("trafilatura")]
