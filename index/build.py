@@ -15,6 +15,7 @@ from index.embedding import Embedder
 from index.engine import Index, ProgressFn, VectorCache
 from index.errors import DocumentsFolderError, IndexLibraryError
 from index.loaders import LoadReport, load_folder
+from index.maintain import check_index_outside
 from index.store import IndexWriteError, generation_name, index_lock
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def build_index(
     (only what is new is encoded). A failure to write (a full disk) raises IndexWriteError, leaves the
     previous index serving and removes what this run wrote.
     """
+    check_index_outside(docs_dir, index_dir)
     started = time.perf_counter()
     began_on = generation_name(index_dir)
     report = _load(docs_dir, on_file, include)

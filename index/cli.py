@@ -27,12 +27,23 @@ from index.maintain import (
 )
 from index.onnx_embedding import default_embedder
 from index.progress import encoding_bar
-from index.question_text import displayable
+from index.question_text import clean_question, displayable
 from index.ratings import cli as ratings_cli
 from index.results import Hit, SearchResult
 from index.store import read_meta
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _positive(value: str) -> int:
+    """A whole number of at least 1 (for ``-k``); argparse turns the error into one line and exit 2."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number of hits")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="answer a question (or one per line of stdin)")
     search.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
-    search.add_argument("-k", type=int, default=5, help="hits per question (default 5)")
+    search.add_argument("-k", type=_positive, default=5, help="hits per question (default 5)")
     search.add_argument("--json", action="store_true", help="one JSON object per answer, one per line")
     search.add_argument("question", nargs="?", metavar="QUESTION")
 
@@ -112,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     ev = commands.add_parser("eval", help="score an index against a JSONL question file")
     ev.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
     ev.add_argument("--questions", required=True, type=Path, metavar="FILE.jsonl")
-    ev.add_argument("-k", type=int, default=10, help="hits per question (default 10)")
+    ev.add_argument("-k", type=_positive, default=10, help="hits per question (default 10)")
     ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
 
     ratings_cli.add_parser(commands)
@@ -125,6 +136,10 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    # The HTML extractor logs its own ERROR lines for pages it cannot parse; the loader already names such a
+    # file with its reason, once, in the summary.
+    for extractor in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(extractor).setLevel(logging.CRITICAL + 1)
     try:
         if args.command == "build":
             model = embedder or (
@@ -210,6 +225,7 @@ def _print_build_summary(summary: BuildSummary, index_dir: Path, as_json: bool) 
                     "failures": [{"source": f.source, "reason": f.reason} for f in report.failures],
                     "skipped": [{"source": s.source, "reason": s.reason} for s in report.skipped],
                     "duplicates": [{"source": d, "same_as": o} for d, o in report.duplicates],
+                    "warnings": report.warnings,
                     "seconds": round(summary.load_seconds + summary.index_seconds, 2),
                     "resumed_texts": summary.resumed_texts,
                 },
@@ -225,6 +241,8 @@ def _print_build_summary(summary: BuildSummary, index_dir: Path, as_json: bool) 
     )
     if summary.resumed_texts:
         print(f"  resumed: {summary.resumed_texts} texts were already encoded by a stopped build")
+    for warning in report.warnings:
+        print(f"  warning: {warning}")
     for doc in report.documents:
         for warning in doc.warnings:
             print(f"  warning: {doc.source}: {warning}")
@@ -270,7 +288,7 @@ def _search(index_dir: Path, k: int, as_json: bool, question: str | None, embedd
                     json.dumps({"question": q, "answered": False, "hits": [], "error": str(exc)}), flush=True
                 )
             else:
-                print(f"Q: {q}\n   error: {exc}\n", flush=True)
+                print(f"Q: {clean_question(q)}\n   error: {exc}\n", flush=True)
             continue
         if as_json:
             print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
@@ -344,7 +362,9 @@ def _citation(hit: Hit) -> str:
 
 
 def _print_result(result: SearchResult, out: TextIO) -> None:
-    print(f"Q: {result.question}", file=out)
+    # The echo drops control codes (a question may carry ANSI escapes that would drive the terminal); the
+    # JSON output keeps the question as asked.
+    print(f"Q: {clean_question(result.question)}", file=out)
     if result.searched_as:
         print(f"   (searched as: {result.searched_as})", file=out)
     if result.outside_scope:

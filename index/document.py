@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # Metadata keys a document may carry (front matter, sidecar YAML, or read from the document itself).
 META_KEYS = ("title", "publisher", "published", "url", "council")
@@ -72,14 +73,22 @@ class Document:
         """The page number holding character ``offset``, or None for an unpaged document."""
         if not self.pages:
             return None
-        starts = [p.start for p in self.pages]
-        i = max(0, bisect.bisect_right(starts, offset) - 1)
+        i = max(0, bisect.bisect_right(self._page_starts, offset) - 1)
         return self.pages[i].number
 
     def heading_at(self, offset: int) -> str | None:
         """The heading of the section holding character ``offset``, if any."""
         if not self.sections:
             return None
-        starts = [s.start for s in self.sections]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self._section_starts, offset) - 1
         return self.sections[i].heading if i >= 0 else None
+
+    # Computed once per document: chunking asks for the heading of every passage, and a document of 50,000
+    # headings would otherwise build a list of 50,000 starts per passage.
+    @cached_property
+    def _page_starts(self) -> list[int]:
+        return [p.start for p in self.pages]
+
+    @cached_property
+    def _section_starts(self) -> list[int]:
+        return [s.start for s in self.sections]

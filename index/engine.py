@@ -17,7 +17,7 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
-from index import store
+from index import integrity, store
 from index.chunking import Chunk, ChunkingParams, chunk_document
 from index.dedupe import sentence_key
 from index.dense import build_dense, read_dense, write_dense
@@ -402,17 +402,23 @@ class Index:
         )
         gen, docs = store.current_generation(folder), meta.get("docs_dir")
         with store.reading(folder, "documents.json", docs):
-            documents = [store.document_from_json(d) for d in store.read_json(gen / "documents.json", docs)]
+            listed = integrity.check_documents(store.read_json(gen / "documents.json", docs))
+            documents = [store.document_from_json(d) for d in listed]
         with store.reading(folder, "passages.npz", docs), np.load(gen / "passages.npz") as arrays:
-            passages = Passages(**{name: arrays[name] for name in Passages.__dataclass_fields__})
+            loaded = {name: arrays[name] for name in Passages.__dataclass_fields__}
+            integrity.check_passages(loaded, documents)
+            passages = Passages(**loaded)
         with store.reading(folder, "sentence_vectors.npy", docs):
             sentence_vectors = np.load(gen / "sentence_vectors.npy", mmap_mode="r")
         with store.reading(folder, "dense.faiss", docs):
             dense = read_dense(gen / "dense.faiss")
-        with store.reading(folder, "bm25", docs):
-            lexical = LexicalIndex.load(gen / "bm25")
         if dense.ntotal != len(passages.doc) or len(sentence_vectors) != len(passages.sentence_doc):
             raise store.damaged(folder, gen.name, "vectors and passages differ in number", docs)
+        with store.reading(folder, "vectors", docs):
+            integrity.check_vectors(sentence_vectors, dense, embedder.dimension)
+        with store.reading(folder, "bm25", docs):
+            lexical = LexicalIndex.load(gen / "bm25")
+            lexical.check(len(passages.doc))
         params = ChunkingParams(**meta["chunking"])
         return cls(
             documents,

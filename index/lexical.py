@@ -151,6 +151,39 @@ class LexicalIndex:
         """Read an index written by :meth:`save`."""
         return cls(bm25s.BM25.load(str(folder), mmap=False))
 
+    def check(self, passages: int) -> None:
+        """Raise ValueError unless the loaded index is whole and scores ``passages`` passages: parameters of
+        the right types, a vocabulary of words to token ids, and score arrays whose ids all exist. Done at
+        load time, so that a damaged file is found before any search meets it."""
+        retriever, scores = self._retriever, self._retriever.scores
+        if not all(isinstance(getattr(retriever, name), (int, float)) for name in ("k1", "b", "delta")):
+            raise ValueError("BM25 parameters k1, b or delta are not numbers")
+        size = scores.get("num_docs")
+        if not isinstance(size, int) or size != max(passages, 1):  # an empty index holds one placeholder
+            raise ValueError(f"BM25 scores {size!r} passages, not {passages}")
+        data, indices, indptr = (np.asarray(scores.get(n)) for n in ("data", "indices", "indptr"))
+        if any(a.ndim != 1 for a in (data, indices, indptr)) or not len(indptr):
+            raise ValueError("BM25 score arrays are not lists")
+        if not (np.issubdtype(indices.dtype, np.integer) and np.issubdtype(indptr.dtype, np.integer)):
+            raise ValueError("BM25 score ids are not whole numbers")
+        if (
+            indptr[0] != 0
+            or indptr[-1] != len(data)
+            or len(data) != len(indices)
+            or np.any(np.diff(indptr) < 0)
+        ):
+            raise ValueError("BM25 score arrays do not agree")
+        if len(indices) and (indices.min() < 0 or indices.max() >= size):
+            raise ValueError("BM25 scores name passages that do not exist")
+        if not np.issubdtype(data.dtype, np.floating) or not np.isfinite(np.sum(data, dtype=np.float64)):
+            raise ValueError("BM25 scores are not finite numbers")
+        tokens = len(indptr) - 1
+        for word, tid in self._vocab.items():
+            if not isinstance(word, str) or not isinstance(tid, int) or not 0 <= tid <= tokens:
+                raise ValueError("the BM25 vocabulary is not words and their ids")
+            if tid == tokens and word:  # only the empty word may take the id past the last
+                raise ValueError("the BM25 vocabulary names a word with no scores")
+
     def knows(self, word: str) -> bool:
         """True when some passage has ``word`` (after the same stemming as the index)."""
         tokens = tokenize(word)

@@ -15,13 +15,14 @@ inside the documents folder on real paths.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+from index.adding import NOT_COPIED, AddPlan
+from index.adding import REPLACED as REPLACED
+from index.adding import AddRefusedError as AddRefusedError
+from index.adding import ReplaceRequiredError as ReplaceRequiredError
 from index.document import Document
 from index.embedding import Embedder
 from index.engine import Index, ProgressFn
@@ -33,48 +34,19 @@ from index.errors import (
     PruneRequiredError,
 )
 from index.loaders import (
-    BAD_NAME,
-    OUTSIDE_LINK,
     LoadFailure,
-    folder_entries,
     has_documents,
-    is_document,
-    is_sidecar,
-    leads_outside,
     load_document,
     load_folder,
     printable,
-    sidecar_of,
-    source_name,
     valid_name,
 )
 from index.onnx_embedding import embedder_for
 from index.store import index_lock, read_meta
 
-REPLACED = "replaced"  # INDEX_DIR/replaced/STAMP/SOURCE: files that add --replace overwrote
-NOT_A_DOCUMENT = (
-    "not a document (a README, licence or manifest, a hidden file, a sidecar or a type no loader reads): "
-    "rename it"
-)
-
 
 class UnknownSourceError(IndexLibraryError):
     """A document named for removal is not in the index, or is no path inside the documents folder."""
-
-
-class AddRefusedError(IndexLibraryError):
-    """A path cannot be added: missing, or a folder that holds the documents folder or the index."""
-
-
-class ReplaceRequiredError(AddRefusedError):
-    """Adding would overwrite different files of the documents folder; ``conflicts`` names them."""
-
-    def __init__(self, conflicts: tuple[str, ...]) -> None:
-        super().__init__(
-            f"the documents folder already has a different {', '.join(conflicts)}: nothing was changed "
-            "(pass --replace to replace it; the old file is kept under INDEX_DIR/replaced/)"
-        )
-        self.conflicts = conflicts
 
 
 @dataclass
@@ -144,22 +116,24 @@ def update_index(
     prune: bool = False,
 ) -> ChangeSummary:
     """Bring the index in line with ``docs_dir``: new and changed documents (by content hash) are
-    encoded, removed ones dropped, unchanged ones untouched.
+    encoded, removed ones dropped, unchanged ones untouched. A document counts as changed when its bytes or
+    its metadata (a manifest row, a sidecar) changed (:func:`same_document`).
 
     A missing folder, or one without any document, raises DocumentsFolderError; removing more than half of
     the index's documents raises PruneRequiredError unless ``prune``. Either way nothing is changed."""
     check_documents_folder(docs_dir)
+    check_index_outside(docs_dir, index_dir)
     with index_lock(index_dir):
         old = Index.load(index_dir, embedder)
         report = load_folder(docs_dir, include=include)
-        before = {d.source: d.content_hash for d in old.documents}
+        before = {d.source: d for d in old.documents}
         summary = ChangeSummary(failures=list(report.failures))
         documents = list(report.documents)
         failed = {f.source for f in report.failures}
         for doc in report.documents:
             if doc.source not in before:
                 summary.added.append(doc.source)
-            elif before[doc.source] != doc.content_hash:
+            elif not same_document(before[doc.source], doc):
                 summary.changed.append(doc.source)
             else:
                 summary.unchanged += 1
@@ -178,6 +152,13 @@ def update_index(
         return _rebuild(old, documents, index_dir, embedder, summary, progress, str(docs_dir.resolve()))
 
 
+def same_document(indexed: Document, loaded: Document) -> bool:
+    """True when a document loaded now is the one indexed: the same bytes and the same metadata, pages,
+    sections and context. A manifest row or a sidecar edited beside an unchanged file is a change (the
+    title and council are part of what is indexed), so that an update gives what a rebuild gives."""
+    return indexed == loaded
+
+
 def check_documents_folder(docs_dir: Path) -> None:
     """Raise DocumentsFolderError unless ``docs_dir`` is a folder holding at least one document."""
     if not docs_dir.exists():
@@ -187,6 +168,16 @@ def check_documents_folder(docs_dir: Path) -> None:
     if not has_documents(docs_dir):
         raise DocumentsFolderError(
             f"documents folder {docs_dir} holds no document: nothing was changed (has it moved?)"
+        )
+
+
+def check_index_outside(docs_dir: Path, index_dir: Path) -> None:
+    """DocumentsFolderError when the index folder is the documents folder or inside it (its own files would
+    be read as documents, and a rebuild would index the index)."""
+    if index_dir.resolve().is_relative_to(docs_dir.resolve()):
+        raise DocumentsFolderError(
+            f"index folder {index_dir} is inside the documents folder {docs_dir}: "
+            "choose an index folder outside it; nothing was changed"
         )
 
 
@@ -260,7 +251,10 @@ def add_paths(
     A copy never overwrites a different file of the folder unless ``replace`` (ReplaceRequiredError; the
     replaced file is kept under ``INDEX_DIR/replaced/``). A folder that holds the documents folder or the
     index is refused. Files that are not documents (:func:`index.loaders.is_document`), whose names are not
-    UTF-8, or links leading outside the folder are reported as failures, never copied or indexed.
+    UTF-8, links leading outside the folder, and links inside a folder being copied in are reported as
+    failures, never copied or indexed. A copied file that cannot be read is a failure too, and is taken out of
+    the documents folder again (a file it replaced is put back); a change that fails as a whole (a full disk)
+    leaves the documents folder as it was.
     """
     with index_lock(index_dir):
         old = Index.load(index_dir, embedder)
@@ -270,123 +264,45 @@ def add_paths(
                     "the index does not record its documents folder: pass --docs DOCS_DIR"
                 )
             docs_dir = Path(old.docs_dir)
-        plan = _Plan(docs_dir, index_dir)
+        check_index_outside(docs_dir, index_dir)
+        plan = AddPlan(docs_dir, index_dir)
         for path in paths:
             plan.take(path)
         summary = ChangeSummary(failures=list(plan.refused))
-        summary.backups = plan.copy(replace)
-        by_source = {d.source: d for d in old.documents}
-        for target in sorted(set(plan.targets)):
-            try:
-                doc = load_document(target, docs_dir)
-            except DocumentUnreadableError as exc:
-                summary.failures.append(LoadFailure(exc.source, exc.reason))
-                continue
-            if doc.source in by_source and by_source[doc.source].content_hash == doc.content_hash:
-                continue
-            (summary.changed if doc.source in by_source else summary.added).append(doc.source)
-            by_source[doc.source] = doc
-        summary.unchanged = len(old.documents) - len(summary.changed)
-        if not (summary.added or summary.changed):  # nothing new: the index stands as it is
-            summary.documents, summary.passages = len(old.documents), old.passage_count
-            return summary
-        return _rebuild(old, list(by_source.values()), index_dir, embedder, summary, progress)
+        plan.copy(replace)
+        try:
+            return _add_planned(old, plan, index_dir, embedder, summary, progress)
+        except BaseException:  # whatever stops the change (a full disk, Ctrl-C): the folder as it was
+            plan.undo_all()
+            raise
 
 
-class _Plan:
-    """What an ``add`` will do: files to copy into the documents folder, files to index, files refused."""
-
-    def __init__(self, docs_dir: Path, index_dir: Path) -> None:
-        self.docs_dir = docs_dir
-        self.docs_real = docs_dir.resolve()
-        self.index_real = index_dir.resolve()
-        self.index_dir = index_dir
-        self.copies: list[tuple[Path, Path]] = []  # (outside file, its place in the documents folder)
-        self.targets: list[Path] = []  # documents-folder paths to index
-        self.refused: list[LoadFailure] = []
-
-    def take(self, path: Path) -> None:
-        """Plan adding ``path`` (a file or a folder, inside the documents folder or outside it)."""
-        if not path.exists():
-            raise AddRefusedError(f"{printable(str(path))} does not exist")
-        written, real = Path(os.path.normpath(path.absolute())), path.resolve()
-        if path.is_dir():
-            inside = real.is_relative_to(self.docs_real)  # the documents folder itself, or a folder in it
-            holds_docs = self.docs_real.is_relative_to(real) and not inside
-            if holds_docs or (self.index_real.is_relative_to(real) and not inside):
-                raise AddRefusedError(
-                    f"{printable(str(path))} holds the documents folder or the index: "
-                    "add the files or folders inside it instead"
-                )
-            if inside:
-                folder = self.docs_dir / real.relative_to(self.docs_real)
-                self.targets.extend(p for p in folder_entries(folder) if is_document(p, self.docs_dir))
-            else:
-                self._take_folder(real, self.docs_dir / written.name)
-        elif written.is_relative_to(Path(os.path.normpath(self.docs_dir.absolute()))) and leads_outside(
-            path, self.docs_dir
-        ):
-            self.refused.append(LoadFailure(printable(str(path)), OUTSIDE_LINK))
-        elif real.is_relative_to(self.docs_real):
-            target = self.docs_dir / real.relative_to(self.docs_real)
-            if is_document(target, self.docs_dir):
-                self.targets.append(target)
-            else:
-                self.refused.append(LoadFailure(printable(str(path)), NOT_A_DOCUMENT))
-        else:
-            self._take_file(real, self.docs_dir / written.name, written.name)
-
-    def _take_folder(self, folder: Path, destination: Path) -> None:
-        for file in folder_entries(folder):
-            if not file.is_file() or not (is_document(file, folder) or is_sidecar(file)):
-                continue  # the folder's README, manifest, other types and links to folders stay behind
-            name = file.relative_to(folder).as_posix()
-            self._take_file(file, destination / name, f"{destination.name}/{name}", sidecar=False)
-
-    def _take_file(self, file: Path, target: Path, shown: str, sidecar: bool = True) -> None:
-        if not valid_name(str(target)):
-            self.refused.append(LoadFailure(printable(shown), BAD_NAME))
-        elif leads_outside(target.parent, self.docs_dir):
-            self.refused.append(LoadFailure(shown, "its folder in the documents folder leads outside it"))
-        elif not is_sidecar(target) and not is_document(target, self.docs_dir):
-            self.refused.append(LoadFailure(shown, NOT_A_DOCUMENT))
-        else:
-            self.copies.append((file, target))
-            if not is_sidecar(target):
-                self.targets.append(target)
-            extra = sidecar_of(file) if sidecar else None
-            if extra is not None:
-                self.copies.append((extra, target.with_name(extra.name)))
-
-    def copy(self, replace: bool) -> list[str]:
-        """Copy the planned files in; returns where replaced files were kept. Without ``replace`` a different
-        file in the way raises ReplaceRequiredError before anything is copied."""
-        differ = [
-            (f, t)
-            for f, t in self.copies
-            if t.is_symlink() or (t.exists() and (not t.is_file() or not _same(f, t)))
-        ]
-        if differ and not replace:
-            raise ReplaceRequiredError(tuple(source_name(t, self.docs_dir) for _, t in differ))
-        folders = [source_name(t, self.docs_dir) for _, t in differ if t.is_dir() and not t.is_symlink()]
-        if folders:
-            raise AddRefusedError(f"{', '.join(folders)}: a folder is in the way: nothing was copied")
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        backups = []
-        for _, target in differ:
-            if target.is_file() and not target.is_symlink():
-                backup = self.index_dir / REPLACED / stamp / source_name(target, self.docs_dir)
-                backup.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(target, backup)
-                backups.append(str(backup))
-            target.unlink()  # a link is removed, never written through
-        for file, target in self.copies:
-            if not (target.is_file() and _same(file, target)):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(file, target)
-        return backups
-
-
-def _same(a: Path, b: Path) -> bool:
-    """True when two files hold the same bytes."""
-    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+def _add_planned(
+    old: Index,
+    plan: AddPlan,
+    index_dir: Path,
+    embedder: Embedder,
+    summary: ChangeSummary,
+    progress: ProgressFn | None,
+) -> ChangeSummary:
+    """Index the planned targets; a copied file that cannot be read is taken out of the folder again."""
+    by_source = {d.source: d for d in old.documents}
+    for target in sorted(set(plan.targets)):
+        try:
+            doc = load_document(target, plan.docs_dir)
+        except DocumentUnreadableError as exc:
+            copied = plan.copied(target)
+            plan.undo(copied)
+            reason = f"{exc.reason}: {NOT_COPIED}" if copied else exc.reason
+            summary.failures.append(LoadFailure(exc.source, reason))
+            continue
+        if doc.source in by_source and same_document(by_source[doc.source], doc):
+            continue
+        (summary.changed if doc.source in by_source else summary.added).append(doc.source)
+        by_source[doc.source] = doc
+    summary.backups = list(plan.backups)
+    summary.unchanged = len(old.documents) - len(summary.changed)
+    if not (summary.added or summary.changed):  # nothing new: the index stands as it is
+        summary.documents, summary.passages = len(old.documents), old.passage_count
+        return summary
+    return _rebuild(old, list(by_source.values()), index_dir, embedder, summary, progress)

@@ -37,7 +37,18 @@ FORMAT_VERSION = 1
 CURRENT = "current"
 META = "meta.json"
 # What reading a damaged file of an index can raise (an empty or truncated .npy, .npz, .json or FAISS file).
-READ_ERRORS = (OSError, EOFError, KeyError, TypeError, ValueError, RuntimeError, zipfile.BadZipFile)
+# Valid JSON of the wrong shape raises the others (IndexError, AttributeError) where the index is read.
+READ_ERRORS = (
+    OSError,
+    EOFError,
+    KeyError,
+    TypeError,
+    ValueError,
+    IndexError,
+    AttributeError,
+    RuntimeError,
+    zipfile.BadZipFile,
+)
 
 
 class IndexWriteError(IndexLibraryError, OSError):
@@ -85,7 +96,14 @@ def document_to_json(doc: Document) -> dict[str, Any]:
 
 
 def document_from_json(data: dict[str, Any]) -> Document:
-    """The inverse of :func:`document_to_json`."""
+    """The inverse of :func:`document_to_json` (ValueError or TypeError for data of the wrong shape)."""
+    for key in ("source", "text", "content_hash", "context"):
+        if not isinstance(data[key], str):
+            raise ValueError(f"a document's {key} is not text")
+    if not isinstance(data["meta"], dict) or not all(
+        v is None or isinstance(v, str) for v in data["meta"].values()
+    ):
+        raise ValueError(f"{data['source']}: metadata is not text")
     return Document(
         source=data["source"],
         text=data["text"],

@@ -72,6 +72,7 @@ class LoadReport:
     failures: list[LoadFailure] = field(default_factory=list)
     skipped: list[LoadFailure] = field(default_factory=list)  # not a document format we read
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (duplicate, original it repeats)
+    warnings: list[str] = field(default_factory=list)  # about the folder, e.g. manifest rows naming no file
 
 
 def source_name(path: Path, root: Path) -> str:
@@ -215,6 +216,8 @@ def load_folder(
     manifest = read_manifest(root)
     report.failures.extend(LoadFailure(MANIFEST_NAME, problem) for problem in manifest.problems)
     listed = sorted(paths) if paths is not None else sorted(folder_entries(root))
+    if paths is None:
+        report.warnings.extend(_unmatched_rows(manifest, {source_name(p, root) for p in listed}))
     for path in listed:
         source = source_name(path, root)
         if include and not any(fnmatch.fnmatch(source, pattern) for pattern in include):
@@ -237,6 +240,17 @@ def load_folder(
         seen[document.content_hash] = source
         report.documents.append(document)
     return report
+
+
+def _unmatched_rows(manifest: Manifest, present: set[str]) -> list[str]:
+    """One line naming the manifest rows whose file is not in the folder (a typo, or a file moved)."""
+    missing = sorted(s for s in (*manifest.entries, *manifest.rejected) if s not in present)
+    if not missing:
+        return []
+    shown = ", ".join(printable(s) for s in missing[:5]) + (
+        f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+    )
+    return [f"{MANIFEST_NAME}: {len(missing)} row(s) name a file that does not exist: {shown}"]
 
 
 def _refusal(path: Path, root: Path) -> str | None:
