@@ -10,19 +10,21 @@ names left out) that the passage holds; the IDF of the most telling question wor
 score's lead over the next hit — and a label: 1 when the question is answerable and a correct passage is in
 the top 3 (what the bot shows), 0 when it is unanswerable. Answerable questions whose labelled passage is not
 in the top 3 are left out of the fit: another passage may answer them too, so they are neither right nor
-wrong answers. A logistic regression on the ``USED`` features gives the confidence (``index/engine.py``
-``CONFIDENCE_WEIGHTS``; the others were measured and weigh 0). The shipped threshold is the highest that
-withholds at most 3% of all answerable questions' answers (``WITHHELD_BUDGET``; issue 4 allows 5%). For
-comparison, a cost sweep: 2 for every unanswerable question answered and 1 for every found answer withheld;
-costs are averaged with their neighbours' (a single dip in a noisy curve does not decide) and the lowest
-threshold within 5% of the cheapest wins. The cosine alone is swept for comparison, and a 2-fold split
-shows how much the fit flatters itself.
+wrong answers. A logistic regression on the ``USED`` features gives the confidence (the "confidence" model of
+``index/data/fitted.json``, written there with ``--write``; the others were measured and weigh 0). The shipped
+threshold is the highest that withholds at most 3% of all answerable questions' answers (``WITHHELD_BUDGET``;
+issue 4 allows 5%). For comparison, a cost sweep: 2 for every unanswerable question answered and 1 for every
+found answer withheld; costs are averaged with their neighbours' (a single dip in a noisy curve does not
+decide) and the lowest threshold within 5% of the cheapest wins. The cosine alone is swept for comparison, and
+a 2-fold split shows how much the fit flatters itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.machine import describe
 from index.engine import Index
 from index.evaluation import hit_is_correct, read_questions
+from index.fitted import SHIPPED, shipped, write_fitted
 
 ROOT = Path(__file__).resolve().parent.parent
 Rows = list[tuple[float, float, int, bool, bool]]  # cosine, coverage, label, answerable, refused by rule
@@ -150,6 +153,7 @@ def best(results: list[tuple[float, float]], window: int = 2) -> tuple[float, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--set", action="append", required=True, metavar="INDEX:QUESTIONS")
+    parser.add_argument("--write", action="store_true", help="write the fit to index/data/fitted.json")
     args = parser.parse_args()
     print(f"machine: {describe()}")
     rows: Rows = []
@@ -169,9 +173,8 @@ def main() -> None:
     weights = dict(zip(USED, w[1:], strict=True))
     named = ", ".join(f"{n} {weights.get(n, 0.0):.3f}" for n in FEATURE_NAMES)
     print(f"fitted: bias {w[0]:.3f}, {named}")
-    print(
-        f"CONFIDENCE_WEIGHTS = ({w[0]:.3f}, {', '.join(f'{weights.get(n, 0.0):.3f}' for n in FEATURE_NAMES)})"
-    )
+    fitted_weights = (round(float(w[0]), 3), *(round(weights.get(n, 0.0), 3) for n in FEATURE_NAMES))
+    print(f"confidence weights (bias, {', '.join(FEATURE_NAMES)}): {fitted_weights}")
     prob = 1 / (1 + np.exp(-(np.hstack([np.ones((len(x), 1)), x]) @ w)))
     grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
     model = sweep(prob, rows, grid)
@@ -205,6 +208,18 @@ def main() -> None:
         f"refusing {refused}/{len(unanswerable)} unanswerable"
     )
     print(f"({len(answerable)} answerable, {len(unanswerable)} unanswerable questions)")
+    if args.write:
+        sets = ", ".join(Path(spec.split(":", 1)[1]).stem for spec in args.set)
+        budget = f"threshold: at most {WITHHELD_BUDGET:.0%} of answers withheld"
+        source = f"benchmarks/calibrate.py on {sets}; {budget}"
+        models = shipped().with_weights("confidence", fitted_weights)
+        models = replace(
+            models,
+            threshold=float(t_budget),
+            sources=(*((m, s) for m, s in models.sources if m != "confidence"), ("confidence", source)),
+        )
+        write_fitted(SHIPPED, models, json.loads(SHIPPED.read_text(encoding="utf-8")))
+        print(f"written to {SHIPPED}")
     # Honesty check: fit on half, judge on the other half.
     rng = np.random.default_rng(0)
     order = rng.permutation(len(rows))

@@ -2,8 +2,9 @@
 which passages of a report come first (the second ranker, ``index/rerank.py``) — and show, in one run, what
 each does on data it was not fitted on.
 
-Run: ``.venv/bin/python benchmarks/fit_reranker.py [--l2 0.03]`` (needs the quality indexes that
-``bench_quality.py`` builds).
+Run: ``.venv/bin/python benchmarks/fit_reranker.py [--l2 0.03] [--write]`` (needs the quality indexes that
+``bench_quality.py`` builds). ``--write`` writes the fits on all five sets to ``index/data/fitted.json``, with
+where they came from; the search reads its weights from there.
 
 Both are linear models fitted the same way: a softmax over a group of choices, maximising the probability
 of the right ones, with an L2 penalty. For the quote model a group is one quoted passage's sentences, and
@@ -20,7 +21,9 @@ by those held-out-by-set figures (RESULTS.md §2, tenth run).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +37,7 @@ from benchmarks.machine import describe
 from index import quoting, rerank
 from index.engine import FEATURES, Index
 from index.evaluation import Question, carries, evaluate, read_questions
+from index.fitted import QUOTE_FEATURES, SHIPPED, shipped, write_fitted
 
 # Label -> (index, questions), from bench_quality's sets.
 SETS = {label: (index_dir, questions) for label, _, _, index_dir, questions in DEVELOPMENT_SETS}
@@ -92,19 +96,20 @@ def fit(data: list[Group], l2: float, start: npt.NDArray[np.float64]) -> npt.NDA
 
 
 def score(index: Index, questions: list[Question], model: str, weights: tuple[float, ...] | None) -> str:
-    """The harness's figures with ``model`` ("quote" or "rerank") off (None) or on with ``weights``."""
-    saved = quoting.QUOTE_WEIGHTS, rerank.RERANK_WEIGHTS
+    """The harness's figures with ``model`` ("quote" or "rerank") off (None) or on with ``weights``, given
+    to the index as its fitted models (nothing module-level is changed)."""
+    saved = index.fitted
     if model == "quote":
         FEATURES.quote_model = weights is not None
-        quoting.QUOTE_WEIGHTS = weights or saved[0]
+        index.fitted = saved.with_weights("quote_model", weights or saved.quote_weights)
     else:
         FEATURES.rerank = weights is not None
-        rerank.RERANK_WEIGHTS = weights or saved[1]
+        index.fitted = saved.with_weights("second_ranker", weights or saved.rerank_weights)
     try:
         d = evaluate(index, questions, 10).as_json()
     finally:
         FEATURES.quote_model = FEATURES.rerank = True
-        quoting.QUOTE_WEIGHTS, rerank.RERANK_WEIGHTS = saved
+        index.fitted = saved
     return (
         f"{d['recall@1']:.3f} | {d['recall@3']:.3f} | {d['mrr@10']:.3f} | {d['quote@1']:.3f} | "
         f"{d['abstention_accuracy']:.3f} | {d['false_abstention_rate']:.3f} | {d['latency_ms']['p50']}"
@@ -147,6 +152,7 @@ def report(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--l2", type=float, default=0.03)
+    parser.add_argument("--write", action="store_true", help="write the fits to index/data/fitted.json")
     args = parser.parse_args()
     print(f"machine: {describe()}")
     loaded = {}
@@ -156,15 +162,27 @@ def main() -> None:
     development = {name: loaded[name] for name in SETS}
 
     print("\n## The quote model\n")
-    start = np.array([1.0, quoting.LEXICAL_WEIGHT, 1.0] + [0.0] * (len(quoting.QUOTE_FEATURES) - 3))
+    start = np.array([1.0, quoting.LEXICAL_WEIGHT, 1.0] + [0.0] * (len(QUOTE_FEATURES) - 3))
     data = {name: sentence_groups(index, qs) for name, (index, qs) in development.items()}
-    quoting.QUOTE_WEIGHTS = report("quote", quoting.QUOTE_FEATURES, loaded, data, args.l2, start)
+    quote_weights = report("quote", QUOTE_FEATURES, loaded, data, args.l2, start)
+    for index, _ in loaded.values():  # the second ranker is fitted with the new quote model on
+        index.fitted = index.fitted.with_weights("quote_model", quote_weights)
 
     print("\n## The second ranker (with the quote model fitted on all development sets)\n")
     start = np.zeros(len(rerank.FEATURE_NAMES))
     start[0] = 1.0  # the fused ranking itself
     data = {name: groups(index, qs) for name, (index, qs) in development.items()}
-    report("rerank", rerank.FEATURE_NAMES, loaded, data, args.l2, start)
+    rerank_weights = report("rerank", rerank.FEATURE_NAMES, loaded, data, args.l2, start)
+    if args.write:
+        source = f"benchmarks/fit_reranker.py on {', '.join(development)}, L2 {args.l2}"
+        fits = shipped().with_weights("quote_model", quote_weights)
+        models = replace(
+            fits.with_weights("second_ranker", rerank_weights),
+            sources=(*((m, src) for m, src in shipped().sources if m == "confidence"),
+                     ("quote_model", source), ("second_ranker", source)),
+        )  # fmt: skip
+        write_fitted(SHIPPED, models, json.loads(SHIPPED.read_text(encoding="utf-8")))
+        print(f"\nwritten to {SHIPPED}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from index.dense import kind as dense_kind
 from index.document import Document
 from index.embedding import DEFAULT_MODEL, Embedder
 from index.errors import EmptyQuestionError, IndexMismatchError, QuestionTooLongError
+from index.fitted import FittedModels, shipped
 from index.glossary import expand, spell_out
 from index.intent import (
     GRADED,
@@ -121,10 +122,6 @@ NAMED_TERM_PRIOR = 1.3  # a passage holding a name the question asks about ("the
 NAMED_PERSON_PRIOR = 1.3  # a passage naming a person, for a question asking who
 SPEECH_PRIOR = 1.3  # a passage reporting what someone said, for "what did the council say…?"
 ASKED_LINE_BONUS = 0.4  # the "Inspection dates" or "Lead inspector" line, for a question asking for it
-# The confidence model: logistic regression on a hit's features (see ``confidence``), fitted by
-# benchmarks/calibrate.py on the development questions (see benchmarks/RESULTS.md): bias, then one weight per
-# feature in the order of ``HitFeatures``.
-CONFIDENCE_WEIGHTS = (-1.951, 6.328, 1.170, 0.0, 0.0)  # cosine to the topic (§3, fourth fit)
 MISSING_SCALE = 7.0  # IDF of the most telling question word the passage lacks, divided by this
 # A question about what minutes, news or councillors said wants those, not the report's judgement line.
 _OTHER_SOURCES = re.compile(
@@ -157,9 +154,6 @@ _AREA_OF = {
     "adoption": Area.ADOPTION,
 }
 MARGIN_SCALE = 50.0  # fused-score lead over the next hit, times this
-# Confidence the top hit needs for the question to count as answered: calibrated by benchmarks/calibrate.py
-# on the development questions (results in benchmarks/RESULTS.md).
-DEFAULT_THRESHOLD = 0.67  # withholds at most 3% of answers on the development sets (§3)
 
 ProgressFn = Callable[[int, int], None]
 SliceFn = Callable[[str, Sequence[str], "npt.NDArray[np.float32]"], None]  # (kind, texts, their vectors)
@@ -207,8 +201,9 @@ class Index:
         embedder: Embedder,
         chunking: ChunkingParams,
         aliases: Mapping[str, Sequence[str]] | None = None,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
         docs_dir: str | None = None,
+        fitted: FittedModels | None = None,
     ) -> None:
         self.docs_dir = docs_dir  # the documents folder the index was built from, when known
         self.documents = tuple(documents)
@@ -219,7 +214,10 @@ class Index:
         self.embedder = embedder
         self.chunking = chunking
         self.aliases = {k: tuple(v) for k, v in (aliases or {}).items()}
-        self.threshold = threshold
+        # The fitted models' weights and threshold (index/data/fitted.json unless given: the fit scripts
+        # score other weights on an index by giving them here).
+        self.fitted = fitted or shipped()
+        self.threshold = self.fitted.threshold if threshold is None else threshold
         # Each document's council as a key (None when it names none), and the councils the index holds.
         self._doc_councils = [council_key(d.meta.council) if d.meta.council else None for d in self.documents]
         self._council_keys = {key for key in self._doc_councils if key is not None}
@@ -362,6 +360,7 @@ class Index:
             "dimension": self.embedder.dimension,
             "chunking": self.chunking.as_dict(),
             "threshold": self.threshold,
+            "fitted": self.fitted.as_json(),  # the fitted models' weights this index was built with
             "docs_dir": self.docs_dir,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "passages": self.passage_count,
@@ -429,7 +428,7 @@ class Index:
             embedder,
             params,
             meta.get("aliases", {}),
-            DEFAULT_THRESHOLD,  # belongs to this code's confidence model, not to the saved index
+            None,  # the threshold belongs to this code's confidence model, not to the saved index
             meta.get("docs_dir"),
         )
 
@@ -730,6 +729,7 @@ class Index:
                 quotes_seen,
                 # "How many…?": the sentence stating the number, not a longer quote that may hold another
                 widen=not intent.asks_number,
+                model=self.fitted.quote_weights,
             )
             if whole_list:
                 # "What does Bolton need to improve?": the list itself, every item this passage holds.
@@ -767,7 +767,7 @@ class Index:
                     passage_prior=float(np.log(passage_priors[pid])),
                     topic=quotes[pid].topic,
                 )
-                rows.append((pid, rerank_score(candidate), candidate))
+                rows.append((pid, rerank_score(candidate, self.fitted.rerank_weights), candidate))
             if seen is not None:
                 seen.extend((pid, features) for pid, _, features in rows)
             # The choice between documents the council, year and source priors tell apart stays with them;
@@ -813,7 +813,8 @@ class Index:
             following = hits[i + 1].score if i + 1 < len(hits) else hit.score
             margin = (hit.score - following) * MARGIN_SCALE
             features = HitFeatures(hit.cosine, hit.coverage, hit.missing, margin)
-            hits[i] = replace(hit, margin=margin, confidence=confidence(features))
+            estimate = confidence(features, self.fitted.confidence_weights)
+            hits[i] = replace(hit, margin=margin, confidence=estimate)
         return hits
 
     def _no_report_of_that_year(self, intent: QueryIntent, query: str) -> NoReport | None:
@@ -1140,7 +1141,7 @@ class Index:
             quote=doc.text[q_start:q_end],
             passage=doc.text[p_start:p_end],
             score=score,
-            confidence=confidence(features),
+            confidence=confidence(features, self.fitted.confidence_weights),
             cosine=features.cosine,
             coverage=features.coverage,
             missing=features.missing,
@@ -1188,7 +1189,7 @@ class HitFeatures:
     margin: float  # fused-score lead over the next hit x MARGIN_SCALE
 
     def as_tuple(self) -> tuple[float, float, float, float]:
-        """The features in the order of CONFIDENCE_WEIGHTS[1:]."""
+        """The features in the order of the confidence model's weights after its bias (index/fitted.py)."""
         return (self.cosine, self.coverage, self.missing, self.margin)
 
 
@@ -1300,9 +1301,10 @@ def _holds(span: tuple[int, int], offset: int) -> bool:
     return span[0] <= offset < span[1]
 
 
-def confidence(features: HitFeatures) -> float:
-    """Estimated probability that a passage answers the question (logistic model, see CONFIDENCE_WEIGHTS)."""
-    bias, *weights = CONFIDENCE_WEIGHTS
+def confidence(features: HitFeatures, model: Sequence[float] | None = None) -> float:
+    """Estimated probability that a passage answers the question: the logistic confidence model, the bias
+    then one weight per feature (``model``, else the shipped weights in index/data/fitted.json)."""
+    bias, *weights = shipped().confidence_weights if model is None else model
     z = bias + sum(w * x for w, x in zip(weights, features.as_tuple(), strict=True))
     return float(1.0 / (1.0 + np.exp(-z)))
 

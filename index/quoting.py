@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from index.fitted import shipped
 from index.lexical import token_set
 
 # Openings that lean on the sentence before ("This includes…", "However, …"): quoted alone they mislead.
@@ -42,21 +43,13 @@ SHORT_SENTENCE_WORDS = 8  # a best sentence shorter than this takes its stronges
 # from a quote of one, with the sentence between (+3 more, none lost; 33.0 words, median 30; RESULTS §2,
 # fifteenth run).
 NEIGHBOUR_SHARE = 0.2
-# Which sentence answers best: a linear model over each sentence's features (``sentence_features``, in the
-# order of QUOTE_FEATURES), fitted by benchmarks/fit_reranker.py on the development questions (softmax over
-# a passage's sentences, those carrying the answer as targets; RESULTS.md §2, fourth run; refitted on the five
-# development sets with L2 0.03 in the tenth run).
-QUOTE_FEATURES = (
-    "cosine",  # to the question
-    "overlap",  # IDF-weighted share of the question's words (and, at half weight, its glossary words)
-    "form",  # the form bonus: a stated grade when one is asked, minus for labels and bare headings
-    "first",  # the passage's first sentence
-    "log_words",  # log(1 + words)
-    "leans_back",  # opens with "This", "However"… (the quote then takes the sentence before)
-    "topic",  # cosine to the question's topic (councils and years left out)
-    "digits",  # holds a number or date
-)
-QUOTE_WEIGHTS: tuple[float, ...] = (3.34, 6.80, 6.04, 0.04, -0.00, -0.27, 5.51, 0.16)
+# Which sentence answers best: a linear model over each sentence's features (``sentence_features``), fitted
+# by benchmarks/fit_reranker.py (softmax over a passage's sentences, those carrying the answer as targets),
+# in the order of QUOTE_FEATURES (index/fitted.py): cosine to the question; IDF-weighted share of its words
+# (and, at half weight, its glossary words); the form bonus (a stated grade when one is asked, minus for
+# labels and bare headings); the passage's first sentence; log(1 + words); opens leaning back ("This",
+# "However"…: the quote then takes the sentence before); cosine to the question's topic (councils and years
+# left out); holds a number or date. The weights are data: index/data/fitted.json.
 SentenceRows = list[tuple[list[str], "npt.NDArray[np.float64]"]]  # a passage's sentences and their features
 
 
@@ -176,10 +169,12 @@ def choose_quote(
     learned: bool = True,
     seen: SentenceRows | None = None,
     widen: bool = True,
+    model: Sequence[float] | None = None,
 ) -> QuoteChoice:
     """Pick the best sentence, then widen to at most three.
 
-    The best sentence is the one the fitted model (``QUOTE_WEIGHTS``) scores highest, or with ``learned``
+    The best sentence is the one the fitted model (``model``'s weights, else the shipped ones in
+    index/data/fitted.json) scores highest, or with ``learned``
     False the one with the highest cosine plus word overlap plus ``bonus``. Widening compares neighbours by
     that simple score, and with the model also by the model's own probabilities. ``widen`` False keeps
     to the best sentence and the neighbours it needs (a sentence two places away and the model's second
@@ -196,7 +191,7 @@ def choose_quote(
         if seen is not None:
             seen.append((sentences, features))
         if learned:
-            logits = features @ np.asarray(QUOTE_WEIGHTS)
+            logits = features @ np.asarray(shipped().quote_weights if model is None else model)
             best = int(np.argmax(logits))
             shares = np.exp(logits - logits[best])
             shares /= shares.sum()

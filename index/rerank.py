@@ -3,11 +3,11 @@
 Reciprocal-rank fusion keeps only ranks; this step looks again at the best ``RERANK_DEPTH`` candidates with
 what is known of each — its fused score and rank, its dense cosine and BM25 score, its best sentence and
 quote, how much of the question's wording it holds, and the council/year and section priors — and scores
-them by ``RERANK_WEIGHTS · features``. The score decides which passages come first among documents the
-priors favour equally (a report's own passages, two news stories on the same inspection); a passage never
-takes the place of a more favoured document's, so the choice between reports, years and sources stays with
-the priors people can reason about ("the newest report first"). Finding the passage inside a 15–50 page
-report is where the points were.
+them by its fitted weights · features (the weights are data: index/data/fitted.json). The score decides
+which passages come first among documents the priors favour equally (a report's own passages, two news
+stories on the same inspection); a passage never takes the place of a more favoured document's, so the
+choice between reports, years and sources stays with the priors people can reason about ("the newest report
+first"). Finding the passage inside a 15–50 page report is where the points were.
 
 The weights are fitted by ``benchmarks/fit_reranker.py`` (softmax over each question's candidates, the
 passages carrying its answer as targets); fitted on one development set, they improved the other
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+
+from index.fitted import shipped
 
 RERANK_DEPTH = 30  # candidates re-ordered (depth 50 measured the same)
 
@@ -38,7 +40,7 @@ class CandidateFeatures:
     topic: float  # its best sentence's cosine to the question's topic (councils and years left out)
 
     def as_tuple(self) -> tuple[float, ...]:
-        """The features in the order of ``RERANK_WEIGHTS``."""
+        """The features in the order of the second ranker's weights (``FEATURE_NAMES``)."""
         return (
             self.fused,
             self.reciprocal_rank,
@@ -54,14 +56,12 @@ class CandidateFeatures:
 
 
 FEATURE_NAMES = tuple(f.name for f in fields(CandidateFeatures))
-# Fitted on the five development sets with the quote model on (benchmarks/fit_reranker.py, L2 0.03; RESULTS.md
-# §2, tenth run), in the order of FEATURE_NAMES.
-RERANK_WEIGHTS: tuple[float, ...] = (3.82, 0.51, 0.12, 3.75, -1.65, 3.24, 0.26, 7.09, 9.24, 8.43)
+# The weights are data (index/data/fitted.json, "second_ranker"), in the order of FEATURE_NAMES.
 
 
-def rerank_score(features: CandidateFeatures, weights: tuple[float, ...] | None = None) -> float:
-    """The second ranker's score of one candidate (``RERANK_WEIGHTS`` unless given): higher is better."""
-    chosen = RERANK_WEIGHTS if weights is None else weights
+def rerank_score(features: CandidateFeatures, weights: Sequence[float] | None = None) -> float:
+    """The second ranker's score of one candidate (the shipped weights unless given): higher is better."""
+    chosen = shipped().rerank_weights if weights is None else weights
     return sum(w * x for w, x in zip(chosen, features.as_tuple(), strict=True))
 
 

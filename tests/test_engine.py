@@ -20,9 +20,9 @@ from index.errors import (
     IndexNotFoundError,
     QuestionTooLongError,
 )
+from index.fitted import QUOTE_FEATURES, RERANK_FEATURES, shipped
 from index.intent import read_intent
-from index.quoting import QUOTE_FEATURES
-from index.rerank import FEATURE_NAMES, RERANK_DEPTH, RERANK_WEIGHTS
+from index.rerank import FEATURE_NAMES, RERANK_DEPTH
 from index.store import CURRENT
 from tests.conftest import make_doc
 
@@ -116,7 +116,7 @@ def test_hits_do_not_repeat_overlapping_quotes(embedder: HashingEmbedder) -> Non
 
 
 def test_second_ranker_sees_the_fused_top_and_keeps_quotes_verbatim(index: Index) -> None:
-    assert len(RERANK_WEIGHTS) == len(FEATURE_NAMES)
+    assert len(shipped().rerank_weights) == len(FEATURE_NAMES) and FEATURE_NAMES == RERANK_FEATURES
     rows = index.candidate_features("Is safeguarding in Westhaven strong?")
     assert 0 < len(rows) <= RERANK_DEPTH
     first = rows[0][2]

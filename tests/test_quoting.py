@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.fitted import QUOTE_FEATURES, shipped
 from index.quoting import (
     NEIGHBOUR_SHARE,
-    QUOTE_FEATURES,
-    QUOTE_WEIGHTS,
     QuoteChoice,
     SentenceRows,
     _gap_partner,
@@ -31,7 +30,7 @@ def test_the_sentence_with_the_questions_words_is_quoted() -> None:
     choice = choose_quote(SENTENCES, cosines, terms, [0.0, 0.0, 0.0], weights, cosines, True, seen)
     assert choice.first <= 1 <= choice.last
     assert len(seen) == 1 and seen[0][0] == SENTENCES
-    assert seen[0][1].shape == (3, len(QUOTE_FEATURES)) == (3, len(QUOTE_WEIGHTS))
+    assert seen[0][1].shape == (3, len(QUOTE_FEATURES)) == (3, len(shipped().quote_weights))
 
 
 def test_a_label_penalty_keeps_a_heading_out_of_the_quote() -> None:
