@@ -12,14 +12,17 @@ changes nothing on questions spelt right; ``bench_typos.py`` measures it).
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe
 from index.build import build_index
+from index.embedding import Embedder
 from index.engine import FEATURES, Index, SearchMode
-from index.evaluation import evaluate, read_questions, summary_lines
+from index.errors import IndexLibraryError
+from index.evaluation import Question, evaluate, read_questions, summary_lines
 from index.onnx_embedding import default_embedder
 from index.store import current_generation
 
@@ -110,19 +113,36 @@ STEPS: tuple[tuple[str, SearchMode, bool, bool, bool, bool, bool, bool, bool], .
 )
 
 
+@cache
+def _encoder() -> Embedder:
+    """The default encoder, made once for every index a run builds."""
+    encoder: Embedder = default_embedder()
+    return encoder
+
+
+def load_set(quality_set: QualitySet) -> tuple[Index, list[Question]] | None:
+    """A set's index (built with the default encoder when missing) and its questions; None, said, when the
+    set's documents are not here."""
+    name, docs, include, index_dir, questions_file = quality_set
+    if not docs.is_dir():
+        print(f"skipped {name}: {docs} is missing")
+        return None
+    try:
+        current_generation(index_dir)
+    except IndexLibraryError:  # no index yet
+        build_index(docs, index_dir, _encoder(), include=include)
+    index = Index.load(index_dir)  # with the encoder it was built with
+    return index, read_questions(questions_file, {d.source: d.text for d in index.documents})
+
+
 def main() -> None:
     print(f"machine: {describe()}")
-    embedder = default_embedder()
-    for name, docs, include, index_dir, questions_file in SETS:
-        if not docs.is_dir():
-            print(f"skipped {name}: {docs} is missing")
+    for quality_set in SETS:
+        loaded = load_set(quality_set)
+        if loaded is None:
             continue
-        try:
-            current_generation(index_dir)
-        except Exception:  # noqa: BLE001 - any unreadable index is rebuilt
-            build_index(docs, index_dir, embedder, include=include)
-        index = Index.load(index_dir)  # with the encoder it was built with
-        questions = read_questions(questions_file, {d.source: d.text for d in index.documents})
+        name, questions_file = quality_set[0], quality_set[4]
+        index, questions = loaded
         for q in questions[:10]:  # warm up, so that the first step's latency is not the model's first call
             index.search(q.question, 10)
         print(f"\n## {name}: {len(questions)} questions ({questions_file.name})\n")

@@ -16,38 +16,23 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_quality import SETS
-from index.build import build_index
-from index.engine import Index
-from index.errors import IndexLibraryError
-from index.evaluation import carries, hit_is_correct, read_questions
-from index.onnx_embedding import default_embedder
-from index.store import current_generation
+from benchmarks.bench_quality import SETS, load_set
+from index.evaluation import hit_is_correct, quote_is_correct
 
 
 def record(out: Path) -> None:
     """Write one JSON line per question of every set whose documents are here."""
-    embedder = None
     with out.open("w", encoding="utf-8") as sink:
-        for name, docs, include, index_dir, questions_file in SETS:
-            if not docs.is_dir():
-                print(f"skipped {name}: {docs} is missing")
+        for quality_set in SETS:
+            loaded = load_set(quality_set)
+            if loaded is None:
                 continue
-            try:
-                current_generation(index_dir)
-            except IndexLibraryError:
-                embedder = embedder or default_embedder()
-                build_index(docs, index_dir, embedder, include=include)
-            index = Index.load(index_dir)
-            questions = read_questions(questions_file, {d.source: d.text for d in index.documents})
+            name, questions_file = quality_set[0], quality_set[4]
+            index, questions = loaded
             for q in questions:
                 result = index.search(q.question, 10)
                 rank = next((i for i, h in enumerate(result.hits, 1) if hit_is_correct(h, q)), None)
-                top = result.hits[0] if result.hits else None
-                quote_ok = bool(
-                    top and q.answer_quote and carries(top.quote, q.answer_quote)
-                    and (top.source == q.doc or q.doc in top.also_in)
-                )  # fmt: skip
+                quote_ok = bool(result.hits) and quote_is_correct(result.hits[0], q)
                 row = {
                     "set": questions_file.stem,
                     "id": q.id,

@@ -106,6 +106,13 @@ def hit_is_correct(hit: Hit, q: Question) -> bool:
     return (hit.source == q.doc or q.doc in hit.also_in) and carries(hit.passage, q.answer_quote)
 
 
+def quote_is_correct(hit: Hit, q: Question) -> bool:
+    """The hit's quote itself carries the answer, from the question's document (or a copy of it)."""
+    if q.answer_quote is None or not carries(hit.quote, q.answer_quote):
+        return False
+    return hit.source == q.doc or q.doc in hit.also_in
+
+
 @dataclass
 class Tally:
     """Running sums for one group of questions (all, or one kind)."""
@@ -136,8 +143,7 @@ class Tally:
         self.at3 += first is not None and first <= 3
         self.at5 += first is not None and first <= 5
         self.reciprocal_rank += 1.0 / first if first else 0.0
-        if result.hits and q.answer_quote and carries(result.hits[0].quote, q.answer_quote):
-            self.quote_at1 += result.hits[0].source == q.doc or q.doc in result.hits[0].also_in
+        self.quote_at1 += bool(result.hits) and quote_is_correct(result.hits[0], q)
 
     def as_json(self) -> dict[str, Any]:
         """Rates, rounded (None where a rate has no questions)."""
