@@ -26,8 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.machine import describe
 from index.build import build_index
 from index.embedding import HashingEmbedder
-from index.engine import Index, indexed_text
+from index.engine import Index
 from index.onnx_embedding import OnnxEmbedder, _run
+from index.stored import indexed_text
 
 ROOT = Path(__file__).resolve().parent.parent
 Vectors = npt.NDArray[np.float32]

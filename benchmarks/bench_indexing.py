@@ -29,9 +29,9 @@ from index.build import BuildSummary, build_index
 from index.chunking import ChunkingParams, chunk_document
 from index.cli import main as cli_main
 from index.embedding import Embedder, SentenceTransformerEmbedder
-from index.engine import indexed_text
 from index.loaders import load_folder
 from index.onnx_embedding import OnnxEmbedder
+from index.stored import indexed_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBSET = ["bolton/*", "bury/*", "barnet/*", "plymouth/*", "wigan/*", "leeds/*", "kent/*", "manchester/*"]

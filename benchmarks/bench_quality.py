@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.machine import describe
 from index.build import build_index
 from index.embedding import Embedder
-from index.engine import FEATURES, Index, SearchMode
+from index.engine import Index, SearchConfig, SearchMode
 from index.errors import IndexLibraryError
 from index.evaluation import Question, evaluate, read_questions, summary_lines
 from index.onnx_embedding import default_embedder
@@ -150,14 +150,16 @@ def main() -> None:
         print("|---|---|---|---|---|---|---|---|---|---|")
         report = None
         for label, mode, doc_priors, section_priors, glossary, judgement_lines, scope, rerank, quote in STEPS:
-            FEATURES.document_priors, FEATURES.section_priors, FEATURES.glossary = (
-                doc_priors,
-                section_priors,
-                glossary,
+            config = SearchConfig(
+                document_priors=doc_priors,
+                section_priors=section_priors,
+                glossary=glossary,
+                judgement_lines=judgement_lines,
+                scope=scope,
+                rerank=rerank,
+                quote_model=quote,
             )
-            FEATURES.judgement_lines, FEATURES.scope, FEATURES.rerank = judgement_lines, scope, rerank
-            FEATURES.quote_model = quote
-            report = evaluate(index, questions, 10, mode)
+            report = evaluate(index.with_config(config), questions, 10, mode)
             d = report.as_json()
             para = d["by_kind"].get("paraphrase", {}).get("recall@3")
             print(

@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe
 from index.dense import HNSW_EF_SEARCH, build_dense
-from index.engine import CANDIDATES, Index
+from index.engine import Index
+from index.search.rankings import CANDIDATES
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_FILES = ("benchmarks/questions/ofsted_subset.jsonl", "benchmarks/questions/documents.jsonl")

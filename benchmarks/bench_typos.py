@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_quality import SETS
 from benchmarks.machine import describe
-from index.engine import FEATURES, Index
+from index.engine import Index, SearchConfig
 from index.evaluation import Question, evaluate, read_questions
 from index.intent import council_words
 
@@ -69,9 +69,8 @@ def main() -> None:
                 typed.append((q, replace(q, question=misspelt)))
         fixed = sum(any(right for _, right in index.corrections(t.question)) for _, t in typed)
         results = {"as written": evaluate(index, [q for q, _ in typed], 10).as_json()}
-        FEATURES.spelling = False
-        results["one typo, no spelling step"] = evaluate(index, [t for _, t in typed], 10).as_json()
-        FEATURES.spelling = True
+        unspelled = index.with_config(SearchConfig(spelling=False))
+        results["one typo, no spelling step"] = evaluate(unspelled, [t for _, t in typed], 10).as_json()
         results["one typo, spelling step (= default)"] = evaluate(index, [t for _, t in typed], 10).as_json()
         print(f"\n{name}: {len(typed)} answerable questions with a typo; a correction found for {fixed}")
         print("| questions | R@1 | R@3 | MRR@10 | quote@1 | false abst. |")

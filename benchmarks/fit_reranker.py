@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_quality import DEVELOPMENT_SETS, HELD_OUT_SETS
 from benchmarks.machine import describe
 from index import quoting, rerank
-from index.engine import FEATURES, Index
+from index.engine import Index, SearchConfig
 from index.evaluation import Question, carries, evaluate, read_questions
 from index.fitted import QUOTE_FEATURES, SHIPPED, shipped, write_fitted
 
@@ -100,16 +100,12 @@ def score(index: Index, questions: list[Question], model: str, weights: tuple[fl
     to the index as its fitted models (nothing module-level is changed)."""
     saved = index.fitted
     if model == "quote":
-        FEATURES.quote_model = weights is not None
-        index.fitted = saved.with_weights("quote_model", weights or saved.quote_weights)
+        scored = index.with_config(SearchConfig(quote_model=weights is not None))
+        scored.fitted = saved.with_weights("quote_model", weights or saved.quote_weights)
     else:
-        FEATURES.rerank = weights is not None
-        index.fitted = saved.with_weights("second_ranker", weights or saved.rerank_weights)
-    try:
-        d = evaluate(index, questions, 10).as_json()
-    finally:
-        FEATURES.quote_model = FEATURES.rerank = True
-        index.fitted = saved
+        scored = index.with_config(SearchConfig(rerank=weights is not None))
+        scored.fitted = saved.with_weights("second_ranker", weights or saved.rerank_weights)
+    d = evaluate(scored, questions, 10).as_json()
     return (
         f"{d['recall@1']:.3f} | {d['recall@3']:.3f} | {d['mrr@10']:.3f} | {d['quote@1']:.3f} | "
         f"{d['abstention_accuracy']:.3f} | {d['false_abstention_rate']:.3f} | {d['latency_ms']['p50']}"

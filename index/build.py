@@ -12,11 +12,11 @@ from pathlib import Path
 from index.checkpoint import EncodingCheckpoint
 from index.chunking import ChunkingParams
 from index.embedding import Embedder
-from index.engine import Index, ProgressFn, VectorCache
 from index.errors import DocumentsFolderError, IndexLibraryError
 from index.loaders import LoadReport, load_folder
 from index.maintain import check_index_outside
 from index.store import IndexWriteError, generation_name, index_lock
+from index.stored import ProgressFn, StoredIndex, VectorCache
 
 log = logging.getLogger(__name__)
 
@@ -123,11 +123,11 @@ def _index(
     on_encode: ProgressFn | None,
     cache: VectorCache,
     checkpoint: EncodingCheckpoint | None,
-) -> Index:
+) -> StoredIndex:
     aliases: dict[str, list[str]] = defaultdict(list)
     for duplicate, original in report.duplicates:
         aliases[original].append(duplicate)
-    return Index.build(
+    return StoredIndex.build(
         report.documents,
         embedder,
         chunking,
@@ -141,7 +141,7 @@ def _index(
 def _current_vectors(index_dir: Path, embedder: Embedder) -> VectorCache:
     """The vectors of the index now current (the change that landed), when it can be read with this model."""
     try:
-        return Index.load(index_dir, embedder).vector_cache()
+        return StoredIndex.load(index_dir, embedder).vector_cache()
     except IndexLibraryError:  # another model, or damaged: its texts are simply encoded again
         return VectorCache()
 

@@ -3,7 +3,7 @@
 A build of the whole Ofsted corpus encodes for many minutes. Every slice of texts it encodes is written here
 (``INDEX_DIR/partial-build/``: the texts as JSON and their vectors as .npy, each pair written aside and
 renamed, so a kill leaves whole slices only). The next build into the same index folder reads them back as a
-:class:`~index.engine.VectorCache` and encodes only the rest; a successful build deletes the folder. Slices of
+:class:`~index.stored.VectorCache` and encodes only the rest; a successful build deletes the folder. Slices of
 another model are ignored. A build that fails to write (a full disk) removes the slices it wrote, rather
 than leave them to fill the disk.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from index.engine import VectorCache
+from index.stored import VectorCache
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,6 @@ from index.adding import AddRefusedError as AddRefusedError
 from index.adding import ReplaceRequiredError as ReplaceRequiredError
 from index.document import Document
 from index.embedding import Embedder
-from index.engine import Index, ProgressFn
 from index.errors import (
     DocumentsFolderError,
     DocumentUnreadableError,
@@ -43,6 +42,7 @@ from index.loaders import (
 )
 from index.onnx_embedding import embedder_for
 from index.store import index_lock, read_meta
+from index.stored import ProgressFn, StoredIndex
 
 
 class UnknownSourceError(IndexLibraryError):
@@ -79,7 +79,7 @@ class ChangeSummary:
 
 
 def _rebuild(
-    old: Index,
+    old: StoredIndex,
     documents: Sequence[Document],
     index_dir: Path,
     embedder: Embedder,
@@ -97,7 +97,7 @@ def _rebuild(
         if progress:
             progress(done, total)
 
-    index = Index.build(ordered, embedder, old.chunking, old.aliases, progress=on_encode, cache=cache)
+    index = StoredIndex.build(ordered, embedder, old.chunking, old.aliases, progress=on_encode, cache=cache)
     index.docs_dir = docs_dir or old.docs_dir
     index.save(index_dir)
     summary.encoded = counted[0] if counted else 0
@@ -124,7 +124,7 @@ def update_index(
     check_documents_folder(docs_dir)
     check_index_outside(docs_dir, index_dir)
     with index_lock(index_dir):
-        old = Index.load(index_dir, embedder)
+        old = StoredIndex.load(index_dir, embedder)
         report = load_folder(docs_dir, include=include)
         before = {d.source: d for d in old.documents}
         summary = ChangeSummary(failures=list(report.failures))
@@ -215,7 +215,7 @@ def remove_documents(
             f"not a path inside the documents folder: {', '.join(printable(s) for s in unsafe)}"
         )
     with index_lock(index_dir):
-        old = Index.load(index_dir, embedder)
+        old = StoredIndex.load(index_dir, embedder)
         present = {d.source for d in old.documents}
         unknown = [s for s in sources if s not in present]
         if unknown:
@@ -257,7 +257,7 @@ def add_paths(
     leaves the documents folder as it was.
     """
     with index_lock(index_dir):
-        old = Index.load(index_dir, embedder)
+        old = StoredIndex.load(index_dir, embedder)
         if docs_dir is None:
             if old.docs_dir is None:
                 raise IndexLibraryError(
@@ -278,7 +278,7 @@ def add_paths(
 
 
 def _add_planned(
-    old: Index,
+    old: StoredIndex,
     plan: AddPlan,
     index_dir: Path,
     embedder: Embedder,

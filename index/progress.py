@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from tqdm import tqdm
 
-from index.engine import ProgressFn
+from index.stored import ProgressFn
 
 
 @contextmanager

@@ -100,6 +100,7 @@ class SearchResult:
     searched_as: str | None = None  # the question with its misspelt words corrected, when any were
     no_report: NoReport | None = None  # why it is not answered: no document of the council and year asked
     not_held: NotHeld | None = None  # why it is not answered: no document of the councils asked about
+    reason: str = ""  # the gate's reason: "answered", or why not ("below threshold", "not held", …)
 
     def as_json(self) -> dict[str, Any]:
         """The result in the ``search --json`` shape (``outside_scope``, ``searched_as``, ``no_report`` and
@@ -109,6 +110,8 @@ class SearchResult:
             "answered": self.answered,
             "hits": [h.as_json() for h in self.hits],
         }
+        if self.reason:
+            out["reason"] = self.reason
         if self.outside_scope:
             out["outside_scope"] = self.outside_scope
         if self.searched_as:

@@ -12,7 +12,7 @@ import pytest
 from index.chunking import ChunkingParams
 from index.document import Document, Section
 from index.embedding import HashingEmbedder
-from index.engine import ASKED_LINE_BONUS, FEATURES, MAX_QUESTION_CHARS, Index
+from index.engine import Index, SearchConfig
 from index.errors import (
     EmptyQuestionError,
     IndexCorruptError,
@@ -23,6 +23,9 @@ from index.errors import (
 from index.fitted import QUOTE_FEATURES, RERANK_FEATURES, shipped
 from index.intent import read_intent
 from index.rerank import FEATURE_NAMES, RERANK_DEPTH
+from index.search.answer_order import each_year_early
+from index.search.query import MAX_QUESTION_CHARS
+from index.search.quote_forms import ASKED_LINE_BONUS
 from index.store import CURRENT
 from tests.conftest import make_doc
 
@@ -125,11 +128,7 @@ def test_second_ranker_sees_the_fused_top_and_keeps_quotes_verbatim(index: Index
     texts = {d.source: d.text for d in index.documents}
     assert all(text in texts[source] for source, text, _ in rows)
     reranked = index.search("Is safeguarding in Westhaven strong?", 5)
-    FEATURES.rerank = False
-    try:
-        fused = index.search("Is safeguarding in Westhaven strong?", 5)
-    finally:
-        FEATURES.rerank = True
+    fused = index.with_config(SearchConfig(rerank=False)).search("Is safeguarding in Westhaven strong?", 5)
     assert {h.source for h in reranked.hits} <= set(texts) and {h.source for h in fused.hits} <= set(texts)
     assert all(h.quote in texts[h.source] for h in reranked.hits)
     assert [h.score for h in reranked.hits] == sorted((h.score for h in reranked.hits), reverse=True)
@@ -439,7 +438,7 @@ def test_two_years_named_get_a_hit_from_each_years_report_first(embedder: Hashin
     older = [h for h in hits if h.source == "ofsted/w2016.pdf"]
     newer = [h for h in hits if h.source == "ofsted/w2023.pdf"]
     intent = read_intent(question, [("westhaven",)])
-    reordered = index._each_year_early([*older, *newer], intent)
+    reordered = each_year_early([*older, *newer], intent)
     assert [h.source for h in reordered[:2]] == ["ofsted/w2016.pdf", "ofsted/w2023.pdf"]
     assert reordered[2:] == [*older[1:], *newer[1:]]
 

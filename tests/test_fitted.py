@@ -10,7 +10,7 @@ import pytest
 
 from index.build import build_index
 from index.embedding import HashingEmbedder
-from index.engine import HitFeatures, Index
+from index.engine import Index
 from index.fitted import (
     CONFIDENCE_FEATURES,
     SHIPPED,
@@ -20,6 +20,7 @@ from index.fitted import (
     write_fitted,
 )
 from index.rerank import FEATURE_NAMES
+from index.search.hits import HitFeatures
 from index.store import read_meta
 from tests.conftest import EASTMARCH_REPORT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.embedding import HashingEmbedder
-from index.engine import Index, topic_of
+from index.engine import Index
 from index.glossary import expand, spell_out
 from index.intent import (
     ALIASES,
@@ -37,6 +37,7 @@ from index.intent import (
     states_number_asked,
 )
 from index.results import NotHeld
+from index.search.query import topic_of
 from tests.conftest import make_doc
 
 INDEXED = [council_key("Eastmarch County Council"), council_key("Westhaven Borough Council")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from index.document import Document
 from index.embedding import HashingEmbedder
-from index.engine import FEATURES, Index
+from index.engine import Index, SearchConfig
 from index.spelling import SpellingCorrector, edit_distance
 from tests.conftest import make_doc
 
@@ -58,11 +58,8 @@ def test_a_misspelt_question_finds_what_the_spelt_one_does(
 
 def test_spelling_step_can_be_switched_off(eastmarch_report: Document, embedder: HashingEmbedder) -> None:
     index = Index.build([eastmarch_report], embedder)
-    FEATURES.spelling = False
-    try:
-        assert index.search("support for care leevers aged over 21", k=3).searched_as is None
-    finally:
-        FEATURES.spelling = True
+    unspelled = index.with_config(SearchConfig(spelling=False))
+    assert unspelled.search("support for care leevers aged over 21", k=3).searched_as is None
 
 
 def test_council_names_are_not_corrected(embedder: HashingEmbedder) -> None:
@@ -78,6 +75,6 @@ def test_the_word_list_is_built_only_when_needed(
 ) -> None:
     index = Index.build([eastmarch_report], embedder)
     index.search("what support is there for the care leavers?", k=1)  # stop words and corpus words only
-    assert index._speller is None
+    assert index.pipeline.reader._speller is None
     speller = index.prepare_spelling()
     assert index.prepare_spelling() is speller  # built once

@@ -1,0 +1,61 @@
+"""Stage 8, answer form: among the top hits, the one whose quote has the form the question asks for comes
+first — each asked year's best hit early ("Haringey care leavers 2014 vs 2023"), a quote stating the number
+asked ("how many…?"), a date ("when…?"), or naming the holder of the role asked ("who is the cabinet
+member…?")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.intent import QueryIntent, dated_years, names_holder, states_date, states_number_asked
+from index.results import Hit
+from index.search.query import Query
+
+NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first this many hits comes first
+PERSON_WITHIN = 5  # for "who is the cabinet member…?", a quote naming one among the first five comes first
+
+
+@dataclass(frozen=True)
+class AnswerForm:
+    """``years`` turns the asked years' ordering off; ``scope`` the number, date and person orderings."""
+
+    years: bool = True
+    scope: bool = True
+
+    def apply(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        intent = query.intent
+        if self.years and len(intent.years) >= 2 and not intent.since:
+            hits = each_year_early(hits, intent)
+        if not self.scope:
+            return hits
+        if intent.asks_number:
+            return first_that(hits, lambda hit: states_number_asked(hit.quote, intent))
+        if intent.asks_when and not intent.asks_when_inspected:
+            return first_that(hits, lambda hit: states_date(hit.quote))
+        if intent.person_role:
+            # "Who is the cabinet member for children's services?": a quote naming the holder of that role.
+            return first_that(hits, lambda hit: names_holder(hit.quote, intent.person_role), PERSON_WITHIN)
+        return hits
+
+
+def each_year_early(hits: list[Hit], intent: QueryIntent) -> list[Hit]:
+    """For a question naming two or more years: the best hit of each year's documents first, in their
+    ranked order, then the rest."""
+    years = [dated_years(h.published, h.inspection_dates) for h in hits]
+    firsts: list[int] = []
+    for year in sorted(intent.years):
+        i = next((i for i, held in enumerate(years) if year in held), None)
+        if i is not None and i not in firsts:
+            firsts.append(i)
+    firsts.sort()
+    return [hits[i] for i in firsts] + [h for i, h in enumerate(hits) if i not in firsts]
+
+
+def first_that(hits: list[Hit], answers: Callable[[Hit], bool], within: int = NUMBER_WITHIN) -> list[Hit]:
+    """The first of the top ``within`` hits that ``answers`` (states the number, date or person asked),
+    first."""
+    if not hits or answers(hits[0]):
+        return hits
+    i = next((i for i, h in enumerate(hits[:within]) if answers(h)), None)
+    return hits if i is None else [hits[i], *hits[:i], *hits[i + 1 :]]

@@ -1,0 +1,80 @@
+"""What the search stages know of the indexed documents beyond their text: each document's council, the
+newest documents, the words that tell documents apart, and the judgements and change statements reports
+state (read once, then kept)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set as AbstractSet
+
+from index.intent import council_key, distinctive_identities, document_years, is_primary, newest_by_council
+from index.ratings.reports import read_judgements, stated_change
+from index.ratings.table import Judgement, Quote
+from index.stored import StoredIndex
+
+_TRAILING_NUMBERS = re.compile(r"[\s\d]+$")  # "What needs to improve?\n1": a heading and a list number
+
+
+def bare_label(text: str) -> str:
+    """A line without trailing list numbers and closing punctuation, as headings are compared."""
+    return _TRAILING_NUMBERS.sub("", text).rstrip("?:. ")
+
+
+class CorpusFacts:
+    """Facts about the documents of ``stored`` that the stages read (computed at load, or on first use)."""
+
+    def __init__(self, stored: StoredIndex) -> None:
+        self.stored = stored
+        self.documents = stored.documents
+        # Each document's council as a key (None when it names none), and the councils the index holds.
+        self.doc_councils = [council_key(d.meta.council) if d.meta.council else None for d in self.documents]
+        self.council_keys = {key for key in self.doc_councils if key is not None}
+        self.newest = newest_by_council(self.documents)
+        self.identities = distinctive_identities(self.documents)
+        # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
+        self.plain_headings = [{bare_label(h.heading) for h in d.sections} for d in self.documents]
+        self._judgements: dict[int, tuple[Judgement, ...]] = {}
+        self._changes: dict[int, Quote | None] = {}
+
+    def judgements_of(self, doc_id: int) -> tuple[Judgement, ...]:
+        """The judgements document ``doc_id``'s judgement table states (read once, then kept)."""
+        if doc_id not in self._judgements:
+            self._judgements[doc_id] = read_judgements(self.documents[doc_id]).judgements
+        return self._judgements[doc_id]
+
+    def change_of(self, doc_id: int) -> Quote | None:
+        """A report's own statement of its change since the last inspection (read once, then kept)."""
+        if doc_id not in self._changes:
+            self._changes[doc_id] = stated_change(self.documents[doc_id])
+        return self._changes[doc_id]
+
+    def newest_report(
+        self, councils: AbstractSet[tuple[str, ...]], years: AbstractSet[int] = frozenset()
+    ) -> int | None:
+        """The newest inspection report of ``councils`` (of one of ``years``, when any), or None."""
+        reports = [
+            (doc.meta.published or "", doc_id)
+            for doc_id, doc in enumerate(self.documents)
+            if self.doc_councils[doc_id] in councils
+            and is_primary(doc)
+            and (not years or years & document_years(doc))
+        ]
+        return max(reports)[1] if reports else None
+
+    def first_reports_after(self, councils: AbstractSet[tuple[str, ...]], since: int) -> set[int]:
+        """Each council's first inspection report after ``since`` (its inspection and publication both
+        later)."""
+        firsts: dict[tuple[str, ...], tuple[str, int]] = {}
+        for doc_id, doc in enumerate(self.documents):
+            council = self.doc_councils[doc_id]
+            years = document_years(doc)
+            if (
+                council is not None
+                and council in councils
+                and is_primary(doc)
+                and years
+                and min(years) > since
+            ):
+                key = (doc.meta.published or "", doc_id)
+                firsts[council] = min(firsts.get(council, key), key)
+        return {doc_id for _, doc_id in firsts.values()}

@@ -1,0 +1,116 @@
+"""Stage 9, the gate: answer, or refuse and say why. A question is answered when the top hit's confidence
+reaches the fitted threshold and nothing shows the hits cannot answer it: a question only about councils the
+index does not hold, about a service other than children's, about a council's inspection in a year none of
+its documents is from, about the next inspection (no report says when it is), or asking a number or a person
+that the top quote does not state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.intent import (
+    NAMES_PERSON,
+    QueryIntent,
+    council_place,
+    document_years,
+    names_inspection_year,
+    outside_scope,
+    states_number_asked,
+)
+from index.results import Hit, NoReport, NotHeld
+from index.search.corpus import CorpusFacts
+from index.search.query import Query
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether to answer, and why (``reason``); the refusals' details for the answer's wording."""
+
+    answered: bool
+    reason: str  # "answered", or what refused it: "below threshold", "not held", "outside scope", …
+    outside_scope: str | None = None  # the service asked about, when it is not children's services
+    no_report: NoReport | None = None
+    not_held: NotHeld | None = None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """``scope`` off: only the confidence threshold and the councils held decide."""
+
+    facts: CorpusFacts
+    scope: bool = True
+
+    def decide(self, query: Query, hits: list[Hit], threshold: float) -> Decision:
+        intent = query.intent
+        # A question only about councils this index does not hold has no answer here, however close the
+        # wording of another council's report.
+        about_elsewhere = bool(intent.elsewhere) and not intent.councils
+        outside = outside_scope(query.text) if self.scope else None
+        no_report = self.no_report_of_that_year(intent, query.text)
+        reason = self._refusal(intent, hits, threshold, about_elsewhere, outside, no_report)
+        if reason is None:
+            return Decision(True, "answered", outside)
+        return Decision(
+            False,
+            reason,
+            outside,
+            no_report,
+            not_held(intent) if about_elsewhere else None,
+        )
+
+    def _refusal(
+        self,
+        intent: QueryIntent,
+        hits: list[Hit],
+        threshold: float,
+        about_elsewhere: bool,
+        outside: str | None,
+        no_report: NoReport | None,
+    ) -> str | None:
+        """Why the question is not answered, or None."""
+        if not hits:
+            return "nothing found"
+        if about_elsewhere:
+            return "not held"
+        if outside is not None:
+            return "outside scope"
+        if no_report is not None:
+            return "no report of that year"
+        if self.scope and intent.asks_next_inspection:
+            return "next inspection"  # no report says when the next one is
+        # "How much are foster carers paid?" is not answered by "Suffolk has a busy fostering service."
+        if self.scope and intent.asks_number and not states_number_asked(hits[0].quote, intent):
+            return "number not stated"
+        # "Who is the director of children's services?" is not answered by "…authorised by the DCS".
+        if self.scope and intent.person_role and not NAMES_PERSON.search(hits[0].quote):
+            return "person not named"
+        if hits[0].confidence < threshold:
+            return "below threshold"
+        return None
+
+    def no_report_of_that_year(self, intent: QueryIntent, query: str) -> NoReport | None:
+        """A rating question, or one naming an inspection by its year ("what did the 2016 inspection
+        find?", "what did Ofsted say about Bolton in 2019?"), about a council's inspection in a year none of
+        its indexed documents is from: any grade or finding quoted would be another inspection's."""
+        asks_that_inspection = intent.asks_rating or (self.scope and names_inspection_year(query))
+        if not (asks_that_inspection and intent.councils and intent.years):
+            return None
+        facts = self.facts
+        theirs = [
+            d for d, key in zip(facts.documents, facts.doc_councils, strict=True) if key in intent.councils
+        ]
+        if any(intent.years & document_years(doc) for doc in theirs):
+            return None
+        held = sorted({int(d.meta.published[:4]) for d in theirs if d.meta.published})
+        council = (
+            theirs[0].meta.council if theirs and theirs[0].meta.council else " ".join(min(intent.councils))
+        )
+        return NoReport(council, tuple(sorted(intent.years)), tuple(held))
+
+
+def not_held(intent: QueryIntent) -> NotHeld:
+    """The councils a question asks about that the index holds nothing of, and their country (one outside
+    England when any is: Ofsted does not inspect them)."""
+    places = [council_place(key) for key in sorted(intent.elsewhere)]
+    countries = [country for _, country in places if country != "England"]
+    return NotHeld(tuple(name for name, _ in places), countries[0] if countries else "England")

@@ -1,0 +1,119 @@
+"""The search pipeline: the stages a question passes through, in the order written once in
+:meth:`Pipeline.run`. Each stage is a small object with one method, built from the index and its settings;
+an ablation builds a pipeline without a stage (``SearchConfig(rerank=False)``), never flips a global."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from index.question_text import clean_question, displayable
+from index.quoting import SentenceRows
+from index.rerank import CandidateFeatures
+from index.results import Hit, SearchResult
+from index.search.answer_order import AnswerForm
+from index.search.corpus import CorpusFacts
+from index.search.coverage import Coverage
+from index.search.gate import Gate
+from index.search.hits import HitMaker
+from index.search.priors import Priors
+from index.search.query import Query, QuestionReader
+from index.search.quotes import QuoteChooser, QuoteSettings
+from index.search.rankings import SearchMode, fuse, rankings_for
+from index.search.report_lines import ReportLines
+from index.search.reranking import Reranker
+from index.stored import StoredIndex
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """Which stages and stage options a pipeline has (all on by default): for measuring each one."""
+
+    document_priors: bool = True  # council, year, "now", primary source
+    section_priors: bool = True  # "what needs to improve" sections, judgements, quote form, asked years
+    glossary: bool = True  # the glossary's words: spelled out for the encoder, added for BM25
+    judgement_lines: bool = True  # the report-lines stage: a report's own judgement, dates, change, list
+    topic_cosine: bool = True  # the confidence's cosine against the question without its council names
+    rerank: bool = True  # the second ranker stage
+    quote_model: bool = True  # the fitted quote model picks the sentence
+    scope: bool = True  # answer form and the gate's checks: other services, a number or person not stated
+    spelling: bool = True  # misspelt words are read as the corpus word meant
+
+    @classmethod
+    def without(cls, *names: str) -> SearchConfig:
+        """All on but ``names``; an unknown name raises ValueError."""
+        known = {f.name for f in fields(cls)}
+        if unknown := set(names) - known:
+            raise ValueError(f"no such search option: {', '.join(sorted(unknown))}")
+        return cls(**dict.fromkeys(names, False))
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What fit scripts read of one search: the second ranker's candidates with their features (in fused
+    order), and each quoted passage's sentences with the quote model's features."""
+
+    candidates: list[tuple[int, CandidateFeatures]]
+    sentences: SentenceRows
+
+
+class Pipeline:
+    """read → rank and fuse → priors → rerank → quotes and hits → report lines → answer form → gate."""
+
+    def __init__(self, stored: StoredIndex, config: SearchConfig | None = None) -> None:
+        self.config = config = config or SearchConfig()
+        self.stored = stored
+        self.facts = facts = CorpusFacts(stored)
+        self.reader = QuestionReader(
+            stored, facts, glossary=config.glossary, topic=config.topic_cosine, spelling=config.spelling
+        )
+        self.priors = Priors(facts, config.document_priors, config.section_priors)
+        self.quote_settings = QuoteSettings(config.quote_model, config.section_priors)
+        self.reranker = Reranker(facts) if config.rerank else None
+        self.hit_maker = HitMaker(stored)
+        self.report_lines = (
+            ReportLines(facts, self.hit_maker, config.section_priors) if config.judgement_lines else None
+        )
+        self.answer_form = AnswerForm(config.section_priors, config.scope)
+        self.gate = Gate(facts, config.scope)
+
+    def run(self, question: str, k: int = 5, mode: SearchMode = "hybrid") -> SearchResult:
+        """The ``k`` best passages for ``question``, each with a verbatim quote, best first."""
+        threshold = self.stored.threshold  # read at each search: a test or a calibration may set it
+        text = self.reader.searched_text(question)
+        asked = displayable(question)
+        if self.stored.passage_count == 0 or k <= 0:
+            return SearchResult(asked, False, (), threshold, reason="empty index")
+        query = self.reader.read(text)
+        hits = self.hits(query, k, mode)
+        hybrid = mode == "hybrid"
+        if hybrid and self.report_lines is not None:
+            hits = self.report_lines.add(query, hits, k)
+        hits = self.answer_form.apply(query, hits)
+        if hybrid and self.report_lines is not None:
+            hits = self.report_lines.vouch(query, hits)
+        decision = self.gate.decide(query, hits, threshold)
+        return SearchResult(
+            asked,
+            decision.answered,
+            tuple(hits),
+            threshold,
+            decision.outside_scope,
+            text if text != clean_question(asked) else None,
+            decision.no_report,
+            decision.not_held,
+            decision.reason,
+        )
+
+    def hits(
+        self, query: Query, k: int, mode: SearchMode = "hybrid", trace: Trace | None = None
+    ) -> list[Hit]:
+        """Ranked, prioritised, re-ranked and quoted: the hits before the report-lines stage."""
+        found = fuse(query, rankings_for(self.stored, mode), self.stored.passage_count)
+        prioritised = self.priors.apply(query, found)
+        quote_of = QuoteChooser(self.facts, query, self.quote_settings, trace.sentences if trace else None)
+        coverage = Coverage(self.stored, query.query_weights)
+        ranked = prioritised.ranked
+        if mode == "hybrid" and self.reranker is not None:
+            seen = trace.candidates if trace else None
+            ranked = self.reranker.apply(found, prioritised, quote_of, coverage, seen)
+        return self.hit_maker.collect(ranked, quote_of, coverage, k)

@@ -1,0 +1,98 @@
+"""Stage 3, priors: how much what the question asks favours each candidate's document (its council, year,
+tense and kind of source) and the passage itself (its section, a name the question asks about, what someone
+said). The fused score is multiplied by both."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from index.intent import (
+    NAMES_PERSON,
+    REPORTS_SPEECH,
+    QueryIntent,
+    asked_names,
+    document_prior,
+    names_document,
+    passage_prior,
+    question_words,
+)
+from index.search.corpus import CorpusFacts
+from index.search.query import Query
+from index.search.rankings import Candidates
+
+NAMED_TERM_PRIOR = 1.3  # a passage holding a name the question asks about ("the REACH team")
+NAMED_PERSON_PRIOR = 1.3  # a passage naming a person, for a question asking who
+SPEECH_PRIOR = 1.3  # a passage reporting what someone said, for "what did the council say…?"
+
+
+@dataclass(frozen=True)
+class Prioritised:
+    """The candidates re-scored by the priors, best first, with the priors themselves."""
+
+    ranked: list[tuple[int, float]]  # (passage id, fused score x document prior x passage prior)
+    document: list[float]  # per document of the index
+    passage: dict[int, float]  # per candidate passage
+
+
+@dataclass(frozen=True)
+class Priors:
+    """The priors stage; ``document`` and ``section`` turn either kind off (1.0 for every candidate)."""
+
+    facts: CorpusFacts
+    document: bool = True
+    section: bool = True
+
+    def apply(self, query: Query, found: Candidates) -> Prioritised:
+        documents = self.facts.documents
+        intent = query.intent
+        asked = question_words(query.text)
+        named_docs = [names_document(asked, identity) for identity in self.facts.identities]
+        if any(named_docs):
+            intent = replace(intent, names_source=True)
+        # "Has X improved since 2018?": the report after 2018 measured the change from it, as the newest does.
+        after = self._next_after_since(intent)
+        newest = self.facts.newest
+        doc_priors = [
+            document_prior(d, i in newest or i in after, intent, named_docs[i]) if self.document else 1.0
+            for i, d in enumerate(documents)
+        ]
+        names = asked_names(query.text)
+        passage_priors = {pid: self.passage_prior(pid, intent, names) for pid, _ in found.fused}
+        doc_of = self.facts.stored.passages.doc
+        ranked = [
+            (pid, score * doc_priors[int(doc_of[pid])] * passage_priors[pid]) for pid, score in found.fused
+        ]
+        ranked.sort(key=lambda item: -item[1])
+        return Prioritised(ranked, doc_priors, passage_priors)
+
+    def _next_after_since(self, intent: QueryIntent) -> set[int]:
+        """For a question on what changed since a year, not asked of now: each named council's first
+        inspection report after that year."""
+        if not intent.since or intent.latest or not intent.councils:
+            return set()
+        return self.facts.first_reports_after(intent.councils, min(intent.since))
+
+    def passage_prior(self, pid: int, intent: QueryIntent, names: Sequence[re.Pattern[str]] = ()) -> float:
+        """How much the question's kind favours this passage; ``names`` are the names the question asks
+        about ("the REACH team", "'care consultants'"), as patterns."""
+        if not self.section:
+            return 1.0
+        stored = self.facts.stored
+        doc = stored.documents[int(stored.passages.doc[pid])]
+        start, end = stored.passage_span(pid)
+        prior = 1.0
+        if names and any(name.search(doc.text, start, end) for name in names):
+            prior *= NAMED_TERM_PRIOR  # the passage names what the question names
+        if intent.asks_said and REPORTS_SPEECH.search(doc.text, start, end):
+            prior *= SPEECH_PRIOR  # "What did the council say…?": a passage reporting what was said
+        if intent.asks_who and not intent.asks_lead_inspector:
+            # "Who welcomed the report?": only a passage naming someone can answer.
+            return prior * (NAMED_PERSON_PRIOR if NAMES_PERSON.search(doc.text, start, end) else 1.0)
+        heading = doc.heading_at(start)
+        # Where the passage opens a section, and whether it is on the front page, matter to a rating question
+        # only; this runs for every candidate passage, so they are not worked out for the others.
+        rating = intent.asks_rating
+        opens = rating and heading is not None and doc.text.startswith(heading, start)
+        return prior * passage_prior(intent, heading, opens, rating and doc.page_at(start) == 1)

@@ -1,0 +1,173 @@
+"""Stage 1, reading the question: from the words asked to a :class:`Query` — the question as searched
+(misspelt words read as the corpus word meant), what it asks (:class:`~index.intent.QueryIntent`), its
+vectors and its weighted words."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from index.errors import EmptyQuestionError, QuestionTooLongError
+from index.glossary import expand, spell_out
+from index.intent import QueryIntent, council_words, document_years, read_intent
+from index.lexical import tokenize
+from index.question_text import clean_question
+from index.ratings.table import Area
+from index.search.corpus import CorpusFacts
+from index.spelling import SpellingCorrector
+from index.stored import StoredIndex
+
+MAX_QUESTION_CHARS = 1000
+GLOSSARY_QUOTE_WEIGHT = 0.5  # a glossary word's weight in quote choice, against the question's own
+
+Vector = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the later stages read it."""
+
+    text: str  # the question as searched: white space collapsed, misspellings corrected
+    intent: QueryIntent  # what it names (councils, years) and asks (a rating, a date, a number…)
+    vector: Vector  # the question with the sector's abbreviations spelled out, encoded
+    topic_vector: Vector  # its topic without the councils and years it names (``vector`` itself if the same)
+    expanded: str  # the question with the glossary's words added (the question itself without the glossary)
+    terms: set[str]  # its words, as BM25 tokenises them (not to be changed)
+    query_weights: Mapping[str, float]  # IDF of each word that is not a council's name
+    quote_weights: Mapping[str, float]  # ... and of the glossary's words, at a discount
+
+
+class QuestionReader:
+    """Reads questions against one index: its vocabulary (for spelling), its councils and its reports."""
+
+    def __init__(
+        self,
+        stored: StoredIndex,
+        facts: CorpusFacts,
+        *,
+        glossary: bool = True,
+        topic: bool = True,
+        spelling: bool = True,
+    ) -> None:
+        self.stored = stored
+        self.facts = facts
+        self.glossary = glossary  # the glossary's words: spelled out for the encoder, added for BM25
+        self.topic = topic  # the confidence's cosine is measured against the question without its councils
+        self.spelling = spelling
+        self._speller: SpellingCorrector | None = None  # built at the first word the corpus does not know
+        self._speller_lock = threading.Lock()
+
+    def searched_text(self, question: str) -> str:
+        """The question as searched, checked: raises QuestionTooLongError or EmptyQuestionError."""
+        query = self.normal(clean_question(question))
+        if len(query) > MAX_QUESTION_CHARS:
+            raise QuestionTooLongError(
+                f"the question has {len(query)} characters; at most {MAX_QUESTION_CHARS} are searched"
+            )
+        if not tokenize(query) and not any(ch.isalnum() for ch in query):
+            raise EmptyQuestionError("the question has no words to search for")
+        return query
+
+    def normal(self, question: str) -> str:
+        """The question as searched: white space collapsed, misspelt words read as the corpus word meant."""
+        query = " ".join(question.split())
+        if self.spelling and len(query) <= MAX_QUESTION_CHARS:
+            for wrong, right in self.corrections(query):
+                right = right.capitalize() if wrong[0].isupper() else right  # "Burry" → "Bury", a council
+                query = re.sub(rf"\b{re.escape(wrong)}\b", right, query)
+        return query
+
+    def corrections(self, query: str) -> list[tuple[str, str]]:
+        """(word as asked, corpus word) for each word of ``query`` read as misspelt."""
+        lexical = self.stored.lexical
+        if all(lexical.knows(w) or not tokenize(w) for w in query.split() if any(c.isalpha() for c in w)):
+            return []  # every word is known (or a stop word)
+        speller = self.prepare_spelling()
+        protected = council_words() | {w for key in self.facts.council_keys for w in key}
+        return speller.corrections(query, lambda w: w.lower() in protected or lexical.knows(w))
+
+    def prepare_spelling(self) -> SpellingCorrector:
+        """The corpus's word list for reading misspelt words, built once (0.85 s on the full Ofsted corpus):
+        at the first question that needs it, or ahead of time by a server that has just loaded the index."""
+        with self._speller_lock:
+            if self._speller is None:
+                self._speller = SpellingCorrector.from_texts(d.text for d in self.stored.documents)
+            return self._speller
+
+    def read(self, query: str) -> Query:
+        """The :class:`Query` of ``query`` (a question as :meth:`normal` gives it)."""
+        encode = self.stored.embedder.encode
+        spelled = spell_out(query) if self.glossary else query
+        vector = encode([spelled])[0]
+        intent = with_graded_report(
+            read_intent(query, self.facts.council_keys, self.stored.lexical.knows), self.facts
+        )
+        topic = topic_of(spelled, intent) if self.topic else spelled
+        topic_vector = encode([topic])[0] if topic != spelled else vector
+        expanded = expand(query) if self.glossary else query
+        terms = set(tokenize(query))
+        named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
+        weight = self.stored.lexical.weight
+        query_weights = {t: weight(t) for t in terms - named}
+        # The glossary's words count in quote choice too, at a discount: "fridges" finds "white goods".
+        added = set(tokenize(expanded)) - terms - named
+        quote_weights = query_weights | {t: GLOSSARY_QUOTE_WEIGHT * weight(t) for t in added}
+        return Query(query, intent, vector, topic_vector, expanded, terms, query_weights, quote_weights)
+
+
+def with_graded_report(intent: QueryIntent, facts: CorpusFacts) -> QueryIntent:
+    """A grade the question states names a report where no year does ("why was Middlesbrough rated
+    inadequate?"): the council's newest report judging its services as a whole that grade. The question is
+    read as asking that report's year ("…since it was rated inadequate?": as measuring the change from it)."""
+    if not intent.grade_stated or intent.asks_rating or len(intent.councils) != 1:
+        return intent
+    if intent.years or intent.since:
+        return intent
+    graded: list[tuple[str, int]] = []
+    for doc_id, doc in enumerate(facts.documents):
+        if facts.doc_councils[doc_id] not in intent.councils:
+            continue  # (only a report's own judgement table states a grade)
+        if any(
+            j.area == Area.OVERALL and j.grade == intent.grade_stated for j in facts.judgements_of(doc_id)
+        ):
+            graded.append((doc.meta.published or "", doc_id))
+    if not graded:
+        return intent
+    doc = facts.documents[max(graded)[1]]
+    years = document_years(doc)
+    if not years:
+        return intent
+    if intent.grade_since:
+        return replace(intent, since=frozenset({min(years)}))
+    return replace(intent, years=frozenset({int(doc.meta.published[:4])} if doc.meta.published else years))
+
+
+# "…needs to improve about children who go missing": what an improvement question is about follows these.
+_IMPROVE_ABOUT = re.compile(
+    r"\b(?:improve\w*|better|recommend\w*|fix)\s+(?:on|about|for|with|around|regarding)\s+", re.IGNORECASE
+)
+
+
+def topic_of(query: str, intent: QueryIntent) -> str:
+    """The question without the councils and years it names ("care leavers in Bolton in 2019" -> "care
+    leavers in in"); the question itself when little would be left."""
+    words = {w for key in intent.councils | intent.elsewhere for w in key}
+    asked = query
+    if intent.asks_improvement:
+        # "What did Ofsted say Newham needs to improve about children who go missing?": every item of an
+        # improvement list is an improvement; what tells them apart is what it is about.
+        m = _IMPROVE_ABOUT.search(query)
+        if m and len(query[m.end() :].split()) >= 2:
+            query = query[m.end() :]
+    if not words and not intent.years:
+        return query
+    pattern = (
+        r"\b(?:" + "|".join(sorted(map(re.escape, words | {str(y) for y in intent.years}))) + r")(?:'s|’s)?\b"
+    )
+    topic = " ".join(re.sub(pattern, " ", query, flags=re.IGNORECASE).split())
+    return topic if len(topic.split()) >= 2 else asked

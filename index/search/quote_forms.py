@@ -1,0 +1,89 @@
+"""What a sentence's form adds to its score as a quote: a stated grade when the question asks for one, the
+report's own dates or lead-inspector line when asked; minus for lines that only label (the report's title, a
+bare heading, "Inspection dates: …", a table of contents) and for questions minutes record."""
+
+from __future__ import annotations
+
+import re
+
+from index.intent import (
+    GRADED,
+    JUDGEMENT_SENTENCE,
+    QueryIntent,
+    judgement_areas,
+    states_number_asked,
+)
+from index.search.corpus import CorpusFacts, bare_label
+
+JUDGEMENT_BONUS = 0.2  # a sentence stating a grade, when the question asks one
+AREA_BONUS = 0.25  # a stated judgement of the area the question asks about (overall when it names none)
+ASKED_LINE_BONUS = 0.4  # the "Inspection dates" or "Lead inspector" line, for a question asking for it
+NUMBER_BONUS = 0.1  # a sentence stating a number, for a question asking how many / how much / how long
+LABEL_PENALTY = 0.4  # a title, a bare heading or an "Inspection dates" line
+HEADING_PENALTY = 2.0  # a section heading without a grade, quoted alone
+QUESTION_PENALTY = 1.0  # a sentence that asks a question (minutes record them), quoted as an answer
+_CONTENTS_LINE = re.compile(r"\S\s+\d{1,3}\s*(?:\n|$)")  # "Service information 3": a table of contents
+# The footnote an older (single inspection framework) report's judgement table runs into: "3. Leadership,
+# management and governance Good 1 Ofsted produces this report under its power to combine reports…". A
+# quote stops before it, and never starts with it.
+FOOTNOTE_TEXT = "Ofsted produces this report"
+_FRONT_LABELS = ("Inspection date", "Lead insp")  # front-page lines that only label the report
+_FRONT_BLOCK = re.compile(
+    r"Inspection dates?:|Report published:|Lead inspector:"
+)  # ... inside a longer block
+
+
+def sentence_bonus(facts: CorpusFacts, doc_id: int, sentence: str, intent: QueryIntent) -> float:
+    """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
+    minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
+    bonus = 0.0
+    doc = facts.documents[doc_id]
+    if intent.asks_rating and len(sentence.split()) <= 30 and JUDGEMENT_SENTENCE.search(sentence):
+        bonus += JUDGEMENT_BONUS
+        # The judgement of the area asked ("help and protection", or overall when none is named) wins
+        # over a judgement of another area in the same passage.
+        stated = judgement_areas(sentence)
+        if stated & intent.areas:
+            bonus += AREA_BONUS
+        elif stated:
+            bonus -= AREA_BONUS / 2
+    if intent.asks_when_inspected and sentence.startswith("Inspection date"):
+        bonus += ASKED_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
+    if intent.asks_lead_inspector and sentence.startswith("Lead insp"):
+        bonus += ASKED_LINE_BONUS  # "Who led the inspection?": the report's own lead inspector line
+    if intent.asks_number and states_number_asked(sentence, intent):
+        bonus += NUMBER_BONUS  # "How many…?": a sentence that states a number
+    if intent.asks_front_label and sentence.startswith(_FRONT_LABELS):
+        return bonus  # "Who led the inspection?": the label line is the answer
+    if sentence.rstrip().endswith("?") and len(sentence.split()) > 6:
+        bonus -= QUESTION_PENALTY  # minutes' "can the Council confirm…?": asked, not answered
+    bare = bare_label(sentence)
+    if (
+        (doc.meta.title and bare and bare in doc.meta.title)
+        or (doc.context and bare and bare in doc.context)
+        or (
+            (not intent.asks_date or intent.asks_when_else)
+            and (sentence.startswith(_FRONT_LABELS) or _FRONT_BLOCK.search(sentence) is not None)
+            and not intent.asks_front_label
+        )
+        or is_bare_label(sentence)
+        or sentence.startswith(FOOTNOTE_TEXT)
+        or len(_CONTENTS_LINE.findall(sentence)) >= 2
+    ):
+        bonus -= LABEL_PENALTY
+    elif bare in facts.plain_headings[doc_id] and not GRADED.search(bare):
+        bonus -= HEADING_PENALTY  # "What needs to improve?" never answers, however like the question
+    return bonus
+
+
+def is_bare_label(sentence: str) -> bool:
+    """A short line that only names something: a table label such as "The experiences and progress of
+    children in care" without its grade, with no verb-ending punctuation, number or judgement."""
+    text = sentence.strip()
+    return (
+        len(text.split()) <= 12
+        and not text.endswith((".", "!", "?", "”", '"', ")"))
+        and not any(ch.isdigit() for ch in text)
+        and not JUDGEMENT_SENTENCE.search(text)
+        and not GRADED.search(text)
+    )

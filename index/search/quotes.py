@@ -1,0 +1,74 @@
+"""Stage 5, choosing quotes: for a candidate passage, the one to three consecutive sentences that best
+answer the question (the quote model in index/quoting.py, with the sentences' form from quote_forms.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from index.intent import IMPROVEMENT_HEADING
+from index.quoting import QuoteChoice, SentenceRows, choose_quote
+from index.ratings.reports import LIST_ITEM
+from index.search.corpus import CorpusFacts
+from index.search.query import Query
+from index.search.quote_forms import sentence_bonus
+
+
+@dataclass(frozen=True)
+class QuoteSettings:
+    """``model``: the fitted quote model picks the sentence (else cosine, word overlap and form);
+    ``forms``: a sentence's form counts, and an improvement question gets a whole list."""
+
+    model: bool = True
+    forms: bool = True
+
+
+class QuoteChooser:
+    """The quote of each candidate passage for one question, chosen once."""
+
+    def __init__(
+        self, facts: CorpusFacts, query: Query, settings: QuoteSettings, seen: SentenceRows | None = None
+    ) -> None:
+        self.facts = facts
+        self.query = query
+        self.settings = settings
+        self.seen = seen  # receives each quoted passage's sentences with the quote model's features
+        intent = query.intent
+        # An improvement question about nothing in particular asks for the whole list.
+        self.whole_list = settings.forms and intent.asks_improvement and intent.whole_service
+        self._chosen: dict[int, QuoteChoice] = {}
+
+    def __call__(self, pid: int) -> QuoteChoice:
+        if pid not in self._chosen:
+            self._chosen[pid] = self._choose(pid)
+        return self._chosen[pid]
+
+    def _choose(self, pid: int) -> QuoteChoice:
+        stored, query, intent = self.facts.stored, self.query, self.query.intent
+        doc_id = int(stored.passages.doc[pid])
+        sentences = stored.sentences_of(pid)
+        if self.settings.forms:
+            bonus = [sentence_bonus(self.facts, doc_id, s, intent) for s in sentences]
+        else:
+            bonus = [0.0] * len(sentences)
+        cosines = stored.sentence_cosines(pid, query.vector)
+        same_topic = query.topic_vector is query.vector
+        choice = choose_quote(
+            sentences,
+            cosines,
+            query.terms,
+            bonus,
+            query.quote_weights,
+            cosines if same_topic else stored.sentence_cosines(pid, query.topic_vector),
+            self.settings.model,
+            self.seen,
+            # "How many…?": the sentence stating the number, not a longer quote that may hold another
+            widen=not intent.asks_number,
+            model=stored.fitted.quote_weights,
+        )
+        if self.whole_list:
+            # "What does Bolton need to improve?": the list itself, every item this passage holds.
+            items = [i for i, sentence in enumerate(sentences) if LIST_ITEM.match(sentence)]
+            heading = stored.documents[doc_id].heading_at(stored.passage_span(pid)[0])
+            if items and choice.first in items and heading and IMPROVEMENT_HEADING.match(heading):
+                return replace(choice, first=items[0], last=items[-1])
+        return choice

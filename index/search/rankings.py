@@ -1,0 +1,130 @@
+"""Stage 2, ranking: each ranking orders passages by one kind of evidence, and reciprocal-rank fusion
+(Cormack et al. 2009) adds them up. The rankings, in the order their scores are added:
+
+- ``DenseRanking``: the question's vector against every passage's (FAISS);
+- ``LexicalRanking``: BM25 over the question with the glossary's words added;
+- ``ExpandedRanking``: the dense ranking of the question with the glossary's words ("kids leaving care" +
+  "care leavers personal advisers pathway plans"): beside the question it finds paraphrases the question
+  alone misses (in its place it lost answers the question found);
+- ``BestSentenceRanking``: the passages found so far, by their best single sentence's cosine.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from index.glossary import spell_out
+from index.search.query import Query
+from index.stored import StoredIndex
+
+CANDIDATES = 100  # passages taken from each ranking before fusion
+RRF_K = 60  # reciprocal-rank-fusion constant
+
+SearchMode = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The fused ranking, with the raw scores later stages read."""
+
+    fused: list[tuple[int, float]]  # (passage id, fused score), best first
+    dense: dict[int, float]  # cosine of the passages in the dense top list
+    lexical: npt.NDArray[np.float32] | None  # BM25 score of every passage (None without the lexical ranking)
+
+
+@dataclass
+class Found:
+    """What the rankings have found so far for one question."""
+
+    fused: dict[int, float]  # passage id -> fused score, in the order first found
+    dense: dict[int, float]
+    lexical: npt.NDArray[np.float32] | None = None
+
+
+class Ranking(Protocol):
+    """One ranking: adds ``weight / (RRF_K + rank)`` to the fused score of each passage it ranks."""
+
+    def add(self, query: Query, found: Found, depth: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class DenseRanking:
+    stored: StoredIndex
+    weight: float = 1.0
+
+    def add(self, query: Query, found: Found, depth: int) -> None:
+        scores, ids = self.stored.dense.search(query.vector.reshape(1, -1), depth)
+        for rank, pid in enumerate(ids[0].tolist()):
+            if pid >= 0:
+                found.fused[pid] += self.weight / (RRF_K + rank + 1)
+                found.dense[pid] = float(scores[0][rank])
+
+
+@dataclass(frozen=True)
+class LexicalRanking:
+    stored: StoredIndex
+    weight: float = 1.0
+
+    def add(self, query: Query, found: Found, depth: int) -> None:
+        scores = self.stored.lexical.scores(query.expanded)
+        found.lexical = scores
+        for rank, pid in enumerate(np.argsort(-scores)[:depth].tolist()):
+            if scores[pid] > 0:
+                found.fused[pid] += self.weight / (RRF_K + rank + 1)
+
+
+@dataclass(frozen=True)
+class ExpandedRanking:
+    stored: StoredIndex
+    weight: float = 1.0
+
+    def add(self, query: Query, found: Found, depth: int) -> None:
+        if query.expanded == query.text:
+            return  # no glossary word: the dense ranking already ranked this text
+        vector = self.stored.embedder.encode([spell_out(query.expanded)])[0]
+        _, ids = self.stored.dense.search(vector.reshape(1, -1), depth)
+        for rank, pid in enumerate(ids[0].tolist()):
+            if pid >= 0:
+                found.fused[pid] += self.weight / (RRF_K + rank + 1)
+
+
+@dataclass(frozen=True)
+class BestSentenceRanking:
+    stored: StoredIndex
+    weight: float = 1.0
+
+    def add(self, query: Query, found: Found, depth: int) -> None:
+        cosine = self.stored.sentence_cosines
+        best = {pid: float(cosine(pid, query.vector).max()) for pid in found.fused}
+        for rank, pid in enumerate(sorted(best, key=lambda p: -best[p])):
+            found.fused[pid] += self.weight / (RRF_K + rank + 1)
+
+
+def rankings_for(stored: StoredIndex, mode: SearchMode) -> tuple[Ranking, ...]:
+    """The rankings of a search ``mode``: "hybrid" all four, "dense" or "lexical" one alone."""
+    if mode == "dense":
+        return (DenseRanking(stored),)
+    if mode == "lexical":
+        return (LexicalRanking(stored),)
+    return (
+        DenseRanking(stored),
+        LexicalRanking(stored),
+        ExpandedRanking(stored),
+        BestSentenceRanking(stored),
+    )
+
+
+def fuse(query: Query, rankings: Sequence[Ranking], passage_count: int) -> Candidates:
+    """Passage ids with their fused score, best first."""
+    found = Found(defaultdict(float), {})
+    depth = min(CANDIDATES, passage_count)
+    for ranking in rankings:
+        ranking.add(query, found, depth)
+    fused = sorted(found.fused.items(), key=lambda item: -item[1])
+    return Candidates(fused, found.dense, found.lexical)

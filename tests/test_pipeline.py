@@ -1,0 +1,82 @@
+"""The search pipeline's stages, each on its own, and their order (fictional councils, the fake embedder)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.document import Document
+from index.embedding import HashingEmbedder
+from index.engine import Index, SearchConfig
+from index.search.corpus import CorpusFacts
+from index.search.gate import Gate
+from index.search.hits import HitFeatures, HitMaker
+from index.search.query import QuestionReader
+from index.search.rankings import DenseRanking, LexicalRanking, fuse, rankings_for
+from index.stored import StoredIndex
+from tests.conftest import make_doc
+
+
+@pytest.fixture
+def index(eastmarch_report: Document, embedder: HashingEmbedder) -> Index:
+    news = make_doc(
+        "news/eastmarch.txt",
+        "Eastmarch council welcomed the Ofsted report. Cllr Ada Brown said care leavers come first.",
+        council="Eastmarch County Council",
+        published="2024-05-20",
+    )
+    return Index.build([eastmarch_report, news], embedder)
+
+
+def test_the_stored_index_builds_without_the_search(
+    eastmarch_report: Document, embedder: HashingEmbedder
+) -> None:
+    stored = StoredIndex.build([eastmarch_report], embedder)
+    assert not hasattr(stored, "search") and stored.passage_count > 0
+
+
+def test_a_question_is_read_into_a_query_once(index: Index) -> None:
+    reader = QuestionReader(index, CorpusFacts(index))
+    query = reader.read(reader.searched_text("What do care  leavers in Eastmarch need?"))
+    assert query.text == "What do care leavers in Eastmarch need?"
+    assert query.intent.councils == {("eastmarch",)}
+    assert "leaver" in query.terms and "eastmarch" not in query.query_weights  # a council's name: no weight
+    assert query.vector.shape == (index.embedder.dimension,)
+
+
+def test_each_ranking_adds_to_the_fused_score(index: Index) -> None:
+    reader = QuestionReader(index, CorpusFacts(index))
+    query = reader.read("care leavers entitlements")
+    dense = fuse(query, (DenseRanking(index),), index.passage_count)
+    both = fuse(query, (DenseRanking(index), LexicalRanking(index)), index.passage_count)
+    assert dense.lexical is None and both.lexical is not None
+    assert {pid for pid, _ in dense.fused} <= {pid for pid, _ in both.fused}
+    assert len(rankings_for(index, "hybrid")) == 4 and len(rankings_for(index, "dense")) == 1
+
+
+def test_an_ablation_builds_a_pipeline_without_the_stage(index: Index) -> None:
+    plain = index.with_config(SearchConfig.without("rerank", "judgement_lines"))
+    assert plain.pipeline.reranker is None and plain.pipeline.report_lines is None
+    assert index.pipeline.reranker is not None  # the original index keeps its whole pipeline
+    assert plain.search("care leavers entitlements", 3).hits
+    with pytest.raises(ValueError, match="no such search option: reranking"):
+        SearchConfig.without("reranking")
+
+
+def test_the_gate_gives_its_reason(index: Index) -> None:
+    answered = index.search("What support is there for care leavers in Eastmarch?", 3)
+    assert answered.reason in {"answered", "below threshold"}
+    assert answered.as_json()["reason"] == answered.reason
+    elsewhere = index.search("How good is fostering in Sefton?", 3)  # an English council not held here
+    assert not elsewhere.answered and elsewhere.reason == "not held" and elsewhere.not_held is not None
+    facts = CorpusFacts(index)
+    reader = QuestionReader(index, facts)
+    decision = Gate(facts).decide(reader.read("care leavers"), [], index.threshold)
+    assert not decision.answered and decision.reason == "nothing found"
+
+
+def test_a_hit_quotes_its_document_verbatim(index: Index) -> None:
+    pid = 0
+    start, end = index.passage_span(pid)
+    hit = HitMaker(index).make_hit(pid, start, end, 1.0, HitFeatures(0.5, 0.5, 0.0, 0.0), set())
+    doc = index.documents[int(index.passages.doc[pid])]
+    assert hit.quote == doc.text[start:end] and hit.source == doc.source
