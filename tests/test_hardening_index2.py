@@ -26,6 +26,7 @@ from index.engine import Index
 from index.errors import IndexCorruptError
 from index.maintain import add_paths, update_index
 from index.sentences import MAX_SENTENCE_CHARS, split_sentences
+from index.stored import StoredIndex
 from tests.conftest import make_doc
 
 EMBEDDER = HashingEmbedder(dimension=128)
@@ -248,7 +249,7 @@ def test_an_add_that_cannot_be_saved_leaves_the_documents_folder_as_it_was(
     def full_disk(*_: object, **__: object) -> None:
         raise store.IndexWriteError("cannot write the index (No space left on device)")
 
-    monkeypatch.setattr(Index, "save", full_disk)
+    monkeypatch.setattr(StoredIndex, "save", full_disk)  # what add saves through
     with pytest.raises(store.IndexWriteError):
         add_paths(tmp_path / "idx", [batch, tmp_path / "wessex.txt"], EMBEDDER, replace=True)
     assert tree(docs) == before and not list((tmp_path / "idx" / "replaced").rglob("*.txt"))
