@@ -1,8 +1,7 @@
 """Fit the confidence model and calibrate the threshold below which the search says it found nothing.
 
 Run: ``.venv/bin/python benchmarks/calibrate.py --set var/index:benchmarks/questions/documents.jsonl
-[--set INDEX:QUESTIONS ...]`` (the shipped fit: the four development sets of ``bench_quality.py``,
-RESULTS.md §3, fourth fit).
+[--set INDEX:QUESTIONS ...]`` (the shipped fit's sets are recorded with it in ``index/data/fitted.json``).
 
 Every question is asked once with no threshold. For the top hit we record its features — the cosine of
 the question and the passage's best sentence; the share of the question's words (weighted by IDF, council
@@ -40,8 +39,8 @@ from index.fitted import SHIPPED, shipped, write_fitted
 ROOT = Path(__file__).resolve().parent.parent
 Rows = list[tuple[float, float, int, bool, bool]]  # cosine, coverage, label, answerable, refused by rule
 FEATURE_NAMES = ("cosine", "coverage", "missing", "margin")
-# Measured 2026-11-25 on 236 questions: (cosine, coverage) held-out cost 42, all four 42, cosine alone 44.
-# Refitted the same day with the cosine against the question's topic (RESULTS.md §3, second fit): 37.
+# The features the confidence uses: the other two of FEATURE_NAMES lowered no held-out (2-fold) cost, and
+# the cosine alone cost more than with the coverage (benchmarks/RESULTS.md §3).
 USED = ("cosine", "coverage")
 
 

@@ -14,8 +14,8 @@ ones, teach nothing and are left out. The quote model is fitted first; the secon
 
 They are fitted on the five development sets (``SETS``). Each development set is also scored with the fit on
 the other four (held out), and the held-out sets (``HELD_OUT``), which are never fitted on, with the fit
-on all five — each against the search without the model, in the same run. The L2 penalty (0.03) was chosen
-by those held-out-by-set figures (RESULTS.md §2, tenth run).
+on all five — each against the search without the model, in the same run. The L2 penalty (0.03) is the one
+those held-out-by-set figures favour (benchmarks/RESULTS.md §2).
 """
 
 from __future__ import annotations

@@ -28,20 +28,19 @@ _BARE_GRADE = re.compile(
 # improvement bullet ends with): it belongs to the sentence before.
 _ASIDE = re.compile(r"\([^()]{1,80}\)\.?")
 LEXICAL_WEIGHT = 0.3  # how much the share of the question's words in a sentence adds to its cosine
-NEIGHBOUR_RATIO = 0.75  # a neighbouring sentence this close to the best one joins the quote (0.85 → 0.75:
-# quote@1 +2.2 points on documents/, +0.9 on the Ofsted subset, RESULTS §2)
+# A neighbouring sentence scoring at least this share of the best one's score joins the quote: a finding
+# often runs over two sentences, and a stricter bar cut such answers short.
+NEIGHBOUR_RATIO = 0.75
 # A sentence two places from the best one, scoring as close as a neighbour must, joins the quote with the one
-# between them (quote@1 +8 over the eleven sets, none lost; median top quote 26 -> 28 words. At 0.6: +12,
-# 32 words; at 0.5: +12, 36 words; RESULTS §2, fourteenth run). Not for "how many…?", whose quote is the
-# number's own sentence.
+# between them: a close second answer one sentence away is usually the same finding continued. The bar is the
+# neighbour's: a lower one answers a few more questions with much longer quotes. Not for "how many…?", whose
+# quote is the number's own sentence.
 GAP_RATIO = NEIGHBOUR_RATIO
 SHORT_SENTENCE_WORDS = 8  # a best sentence shorter than this takes its strongest neighbour
 # A neighbour to which the fitted quote model gives at least this share of the passage's probability of
 # carrying the answer joins a quote of one or two sentences: the model is unsure between them, and a quote
-# holding both answers either way (quote@1 +4 over the eleven sets read, none lost; mean top quote 31.8 ->
-# 32.8 words, median 29 unchanged; 0.1 and 0.15 gained no more, 0.3 one). So does a sentence two places
-# from a quote of one, with the sentence between (+3 more, none lost; 33.0 words, median 30; RESULTS §2,
-# fifteenth run).
+# holding both answers either way. So does a sentence two places from a quote of one, with the sentence
+# between. A lower share makes quotes longer without answering more; a higher one widens too few.
 NEIGHBOUR_SHARE = 0.2
 # Which sentence answers best: a linear model over each sentence's features (``sentence_features``), fitted
 # by benchmarks/fit_reranker.py (softmax over a passage's sentences, those carrying the answer as targets),

@@ -7,11 +7,13 @@ them by its fitted weights · features (the weights are data: index/data/fitted.
 which passages come first among documents the priors favour equally (a report's own passages, two news
 stories on the same inspection); a passage never takes the place of a more favoured document's, so the
 choice between reports, years and sources stays with the priors people can reason about ("the newest report
-first"). Finding the passage inside a 15–50 page report is where the points were.
+first"). Its work is finding the passage inside a 15–50 page report, where the fused ranking most often
+errs. Left free to re-order documents too, it put an older report first for a question asking no year
+because that report's passage held more of the question's words.
 
 The weights are fitted by ``benchmarks/fit_reranker.py`` (softmax over each question's candidates, the
-passages carrying its answer as targets); fitted on one development set, they improved the other
-(benchmarks/RESULTS.md §2, fourth run), and each development set held out gains with the fit on the others.
+passages carrying its answer as targets); each development set, left out of the fit, gains from the weights
+fitted on the others (benchmarks/RESULTS.md §2), so the weights carry to councils they were not fitted on.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass, fields
 
 from index.fitted import shipped
 
-RERANK_DEPTH = 30  # candidates re-ordered (depth 50 measured the same)
+RERANK_DEPTH = 30  # candidates re-ordered (15 or 50 order them no better)
 
 
 @dataclass(frozen=True)

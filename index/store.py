@@ -53,7 +53,8 @@ READ_ERRORS = (
 
 class IndexWriteError(IndexLibraryError, OSError):
     """An index (or a build's checkpoint) could not be written, e.g. on a full disk; the previous
-    generation still serves and the half-written one was removed. An OSError too, as it was before."""
+    generation still serves and the half-written one was removed. An OSError too, so that callers catching
+    OSError for a failed write still catch it."""
 
 
 def damaged(folder: Path, part: str, reason: object, docs_dir: str | None = None) -> IndexCorruptError:

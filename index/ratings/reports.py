@@ -105,7 +105,8 @@ _UNGRADED = ("focused visit", "monitoring visit", "joint targeted area inspectio
 # The report's own sentence stating a judgement in words, where its framework writes one: a SIF report opens
 # its adoption and care leavers sections with "The graded judgement for adoption performance is that it is
 # good"; a 2013 looked after children inspection follows its grade with "The overall effectiveness of
-# services for looked after children and young people in Kent is adequate." (RESULTS §2, eleventh run).
+# services for looked after children and young people in Kent is adequate." It answers a rating question in a
+# sentence, where the table gives only a bare row ("Adoption performance Good").
 _IN_WORDS = {
     ("SIF", Area.ADOPTION): re.compile(
         r"The\s+graded\s+judge?ment\s+(?:for|about)\s+adoption(?:\s+performance)?\s+is\s+"
