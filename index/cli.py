@@ -49,7 +49,15 @@ def _positive(value: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m index", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_build(commands)
+    _add_reading(commands)
+    _add_changes(commands)
+    _add_eval(commands)
+    ratings_cli.add_parser(commands)
+    return parser
 
+
+def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     build = commands.add_parser("build", help="build or rebuild an index from a folder of documents")
     build.add_argument("docs_dir", type=Path, metavar="DOCS_DIR")
     build.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
@@ -69,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         "exact: sentence-transformers fp32",
     )
 
+
+def _add_reading(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``info`` and ``search``: the commands that read an index."""
     info = commands.add_parser("info", help="what an index holds")
     info.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
     info.add_argument("--json", action="store_true", help="print as JSON")
@@ -79,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="one JSON object per answer, one per line")
     search.add_argument("question", nargs="?", metavar="QUESTION")
 
+
+def _add_changes(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``update``, ``add`` and ``remove``: the commands that change an index."""
     update = commands.add_parser("update", help="bring an index in line with its documents folder")
     update.add_argument("docs_dir", type=Path, metavar="DOCS_DIR")
     update.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
@@ -120,14 +134,13 @@ def _parser() -> argparse.ArgumentParser:
         "--prune", action="store_true", help="allow removing more than half of the index's documents"
     )
 
+
+def _add_eval(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ev = commands.add_parser("eval", help="score an index against a JSONL question file")
     ev.add_argument("--index", required=True, type=Path, metavar="INDEX_DIR")
     ev.add_argument("--questions", required=True, type=Path, metavar="FILE.jsonl")
     ev.add_argument("-k", type=_positive, default=10, help="hits per question (default 10)")
     ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
-
-    ratings_cli.add_parser(commands)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) -> int:

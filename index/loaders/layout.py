@@ -161,31 +161,10 @@ def reflow(pages: Sequence[tuple[int, Sequence[str]]]) -> Flowed:
         page_start: int | None = None
         width = _line_width(lines)
         for raw in lines:
-            line = _join_inner_hyphens(raw, vocabulary)
-            starts_block = False
-            heading_here = False
-            if _is_bullet(line):
-                line = _debullet(line)
-                starts_block = True
-            elif m := _NUMBERED.match(line):
-                line = f"{m.group(1)}. {line[m.end() :]}"
-                starts_block = True
-            elif (
-                in_heading
-                and prev is not None
-                and line[:1].islower()
-                and not prev.endswith(_TERMINAL)
-                and sections
-                and len(sections[-1].heading.split()) < MAX_HEADING_WORDS
-            ):
-                heading_here = True  # a heading wrapped onto a second line
-            elif _is_heading_start(line, prev, width):
-                starts_block = True
-                heading_here = True
-            elif prev is not None and line[:1].isupper() and len(prev) < 0.6 * width:
-                starts_block = True  # a short line ends a paragraph or a table cell
-            elif prev is not None and line[:1].isupper() and _GRADE_END.search(prev):
-                starts_block = True  # a judgement table row ends with its grade
+            wraps = in_heading and bool(sections) and len(sections[-1].heading.split()) < MAX_HEADING_WORDS
+            line, starts_block, heading_here = _classify(
+                _join_inner_hyphens(raw, vocabulary), prev, wraps, width
+            )
             if prev is None:
                 joiner = ""
             elif text.endswith(SOFT_HYPHEN):
@@ -219,6 +198,24 @@ def reflow(pages: Sequence[tuple[int, Sequence[str]]]) -> Flowed:
     text = text.replace(SOFT_HYPHEN, "-").translate(_INLINE_GLYPHS)
     sections = [Section(x.heading.replace(SOFT_HYPHEN, "-"), x.start) for x in sections]
     return Flowed(text, tuple(page_spans), tuple(sections))
+
+
+def _classify(line: str, prev: str | None, heading_open: bool, width: int) -> tuple[str, bool, bool]:
+    """The line (a bullet or a paragraph number normalised), whether it starts a new block, and whether it is
+    (part of) a heading. ``heading_open``: the line before is a heading that may wrap onto this one."""
+    if _is_bullet(line):
+        return _debullet(line), True, False
+    if m := _NUMBERED.match(line):
+        return f"{m.group(1)}. {line[m.end() :]}", True, False
+    if heading_open and prev is not None and line[:1].islower() and not prev.endswith(_TERMINAL):
+        return line, False, True  # a heading wrapped onto a second line
+    if _is_heading_start(line, prev, width):
+        return line, True, True
+    if prev is not None and line[:1].isupper() and len(prev) < 0.6 * width:
+        return line, True, False  # a short line ends a paragraph or a table cell
+    if prev is not None and line[:1].isupper() and _GRADE_END.search(prev):
+        return line, True, False  # a judgement table row ends with its grade
+    return line, False, False
 
 
 def _line_width(lines: Sequence[str]) -> int:
