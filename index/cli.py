@@ -335,6 +335,8 @@ def _change(args: argparse.Namespace, embedder: Embedder | None) -> int:
             print(f"  replaced file kept at {backup}")
         for failure in summary.failures:
             print(f"  FAILED {failure.source}: {failure.reason}")
+        for warning in summary.warnings:
+            print(f"  warning: {warning}")
         print(
             f"{len(summary.added)} added, {len(summary.changed)} changed, {len(summary.removed)} removed, "
             f"{summary.unchanged} unchanged; encoded {summary.encoded} texts; "

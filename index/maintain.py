@@ -62,6 +62,7 @@ class ChangeSummary:
     documents: int = 0
     passages: int = 0
     backups: list[str] = field(default_factory=list)  # where add --replace kept the files it overwrote
+    warnings: list[str] = field(default_factory=list)  # about the folder, e.g. manifest rows naming no file
 
     def as_json(self) -> dict[str, object]:
         """The summary as JSON data."""
@@ -71,6 +72,7 @@ class ChangeSummary:
             "removed": self.removed,
             "unchanged": self.unchanged,
             "failures": [{"source": f.source, "reason": f.reason} for f in self.failures],
+            "warnings": self.warnings,
             "encoded_texts": self.encoded,
             "documents": self.documents,
             "passages": self.passages,
@@ -127,7 +129,7 @@ def update_index(
         old = StoredIndex.load(index_dir, embedder)
         report = load_folder(docs_dir, include=include)
         before = {d.source: d for d in old.documents}
-        summary = ChangeSummary(failures=list(report.failures))
+        summary = ChangeSummary(failures=list(report.failures), warnings=list(report.warnings))
         documents = list(report.documents)
         failed = {f.source for f in report.failures}
         for doc in report.documents:

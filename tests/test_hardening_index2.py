@@ -411,6 +411,13 @@ def test_a_manifest_row_naming_a_missing_file_is_a_warning_not_a_failure(
     assert code == 0 and json.loads(out)["warnings"] == [
         "manifest.csv: 2 row(s) name a file that does not exist: gone/borset.pdf, wesex.txt"
     ]
+    # update reads the same folder, and says the same
+    code, out, _ = cli(capsys, "update", str(folder), "--index", str(tmp_path / "idx"))
+    assert code == 0 and "warning: manifest.csv: 2 row(s) name a file that does not exist" in out
+    code, out, _ = cli(capsys, "update", str(folder), "--index", str(tmp_path / "idx"), "--json")
+    assert code == 0 and json.loads(out)["warnings"] == [
+        "manifest.csv: 2 row(s) name a file that does not exist: gone/borset.pdf, wesex.txt"
+    ]
 
 
 def test_the_html_extractors_own_error_lines_stay_off_the_terminal(
