@@ -25,6 +25,7 @@ from bot.querylog import QueryLog
 from bot.ratings_answers import RatingsMemory
 from index.engine import Index
 from index.errors import IndexLibraryError, IndexMismatchError
+from index.question_text import clean_question
 from index.ratings import load_table
 from index.results import SearchResult
 from index.store import current_generation
@@ -37,17 +38,18 @@ KEEP_ANSWERS = 2000
 SEARCH_WORKERS = 2
 HITS_PER_QUESTION = 12
 RELOAD_CHECK_SECONDS = 5.0  # how often a question may look whether the index folder has a new generation
-# Lone surrogates (text decoded with surrogateescape, or JSON's "\udcff") cannot be encoded, stored or sent;
-# control characters other than tab and newline are invisible noise in a question.
+# Lone surrogates (text decoded with surrogateescape, or JSON's "\udcff") cannot be encoded or sent;
+# control characters other than tab and newline are invisible noise in a message.
 _UNSENDABLE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_text(text: str) -> str:
-    """``text`` as every front end can use it: lone surrogates dropped, control characters made spaces.
+    """A reply's ``text`` as Telegram can send it: lone surrogates dropped, control characters made spaces,
+    line breaks kept (they shape the message).
 
-    Front ends call it on what people send before anything else reads it, so that a question with broken
-    encoding is answered like any other instead of failing in the encoder, the query log or the reply."""
+    Questions are cleaned by the library's :func:`index.question_text.clean_question` instead, which also
+    drops invisible format characters and makes every run of white space one space."""
     return _CONTROL.sub(" ", _UNSENDABLE.sub("", text))
 
 
@@ -93,7 +95,7 @@ class AnswerService:
         work there only (see :meth:`answer`). Raises EmptyQuestionError or QuestionTooLongError for questions
         the index refuses.
         """
-        question = clean_text(question)
+        question = clean_question(question)
         self._maybe_reload()
         loop = asyncio.get_running_loop()
         started = time.perf_counter()

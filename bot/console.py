@@ -6,36 +6,26 @@ import asyncio
 import io
 from typing import TextIO
 
-from bot import render
+from bot.answerer import Answerer, plain_text
 from bot.answers import AnswerService, clean_text
-from bot.ratings_answers import answer_from_table, as_plain
-from index.errors import EmptyQuestionError, QuestionTooLongError
+from index.question_text import clean_question
 
 ECHO_CHARS = 200  # a longer question is echoed cut, so that no line of the chat is over 4096 characters
 
 
 def echo(line: str) -> str:
-    """The question as the chat repeats it: cleaned, at most ECHO_CHARS characters and "…"."""
+    """The question as the chat repeats it: as typed (only what cannot be printed dropped, so not
+    :func:`clean_question`, which also joins white space), at most ECHO_CHARS characters and "…"."""
     question = clean_text(line).strip()
     return question if len(question) <= ECHO_CHARS else question[:ECHO_CHARS] + "…"
 
 
 async def answer_line(service: AnswerService, line: str) -> str:
-    """The console's reply to one line (any text: broken encoding is cleaned, never fatal)."""
-    question = clean_text(line).strip()
-    if not question:
+    """The console's reply to one line (any text: broken encoding is cleaned, never fatal); a line with
+    nothing to read gets no reply."""
+    if not clean_question(line):
         return ""
-    table = answer_from_table(question, service.ratings, service.shown_ratings)
-    first = as_plain(table[0].text) + "\n\n" if table is not None else ""
-    if table is not None and table[1]:
-        return first.strip()
-    try:
-        _, result = await service.ask(question)
-    except EmptyQuestionError:
-        return render.EMPTY_QUESTION.replace("/ask ", "")
-    except QuestionTooLongError:
-        return render.TOO_LONG
-    return first + render.render_plain(result, service.titles)
+    return plain_text(await Answerer(service).answer(line))
 
 
 def run_console(service: AnswerService, stdin: TextIO, stdout: TextIO, interactive: bool) -> None:

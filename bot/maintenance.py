@@ -3,9 +3,10 @@
 Every change goes through the index library (index/maintain.py), so it is atomic and serialised by the
 index's lock exactly as ``python -m index add/remove/update`` are, and the documents folder stays the full
 record of what is indexed (an upload is saved under ``uploads/`` in it; a removed file is moved aside so
-that it can be restored). An upload is read *before* anything changes: a corrupt or empty file is refused
-with the reason and touches neither the folder nor the index. After a change the answer service is told to
-pick up the new generation at once.
+that it can be restored). An upload is added by the library's ``add`` (index/maintain.py ``add_paths``), as
+``python -m index add --replace`` adds a file: a corrupt or empty file is refused with the reason, taken out
+of the folder again, and leaves the index as it was. After a change the answer service is told to pick up
+the new generation at once.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from pathlib import Path
 
 from bot.answers import AnswerService
 from bot.privacy import append_private, private_dir, private_file, write_atomic
-from index.chunking import chunk_document
+from index.adding import NOT_COPIED
 from index.errors import IndexLibraryError
-from index.loaders import is_document, load_document, source_name
+from index.loaders import content_hash, is_document
 from index.maintain import (
     ChangeSummary,
     UnknownSourceError,
@@ -158,38 +159,35 @@ class Maintenance:
         return added
 
     def _add(self, name: str, data: bytes, admin: int) -> Added:
-        staging = private_dir(self.index_dir.parent / "staging")
-        probe = staging / name
-        probe.write_bytes(data)
-        try:
-            doc = load_document(probe, staging)  # refuse a bad file before anything changes
-        except IndexLibraryError as exc:
-            raise UploadRejectedError(getattr(exc, "reason", str(exc))) from exc
-        finally:
-            probe.unlink(missing_ok=True)
-        twin = next((d for d in self.service.index.documents if d.content_hash == doc.content_hash), None)
+        """Add the upload through the library's ``add`` (as ``python -m index add --replace``): the file is
+        staged as ``uploads/NAME`` outside the documents folder and copied in; a file it cannot read is
+        refused and taken out again (a file it replaced put back), so a bad upload changes nothing."""
+        digest = content_hash(data)
+        twin = next((d for d in self.service.index.documents if d.content_hash == digest), None)
         if twin is not None:
             raise UploadRejectedError(f"this exact file is already indexed, as {twin.source}")
-        target = self.docs_dir / UPLOADS / name
-        source = source_name(target, self.docs_dir)
-        backup = self._keep(target) if target.exists() else None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        staging = private_dir(private_dir(self.index_dir.parent / "staging") / secrets.token_hex(4))
         try:
-            summary = add_paths(self.index_dir, [target], self.service.index.embedder, self.docs_dir)
-        except IndexLibraryError:
-            self._restore(target, backup)
-            raise
+            (staging / UPLOADS).mkdir()
+            (staging / UPLOADS / name).write_bytes(data)
+            summary = add_paths(
+                self.index_dir, [staging / UPLOADS], self.service.index.embedder, self.docs_dir, replace=True
+            )
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         if summary.failures:
-            self._restore(target, backup)
-            raise UploadRejectedError(summary.failures[0].reason)
-        token = self._remember(_Undo(target, backup, source, "add" if backup is None else "replace"))
-        self._log("add" if backup is None else "replace", source, admin, summary)
-        passages = len(chunk_document(doc, self.service.index.chunking))
+            raise UploadRejectedError(summary.failures[0].reason.removesuffix(f": {NOT_COPIED}"))
+        if not summary.read:  # the library found nothing to index under that name
+            raise UploadRejectedError(f"{name} would not be indexed: rename it")
+        doc = summary.read[0]
+        backup = Path(summary.backups[0]) if summary.backups else None  # the file replaced, kept by add
+        kind = "add" if backup is None else "replace"
+        token = self._remember(_Undo(self.docs_dir / doc.source, backup, doc.source, kind))
+        self._log(kind, doc.source, admin, summary)
         meta = doc.meta
         return Added(
-            source, meta.title, meta.publisher, meta.published, meta.council, len(doc.pages), passages,
-            doc.warnings, backup is not None, token,
+            doc.source, meta.title, meta.publisher, meta.published, meta.council, len(doc.pages),
+            summary.passages_of.get(doc.source, 0), doc.warnings, backup is not None, token,
         )  # fmt: skip
 
     async def remove(self, source: str, admin: int) -> Removed:
@@ -324,13 +322,6 @@ class Maintenance:
         shutil.copystat(path, copy)
         copy.chmod(0o600)  # copystat copied the document's mode too
         return copy
-
-    @staticmethod
-    def _restore(target: Path, backup: Path | None) -> None:
-        if backup is None:
-            target.unlink(missing_ok=True)
-        else:
-            shutil.copy2(backup, target)
 
     def _remember(self, change: _Undo) -> str:
         token = secrets.token_urlsafe(6)

@@ -63,6 +63,8 @@ class ChangeSummary:
     passages: int = 0
     backups: list[str] = field(default_factory=list)  # where add --replace kept the files it overwrote
     warnings: list[str] = field(default_factory=list)  # about the folder, e.g. manifest rows naming no file
+    read: list[Document] = field(default_factory=list)  # add: the documents read and indexed, as read
+    passages_of: dict[str, int] = field(default_factory=dict)  # add: passages of each document read
 
     def as_json(self) -> dict[str, object]:
         """The summary as JSON data."""
@@ -105,6 +107,10 @@ def _rebuild(
     summary.encoded = counted[0] if counted else 0
     summary.documents = len(index.documents)
     summary.passages = index.passage_count
+    read = {d.source for d in summary.read}
+    for position, doc in enumerate(index.documents):
+        if doc.source in read:
+            summary.passages_of[doc.source] = int((index.passages.doc == position).sum())
     return summary
 
 
@@ -301,6 +307,7 @@ def _add_planned(
         if doc.source in by_source and same_document(by_source[doc.source], doc):
             continue
         (summary.changed if doc.source in by_source else summary.added).append(doc.source)
+        summary.read.append(doc)
         by_source[doc.source] = doc
     summary.backups = list(plan.backups)
     summary.unchanged = len(old.documents) - len(summary.changed)

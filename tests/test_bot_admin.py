@@ -425,3 +425,36 @@ async def test_remove_of_a_document_whose_file_is_gone_offers_no_undo(
     assert "reply_markup" not in call.params  # no undo button
     await service.wait_for_reload()
     assert not service.index.documents
+
+
+# ------------------------------------------------------------- uploads through the library's add (issue #21)
+async def test_an_upload_replacing_a_file_is_added_by_the_library_and_undo_puts_the_old_one_back(
+    service: AnswerService, folders: tuple[Path, Path]
+) -> None:
+    docs, idx = folders
+    maintenance = Maintenance(service, docs, idx)
+    first = await maintenance.add_upload("northfield.pdf", make_pdf(NORTHFIELD_PAGES), ADMIN)
+    assert (first.source, first.replaced, first.pages) == ("uploads/northfield.pdf", False, 2)
+    assert first.passages == 1 and first.council == "Northfield Borough Council"
+    old = (docs / "uploads" / "northfield.pdf").read_bytes()
+    second = await maintenance.add_upload("northfield.pdf", make_pdf([*NORTHFIELD_PAGES, [], []]), ADMIN)
+    assert second.replaced and second.pages == 4
+    assert not (idx.parent / "staging").exists() or not any((idx.parent / "staging").iterdir())
+    await maintenance.undo(second.undo, ADMIN)
+    assert (docs / "uploads" / "northfield.pdf").read_bytes() == old
+    await service.wait_for_reload()
+    await maintenance.undo(first.undo, ADMIN)
+    assert not (docs / "uploads" / "northfield.pdf").exists()
+
+
+async def test_an_unreadable_upload_replacing_a_file_leaves_the_old_file_and_the_index(
+    service: AnswerService, folders: tuple[Path, Path]
+) -> None:
+    docs, idx = folders
+    maintenance = Maintenance(service, docs, idx)
+    await maintenance.add_upload("northfield.pdf", make_pdf(NORTHFIELD_PAGES), ADMIN)
+    old, generation = (docs / "uploads" / "northfield.pdf").read_bytes(), (idx / "current").resolve()
+    with pytest.raises(UploadRejectedError, match=r"^no text layer: a scanned PDF\? \(text recognition"):
+        await maintenance.add_upload("northfield.pdf", make_pdf([[], []]), ADMIN)
+    assert (docs / "uploads" / "northfield.pdf").read_bytes() == old
+    assert (idx / "current").resolve() == generation

@@ -117,3 +117,22 @@ def test_a_second_change_waits_for_the_first_and_is_told(tmp_path: Path) -> None
     thread.join()
     assert order == ["first done", "second"]
     assert told and "waiting" in told[0]
+
+
+def test_add_reports_each_document_it_read_with_its_passages(tmp_path: Path) -> None:
+    """``add_paths`` says what it read (metadata, pages, warnings) and how many passages each document
+    became, so that a front end can tell what was understood without reading the file itself."""
+    docs, idx = tmp_path / "docs", tmp_path / "idx"
+    docs.mkdir()
+    (docs / "wessex.txt").write_text("Wessex fostering\nWessex recruited foster carers.\n", encoding="utf-8")
+    embedder = HashingEmbedder()
+    build_index(docs, idx, embedder)
+    (docs / "borsetshire.md").write_text(
+        "# Borsetshire\n\nCare leavers in Borsetshire have advisers.\n", "utf-8"
+    )
+    summary = add_paths(idx, [docs / "borsetshire.md"], embedder, docs)
+    assert [d.source for d in summary.read] == ["borsetshire.md"]
+    index = Index.load(idx, embedder)
+    position = [d.source for d in index.documents].index("borsetshire.md")
+    assert summary.passages_of == {"borsetshire.md": int((index.passages.doc == position).sum())} != {}
+    assert add_paths(idx, [docs / "borsetshire.md"], embedder, docs).read == []  # unchanged: nothing read
