@@ -156,6 +156,7 @@ def stage_shares(asked: list[tuple[Index, str]]) -> dict[str, Any]:
 
     engine.choose_quote = recording_quote
     sentences: dict[str, set[int]] = defaultdict(set)
+    ever: dict[tuple[int, str], set[int]] = defaultdict(set)  # per index and stage, over all its questions
     try:
         with timer.hooked(search_hooks(sentences)):
             for index, question in asked:
@@ -167,11 +168,17 @@ def stage_shares(asked: list[tuple[Index, str]]) -> dict[str, Any]:
                     per_question[stage].append(seconds)
                 for stage in ("best-sentence ranking", "quotes"):
                     read[stage].append(len(sentences[stage]))
+                    ever[(id(index), stage)] |= sentences[stage]
                 read["quotes not read by the ranking"].append(
                     len(sentences["quotes"] - sentences["best-sentence ranking"])
                 )
     finally:
         engine.choose_quote = real_quote
+    indexes = {id(index): index for index, _ in asked}
+    held = sum(len(index.passages.sentence_doc) for index in indexes.values())
+    for stage in ("best-sentence ranking", "quotes"):
+        reached = sum(len(found) for (_, kind), found in ever.items() if kind == stage)
+        read[f"{stage}, by any question (of {held} in these indexes)"] = [reached]
     return {
         "stages": per_question,
         "sentences": read,
