@@ -178,7 +178,7 @@ def stage_shares(asked: list[tuple[Index, str]]) -> dict[str, Any]:
     held = sum(len(index.passages.sentence_doc) for index in indexes.values())
     for stage in ("best-sentence ranking", "quotes"):
         reached = sum(len(found) for (_, kind), found in ever.items() if kind == stage)
-        read[f"{stage}, by any question (of {held} in these indexes)"] = [reached]
+        read[f"{stage}, by any of the questions"] = [reached, held]
     return {
         "stages": per_question,
         "sentences": read,
@@ -226,6 +226,13 @@ def print_search(asked: list[tuple[Index, str]], plain: list[float], profile: di
     if profile["missing"]:
         print(f"  hooks not found (code moved?): {', '.join(profile['missing'])}")
     for stage, counts in profile["sentences"].items():
+        if stage.endswith("any of the questions"):
+            reached, held = counts
+            print(
+                f"  distinct sentences read by {stage}: {reached} of the {held} these indexes hold "
+                f"({reached / held:.0%})"
+            )
+            continue
         print(
             f"  distinct sentences read by {stage}: median {statistics.median(counts):.0f}, "
             f"mean {statistics.mean(counts):.0f}, max {max(counts)}"
