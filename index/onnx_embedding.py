@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 Precision = Literal["fp32", "int8"]
 MAX_TOKENS = 256  # the model's max_seq_length, as sentence-transformers truncates
-BULK = 16  # from this many texts, one single-threaded session per thread (see OnnxEmbedder.encode)
+BULK = 2  # from this many texts, one single-threaded session per thread (see OnnxEmbedder.encode)
 ENCODING_REVISION = "v2"  # texts encoded one at a time (batch-invariant); v1 (no suffix) batched them
 LEGACY_NAMES = ("+onnx-int8", "+onnx-fp32")  # v1: vectors depend on the batch; such an index is rebuilt
 EXPORT_VERSION = 2  # bump when the exported graph or its quantisation changes, so that caches are rebuilt
@@ -196,6 +196,7 @@ class OnnxEmbedder:
             raise EmbedderUnavailableError(f"cannot prepare the ONNX encoder: {exc}") from exc
         self._dimension = int(self._session.get_outputs()[0].shape[-1] or 384)
         self._workers: list[Any] = []  # single-threaded sessions for many texts, opened on first use
+        self._pool: ThreadPoolExecutor | None = None  # one thread per such session, kept for the next call
         self._workers_lock = threading.Lock()
 
     def _open(self, threads: int) -> Any:
@@ -222,9 +223,10 @@ class OnnxEmbedder:
         """Encode ``texts`` as unit vectors, each alone (``batch_size`` is accepted and ignored: a text's
         vector must not depend on what else is encoded with it).
 
-        A few texts (a question and its variants) run on one session using every thread. Many run on one
-        single-threaded session per thread, each encoding every n-th text: on small matrices that is
-        about 1.2× faster than sharing threads within a text (RESULTS §6), and ONNX Runtime's CPU kernels
+        One text runs on one session using every thread. Two or more (a question and its variants, a
+        build's passages) run on one single-threaded session per thread, each encoding every n-th text: on
+        small matrices that is about 1.2× faster than sharing threads within a text (RESULTS §6), and a
+        question's two or three variants are encoded side by side (RESULTS §10). ONNX Runtime's CPU kernels
         give the same bits whatever the thread count, so a text's vector is the same on either path (a
         test checks it)."""
         ids = [np.asarray([e.ids], dtype=np.int64) for e in self._tokenizer.encode_batch(list(texts))]
@@ -233,21 +235,25 @@ class OnnxEmbedder:
             for row, tokens in enumerate(ids):
                 out[row] = _run(self._session, tokens)
             return out
-        workers = self._bulk_sessions()
+        workers, pool = self._bulk_sessions()
+        shares = min(len(workers), len(ids))
 
         def share(worker: int) -> None:
-            for row in range(worker, len(ids), len(workers)):
+            for row in range(worker, len(ids), shares):
                 out[row] = _run(workers[worker], ids[row])
 
-        with ThreadPoolExecutor(len(workers), thread_name_prefix="encode") as pool:
-            list(pool.map(share, range(len(workers))))  # list(): re-raise a worker's error here
+        list(pool.map(share, range(shares)))  # list(): re-raise a worker's error here
         return out
 
-    def _bulk_sessions(self) -> list[Any]:
+    def _bulk_sessions(self) -> tuple[list[Any], ThreadPoolExecutor]:
+        """The single-threaded sessions and the threads that run them, made on first use and kept: a
+        question's variants are encoded at every search, and starting threads each time costs more than
+        the side-by-side encoding saves on a busy machine."""
         with self._workers_lock:
-            if not self._workers:
+            if not self._workers or self._pool is None:
                 self._workers = [self._open(1) for _ in range(self._threads)]
-            return self._workers
+                self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="encode")
+            return self._workers, self._pool
 
 
 def _run(session: Any, tokens: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:

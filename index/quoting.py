@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,15 @@ _BARE_GRADE = re.compile(
 # A bracketed aside alone after a sentence ("(National Framework, Outcome 2)", the reference a 2025 report's
 # improvement bullet ends with): it belongs to the sentence before.
 _ASIDE = re.compile(r"\([^()]{1,80}\)\.?")
+# A character for which str.isdigit() is true: a decimal digit (\d) or one of the other digits Unicode
+# lists (superscripts, subscripts, circled and dingbat digits…); tests check it against str.isdigit.
+_DIGIT = re.compile(
+    r"[\d\u00b2-\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468"
+    r"\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792"
+    r"\U00010a40-\U00010a43\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a]"
+)
+# log(1 + n) for a sentence of n words, as np.log1p gives it for n alone (a table: one look-up a sentence).
+_LOG_WORDS = np.array([np.log1p(n) for n in range(1024)], dtype=np.float64)
 LEXICAL_WEIGHT = 0.3  # how much the share of the question's words in a sentence adds to its cosine
 # A neighbouring sentence scoring at least this share of the best one's score joins the quote: a finding
 # often runs over two sentences, and a stricter bar cut such answers short.
@@ -68,13 +78,33 @@ def lexical_overlap(
     query_terms: set[str], sentence: str, weights: Mapping[str, float] | None = None
 ) -> float:
     """Share of the question's content words found in ``sentence`` (0 to 1), optionally IDF-weighted."""
+    return _overlaps(query_terms, [sentence], weights)[0]
+
+
+def _overlaps(
+    query_terms: AbstractSet[str], sentences: Sequence[str], weights: Mapping[str, float] | None
+) -> list[float]:
+    """``lexical_overlap`` of each sentence, with what depends on the question alone worked out once."""
     if weights:
         total = sum(weights.values())
-        have = token_set(sentence)
-        return sum(w for t, w in weights.items() if t in have) / total if total > 0 else 0.0
+        if not total > 0:
+            return [0.0] * len(sentences)
+        items = list(weights.items())
+        return [sum(w for t, w in items if t in have) / total for have in map(token_set, sentences)]
     if not query_terms:
-        return 0.0
-    return len(query_terms & token_set(sentence)) / len(query_terms)
+        return [0.0] * len(sentences)
+    return [len(query_terms & token_set(s)) / len(query_terms) for s in sentences]
+
+
+@lru_cache(maxsize=32768)
+def _form(sentence: str) -> tuple[int, bool, bool]:
+    """A sentence's words, whether it opens leaning back and whether it holds a digit: the features that
+    depend on the sentence alone, remembered (passages overlap, and questions meet the same passages)."""
+    return (
+        len(sentence.split()),
+        _LEANS_BACK.match(sentence) is not None,
+        _DIGIT.search(sentence) is not None,
+    )
 
 
 def sentence_features(
@@ -85,22 +115,29 @@ def sentence_features(
     topic_cosines: npt.NDArray[np.float32],
 ) -> npt.NDArray[np.float64]:
     """One row of QUOTE_FEATURES per sentence."""
-    return np.array(
-        [
-            [
-                float(cosines[i]),
-                overlaps[i],
-                bonus[i],
-                float(i == 0),
-                float(np.log1p(len(s.split()))),
-                float(_LEANS_BACK.match(s) is not None),
-                float(topic_cosines[i]),
-                float(any(ch.isdigit() for ch in s)),
-            ]
-            for i, s in enumerate(sentences)
-        ],
-        dtype=np.float64,
-    )
+    forms = [_form(s) for s in sentences]
+    words = [n for n, _, _ in forms]
+    features = np.zeros((len(sentences), 8), dtype=np.float64)
+    features[:, 0] = np.asarray(cosines[: len(sentences)], dtype=np.float64)
+    features[:, 1] = overlaps[: len(sentences)]
+    features[:, 2] = bonus[: len(sentences)]
+    features[:1, 3] = 1.0
+    if words and max(words) < len(_LOG_WORDS):
+        features[:, 4] = _LOG_WORDS[words]
+    else:
+        features[:, 4] = [np.log1p(n) for n in words]
+    features[:, 5] = [leans for _, leans, _ in forms]
+    features[:, 6] = np.asarray(topic_cosines[: len(sentences)], dtype=np.float64)
+    features[:, 7] = [digit for _, _, digit in forms]
+    return features
+
+
+@lru_cache(maxsize=8)
+def _weight_vector(weights: tuple[float, ...]) -> npt.NDArray[np.float64]:
+    """The quote model's weights as the array its features are multiplied by, made once per model."""
+    vector = np.asarray(weights)
+    vector.setflags(write=False)
+    return vector
 
 
 def _whole_sentence(sentence: str) -> bool:
@@ -110,7 +147,11 @@ def _whole_sentence(sentence: str) -> bool:
 
 
 def _gap_partner(
-    sentences: list[str], strength: npt.NDArray[np.float64], floor: float, bonuses: list[float], best: int
+    sentences: list[str],
+    strength: Sequence[float] | npt.NDArray[np.float64],
+    floor: float,
+    bonuses: list[float],
+    best: int,
 ) -> int | None:
     """The sentence two places from ``best`` whose ``strength`` (the simple score, or the quote model's
     probability) reaches ``floor``, the stronger if both do, or None: a quote of a sentence alone whose close
@@ -179,10 +220,12 @@ def choose_quote(
     to the best sentence and the neighbours it needs (a sentence two places away and the model's second
     choice are not taken). ``seen`` receives the sentences and their features (for fitting the model).
     """
-    overlaps = [lexical_overlap(query_terms, s, weights) for s in sentences]
+    overlaps = _overlaps(query_terms, sentences, weights)
     bonuses = bonus if bonus else [0.0] * len(sentences)
-    scores = np.array([float(c) + LEXICAL_WEIGHT * overlaps[i] + bonuses[i] for i, c in enumerate(cosines)])
-    best = int(np.argmax(scores))
+    # Python floats: on a passage's few sentences quicker than arrays, and the same bits.
+    together = zip(np.asarray(cosines).tolist(), overlaps, bonuses, strict=True)
+    scores = [c + LEXICAL_WEIGHT * o + b for c, o, b in together]
+    best = max(range(len(scores)), key=scores.__getitem__)  # the first of equals, as np.argmax
     topics = topic_cosines if topic_cosines is not None else cosines
     shares: npt.NDArray[np.float64] | None = None  # the quote model's probability of each sentence
     if learned or seen is not None:
@@ -190,8 +233,8 @@ def choose_quote(
         if seen is not None:
             seen.append((sentences, features))
         if learned:
-            logits = features @ np.asarray(shipped().quote_weights if model is None else model)
-            best = int(np.argmax(logits))
+            logits = features @ _weight_vector(tuple(shipped().quote_weights if model is None else model))
+            best = int(logits.argmax())
             shares = np.exp(logits - logits[best])
             shares /= shares.sum()
     first = last = best
@@ -232,7 +275,8 @@ def choose_quote(
                 first, last = min(best, gap), max(best, gap)
     if last + 1 < len(sentences) and _ASIDE.fullmatch(sentences[last + 1].strip()):
         last += 1  # "• Support to care leavers over 21 in custody. (National Framework, Outcome 2)"
-    return QuoteChoice(first, last, float(np.max(cosines)), float(scores[best]), float(np.max(topics)), best)
+    best_cosine, best_topic = float(np.asarray(cosines).max()), float(np.asarray(topics).max())
+    return QuoteChoice(first, last, best_cosine, float(scores[best]), best_topic, best)
 
 
 def unquoted_part(

@@ -64,3 +64,14 @@ def test_an_index_remembers_its_encoder_and_changes_use_it(tmp_path: Path) -> No
     loaded = Index.load(fast)  # without an embedder: the one the index was built with
     assert loaded.embedder.name == model_name("int8")
     assert loaded.search("care leavers entitlements", k=1).hits[0].source == "eastmarch.txt"
+
+
+def test_a_question_and_its_variants_encoded_together_equal_each_encoded_alone() -> None:
+    """Two or three texts run side by side on the single-threaded sessions, one alone on the session that
+    uses every thread: the vectors are the same bits either way."""
+    encoder = OnnxEmbedder("int8", threads=2)
+    variants = ["how are care leavers supported in Westhaven", "how are care leavers supported", TEXTS[1]]
+    for count in (2, 3):
+        together = encoder.encode(variants[:count])
+        alone = np.vstack([encoder.encode([text]) for text in variants[:count]])
+        assert np.array_equal(together, alone)

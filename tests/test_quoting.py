@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.fitted import QUOTE_FEATURES, shipped
 from index.quoting import (
+    _DIGIT,
+    _LEANS_BACK,
     NEIGHBOUR_SHARE,
     QuoteChoice,
     SentenceRows,
     _gap_partner,
+    _overlaps,
     _unsure_neighbour,
     choose_quote,
+    lexical_overlap,
+    sentence_features,
     unquoted_part,
 )
 
@@ -145,3 +154,58 @@ def test_a_quote_partly_shown_by_a_hit_above_keeps_only_its_new_part() -> None:
     assert unquoted_part(passage, QuoteChoice(1, 2, 0.5, best=2), {1}) is None  # "This…" alone
     assert unquoted_part(passage, choice, set()) is None  # nothing shown: the quote as it is
     assert unquoted_part(passage, choice, {0, 1}) is None  # all shown: folded into the hit above
+
+
+def test_a_digit_is_found_exactly_where_str_isdigit_finds_one() -> None:
+    """The quote model's "holds a number" feature reads digits as str.isdigit does, superscripts included."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert (_DIGIT.search(char) is not None) == char.isdigit(), hex(code)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet=st.sampled_from(list("ab 12²①.,’ThisHowever")), max_size=40),
+            st.floats(-1, 1, width=32),
+            st.floats(0, 1),
+            st.sampled_from([0.0, -4.0, 0.5, 1.25]),
+        ),
+        min_size=1,
+        max_size=9,
+    )
+)
+def test_sentence_features_equal_the_features_worked_out_one_sentence_at_a_time(
+    rows: list[tuple[str, float, float, float]],
+) -> None:
+    sentences = [s for s, _, _, _ in rows]
+    cosines = np.array([c for _, c, _, _ in rows], dtype=np.float32)
+    topics = cosines[::-1].copy()
+    overlaps, bonus = [o for _, _, o, _ in rows], [b for _, _, _, b in rows]
+    one_by_one = np.array(
+        [
+            [
+                float(cosines[i]),
+                overlaps[i],
+                bonus[i],
+                float(i == 0),
+                float(np.log1p(len(s.split()))),
+                float(_LEANS_BACK.match(s) is not None),
+                float(topics[i]),
+                float(any(ch.isdigit() for ch in s)),
+            ]
+            for i, s in enumerate(sentences)
+        ],
+        dtype=np.float64,
+    )
+    features = sentence_features(sentences, cosines, overlaps, bonus, topics)
+    assert features.tobytes() == one_by_one.tobytes() and features.flags.c_contiguous
+
+
+def test_the_overlap_of_many_sentences_is_each_sentences_own_overlap() -> None:
+    weights = {"care": 2.5, "leaver": 1.0, "white": 0.3}
+    for terms, weighted in ((set(weights), weights), ({"care", "staff"}, None), (set(), None)):
+        together = _overlaps(terms, SENTENCES, weighted)
+        assert together == [lexical_overlap(terms, s, weighted) for s in SENTENCES]
+    assert _overlaps({"care"}, SENTENCES, {"care": 0.0}) == [0.0] * 3  # no weight: no share
