@@ -48,8 +48,8 @@ ENCODERS = ("index.onnx_embedding:OnnxEmbedder.encode", "index.embedding:Sentenc
 
 
 def _sentence_stage(record: dict[str, set[int]]) -> Label:
-    """``Index._sentence_cosines`` counts to the best-sentence ranking inside the candidates' stage, else to
-    the quotes; the sentences it reads are noted in ``record`` ("best-sentence ranking", "quotes")."""
+    """``StoredIndex.sentence_cosines`` counts to the best-sentence ranking inside the candidates' stage, else
+    to the quotes; the sentences it reads are noted in ``record`` ("best-sentence ranking", "quotes")."""
 
     def label(current: str | None, args: tuple[Any, ...]) -> str:
         index, pid = args[0], int(args[1])
@@ -63,52 +63,37 @@ def _sentence_stage(record: dict[str, set[int]]) -> Label:
 
 def search_hooks(sentences: dict[str, set[int]]) -> list[tuple[str, Label]]:
     """The stages of a search and the functions that do them (``module:name``; update when code moves)."""
-    engine = "index.engine"
     table: dict[str, list[str]] = {
-        "normalise and spelling": [f"{engine}:Index._normal"],
-        "read the question": [f"{engine}:Index._read"],
+        "normalise and spelling": ["index.search.query:QuestionReader.normal"],
+        "read the question": ["index.search.query:QuestionReader.read"],
         "encode question": list(ENCODERS),
-        "candidates and fusion": [f"{engine}:Index._candidates", f"{engine}:expand"],
-        "priors": [
-            f"{engine}:document_prior",
-            f"{engine}:Index._passage_prior",
-            f"{engine}:Index._next_after_since",
-            f"{engine}:names_document",
-            f"{engine}:asked_names",
-        ],
-        "rerank": [f"{engine}:rerank_score", f"{engine}:fill_places", f"{engine}:Index._coverage"],
-        "quotes: choose_quote": [f"{engine}:choose_quote", f"{engine}:unquoted_part"],
-        "quotes: sentence bonus": [f"{engine}:Index._sentence_bonus"],
-        "quotes: sentence texts": [f"{engine}:Index._sentences_of"],
-        "hits (merge, make)": [f"{engine}:Index._merge_into_earlier", f"{engine}:Index._make_hit"],
-        "rank (the rest)": [f"{engine}:Index._rank"],
+        "candidates and fusion": ["index.search.rankings:fuse"],
+        "priors": ["index.search.priors:Priors.apply"],
+        "rerank": ["index.search.reranking:Reranker.apply"],
+        "quotes: choose_quote": ["index.search.quotes:choose_quote", "index.search.hits:unquoted_part"],
+        "quotes: sentence bonus": ["index.search.quotes:sentence_bonus"],
+        "quotes: sentence texts": ["index.stored:StoredIndex.sentences_of"],
+        "coverage": ["index.search.coverage:Coverage._measure"],
+        "hits (merge, make)": ["index.search.hits:HitMaker.collect"],
         "report lines": [
-            f"{engine}:Index._with_judgement_line",
-            f"{engine}:Index._with_front_line",
-            f"{engine}:Index._with_change_statement",
-            f"{engine}:Index._with_improvement_list",
-            f"{engine}:Index._each_year_early",
-            f"{engine}:_number_first",
-            f"{engine}:_first_that",
+            "index.search.report_lines:ReportLines.add",
+            "index.search.report_lines:ReportLines.vouch",
         ],
-        "gate and the rest": [
-            f"{engine}:Index.search",
-            f"{engine}:outside_scope",
-            f"{engine}:Index._no_report_of_that_year",
-        ],
+        "answer form": ["index.search.answer_order:AnswerForm.apply"],
+        "gate and the rest": ["index.search.gate:Gate.decide", "index.search.pipeline:Pipeline.run"],
     }
     hooks: list[tuple[str, Label]] = [(hook, stage) for stage, names in table.items() for hook in names]
-    return [*hooks, (f"{engine}:Index._sentence_cosines", _sentence_stage(sentences))]
+    return [*hooks, ("index.stored:StoredIndex.sentence_cosines", _sentence_stage(sentences))]
 
 
 BUILD_HOOKS: list[tuple[str, Label]] = [
     ("index.build:build_index", "the rest"),
     ("index.build:_load", "load and parse"),
-    ("index.engine:chunk_document", "chunk"),
-    ("index.engine:_encode_with_progress", lambda _current, args: f"encode {args[5]}"),
-    ("index.engine:build_dense", "FAISS"),
+    ("index.stored:chunk_document", "chunk"),
+    ("index.stored:_encode_with_progress", lambda _current, args: f"encode {args[5]}"),
+    ("index.stored:build_dense", "FAISS"),
     ("index.lexical:LexicalIndex.build", "BM25"),
-    ("index.engine:Index.save", "save"),
+    ("index.stored:StoredIndex.save", "save"),
 ]
 
 

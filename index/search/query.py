@@ -37,6 +37,9 @@ class Query:
     vector: Vector  # the question with the sector's abbreviations spelled out, encoded
     topic_vector: Vector  # its topic without the councils and years it names (``vector`` itself if the same)
     expanded: str  # the question with the glossary's words added (the question itself without the glossary)
+    expanded_vector: (
+        Vector | None
+    )  # ``expanded`` with abbreviations spelled out, encoded (None if no words added)
     terms: set[str]  # its words, as BM25 tokenises them (not to be changed)
     query_weights: Mapping[str, float]  # IDF of each word that is not a council's name
     quote_weights: Mapping[str, float]  # ... and of the glossary's words, at a discount
@@ -101,15 +104,22 @@ class QuestionReader:
 
     def read(self, query: str) -> Query:
         """The :class:`Query` of ``query`` (a question as :meth:`normal` gives it)."""
-        encode = self.stored.embedder.encode
         spelled = spell_out(query) if self.glossary else query
-        vector = encode([spelled])[0]
         intent = with_graded_report(
             read_intent(query, self.facts.council_keys, self.stored.lexical.knows), self.facts
         )
         topic = topic_of(spelled, intent) if self.topic else spelled
-        topic_vector = encode([topic])[0] if topic != spelled else vector
         expanded = expand(query) if self.glossary else query
+        # The variants in one call: the encoder runs them side by side, each alone (the same bits).
+        texts = [
+            spelled,
+            *([topic] if topic != spelled else []),
+            *([spell_out(expanded)] if expanded != query else []),
+        ]
+        vectors = self.stored.embedder.encode(texts)
+        vector = vectors[0]
+        topic_vector = vectors[1] if topic != spelled else vector  # the same object: "no separate topic"
+        expanded_vector = vectors[-1] if expanded != query else None
         terms = set(tokenize(query))
         named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
         weight = self.stored.lexical.weight
@@ -117,7 +127,17 @@ class QuestionReader:
         # The glossary's words count in quote choice too, at a discount: "fridges" finds "white goods".
         added = set(tokenize(expanded)) - terms - named
         quote_weights = query_weights | {t: GLOSSARY_QUOTE_WEIGHT * weight(t) for t in added}
-        return Query(query, intent, vector, topic_vector, expanded, terms, query_weights, quote_weights)
+        return Query(
+            query,
+            intent,
+            vector,
+            topic_vector,
+            expanded,
+            expanded_vector,
+            terms,
+            query_weights,
+            quote_weights,
+        )
 
 
 def with_graded_report(intent: QueryIntent, facts: CorpusFacts) -> QueryIntent:

@@ -19,7 +19,6 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from index.glossary import spell_out
 from index.search.query import Query
 from index.stored import StoredIndex
 
@@ -85,10 +84,9 @@ class ExpandedRanking:
     weight: float = 1.0
 
     def add(self, query: Query, found: Found, depth: int) -> None:
-        if query.expanded == query.text:
+        if query.expanded_vector is None:
             return  # no glossary word: the dense ranking already ranked this text
-        vector = self.stored.embedder.encode([spell_out(query.expanded)])[0]
-        _, ids = self.stored.dense.search(vector.reshape(1, -1), depth)
+        _, ids = self.stored.dense.search(query.expanded_vector.reshape(1, -1), depth)
         for rank, pid in enumerate(ids[0].tolist()):
             if pid >= 0:
                 found.fused[pid] += self.weight / (RRF_K + rank + 1)
