@@ -138,9 +138,6 @@ class QueryIntent:
     grade_since: bool = False  # "…improved since it was rated inadequate?": the change from that report
 
 
-# Short forms people use for councils with long names.
-
-
 def read_intent(
     question: str, council_keys: Iterable[tuple[str, ...]], known_word: Callable[[str], bool] | None = None
 ) -> QueryIntent:
