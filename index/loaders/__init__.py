@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from index.councils import council_named_in
 from index.document import Document
 from index.errors import DocumentUnreadableError, UnsupportedFormatError
-from index.intent import council_named_in
 from index.loaders.base import Loader, content_hash
 from index.loaders.frontmatter import read_sidecar_file
 from index.loaders.html import load_html

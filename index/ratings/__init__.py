@@ -8,7 +8,7 @@
 - ``cli``: ``python -m index ratings``.
 """
 
-from index.ratings.councils import Council, resolve_council
+from index.councils import Council, resolve_council
 from index.ratings.history import (
     Comparison,
     Disagreement,

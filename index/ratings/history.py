@@ -14,9 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from index.councils import Council, council_of, resolve_council
 from index.document import Document
-from index.intent import is_primary
-from index.ratings.councils import Council, council_of, resolve_council
 from index.ratings.reports import ReportReading, read_judgements
 from index.ratings.table import (
     Area,
@@ -27,6 +26,7 @@ from index.ratings.table import (
     inspections_from_rows,
     read_rows,
 )
+from index.report_kinds import is_primary
 
 NOT_IN_REPORT = "not_stated_in_report"  # the dataset has a grade the report's judgement table does not give
 _MONTH_DATE = re.compile(r"(\d{1,2})\s+([A-Z][a-z]+)\s+(20\d\d)")

@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass
 
 from index.document import Document
-from index.intent import IMPROVEMENT_HEADING
 from index.ratings.table import (
     COMBINED_IN_CARE_LABEL,
     ILACS_LABELS,
@@ -33,6 +32,7 @@ from index.ratings.table import (
     Quote,
     parse_grade,
 )
+from index.report_kinds import IMPROVEMENT_HEADING
 from index.sentences import split_sentences
 
 _GRADE = (

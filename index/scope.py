@@ -1,0 +1,34 @@
+"""Whether a question is about children's services at all: other council services are out of scope."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from index.lexicon import lexicon
+
+
+def _alternatives(entry: dict[str, Any], word_end: bool) -> re.Pattern[str]:
+    """One pattern matching any of an entry's terms from the start of a word (to its end if ``word_end``)."""
+    end = r"\b" if word_end else ""
+    return re.compile(r"\b(" + "|".join(entry["terms"]) + ")" + end, re.IGNORECASE)
+
+
+# Council services that are not children's social care, and that inspection reports only brush against:
+# a question about them is answered "nothing found" however close a passage's wording ("school term dates"
+# against "Inspection dates"). (name, pattern); the name tells the user why. Data: lexicon.toml's
+# out_of_scope.
+OUT_OF_SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (entry["service"], _alternatives(entry, entry["whole_words"])) for entry in lexicon()["out_of_scope"]
+)
+# ... unless the question is about children's social care all the same ("council tax for care leavers").
+_CHILDRENS_SERVICES = re.compile(
+    "|".join(_alternatives(entry, True).pattern for entry in lexicon()["in_scope"]), re.IGNORECASE
+)
+
+
+def outside_scope(question: str) -> str | None:
+    """The name of the service a question asks about when it is not children's services, else None."""
+    if _CHILDRENS_SERVICES.search(question):
+        return None
+    return next((name for name, pattern in OUT_OF_SCOPE if pattern.search(question)), None)
