@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_quality import SETS
 from benchmarks.machine import describe
+from index.councils import council_words
 from index.engine import Index, SearchConfig
 from index.evaluation import Question, evaluate, read_questions
-from index.intent import council_words
 
 _WORD = re.compile(r"[A-Za-z]{6,}")
 SEED = 2026

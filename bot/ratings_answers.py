@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.render import Button, Rendered, pretty_date
+from index.councils import known_councils, resolve_council
 from index.errors import UnknownCouncilError
 from index.intent import read_intent
 from index.ratings import (
@@ -32,7 +33,6 @@ from index.ratings import (
     councils_with,
     trend,
 )
-from index.ratings.councils import known_councils, resolve_council
 
 GRADE_MARK = {
     Grade.OUTSTANDING: "🟢",

@@ -4,8 +4,7 @@ The reading is spread over modules named for what they read: index/councils.py (
 index/question_when.py (years, "since", "now", "when…?"), index/question_numbers.py (numbers asked),
 index/question_names.py (people and names asked), index/question_rating.py (grades, improvements, the
 whole service), index/scope.py (other council services), index/report_kinds.py (kinds of report text) and
-index/priors.py (how the intent favours documents and passages). The names below that live there are
-re-exported so that ``from index.intent import …`` keeps working.
+index/prior_rules.py (how the intent favours documents and passages).
 """
 
 from __future__ import annotations
@@ -15,89 +14,25 @@ from dataclasses import dataclass
 
 from index import question_names, question_rating, question_when
 from index.councils import (
-    ALIASES,
-    council_key,
-    council_named_in,
-    council_place,
-    council_words,
     councils_named,
     councils_outside_england,
-    english_council_names,
     english_councils,
 )
-from index.priors import (
-    dated_years,
-    distinctive_identities,
-    document_prior,
-    document_years,
-    names_document,
-    newest_by_council,
-    passage_prior,
-    question_words,
-)
-from index.question_names import NAMES_PERSON, REPORTS_SPEECH, asked_names, names_holder, person_role
+from index.question_names import person_role
 from index.question_numbers import (
     NumberKind,
     asks_number,
     number_asked,
     rate_subject,
-    states_number,
-    states_number_asked,
 )
-from index.question_rating import asks_headline, generic_subject, grade_stated
+from index.question_rating import generic_subject, grade_stated
 from index.question_when import (
     asks_next_inspection,
     asks_when,
     asks_when_else,
     asks_when_inspected,
-    names_inspection_year,
-    states_date,
 )
-from index.report_kinds import GRADED, IMPROVEMENT_HEADING, JUDGEMENT_SENTENCE, is_primary, judgement_areas
-from index.scope import outside_scope
-
-__all__ = [
-    "ALIASES",
-    "GRADED",
-    "IMPROVEMENT_HEADING",
-    "JUDGEMENT_SENTENCE",
-    "NAMES_PERSON",
-    "REPORTS_SPEECH",
-    "NumberKind",
-    "QueryIntent",
-    "asked_names",
-    "asks_headline",
-    "asks_next_inspection",
-    "asks_when",
-    "council_key",
-    "council_named_in",
-    "council_place",
-    "council_words",
-    "dated_years",
-    "distinctive_identities",
-    "document_prior",
-    "document_years",
-    "english_council_names",
-    "english_councils",
-    "generic_subject",
-    "grade_stated",
-    "is_primary",
-    "judgement_areas",
-    "names_document",
-    "names_holder",
-    "names_inspection_year",
-    "newest_by_council",
-    "number_asked",
-    "outside_scope",
-    "passage_prior",
-    "person_role",
-    "question_words",
-    "rate_subject",
-    "read_intent",
-    "states_date",
-    "states_number",
-    "states_number_asked",
-]
+from index.report_kinds import judgement_areas
 
 
 @dataclass(frozen=True)

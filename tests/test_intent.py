@@ -4,39 +4,25 @@ from __future__ import annotations
 
 import pytest
 
+from index.councils import ALIASES, council_key, council_named_in, council_place, english_councils
 from index.embedding import HashingEmbedder
 from index.engine import Index
 from index.glossary import expand, spell_out
-from index.intent import (
-    ALIASES,
-    NAMES_PERSON,
-    asked_names,
-    asks_next_inspection,
-    asks_when,
-    council_key,
-    council_named_in,
-    council_place,
+from index.intent import read_intent
+from index.prior_rules import (
     distinctive_identities,
     document_prior,
-    english_councils,
-    generic_subject,
-    grade_stated,
     names_document,
-    names_holder,
-    names_inspection_year,
     newest_by_council,
-    number_asked,
-    outside_scope,
     passage_prior,
-    person_role,
     question_words,
-    rate_subject,
-    read_intent,
-    states_date,
-    states_number,
-    states_number_asked,
 )
+from index.question_names import NAMES_PERSON, asked_names, names_holder, person_role
+from index.question_numbers import number_asked, rate_subject, states_number, states_number_asked
+from index.question_rating import generic_subject, grade_stated
+from index.question_when import asks_next_inspection, asks_when, names_inspection_year, states_date
 from index.results import NotHeld
+from index.scope import outside_scope
 from index.search.query import topic_of
 from tests.conftest import make_doc
 

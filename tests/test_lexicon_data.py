@@ -20,7 +20,7 @@ from index.councils import (
     resolve_council,
 )
 from index.lexicon import lexicon
-from index.priors import SOURCE_KINDS, question_words
+from index.prior_rules import SOURCE_KINDS, question_words
 from index.question_names import asked_names
 from index.question_numbers import number_asked, rate_subject
 from index.question_rating import asks_headline, generic_subject

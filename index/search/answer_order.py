@@ -8,7 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.intent import QueryIntent, dated_years, names_holder, states_date, states_number_asked
+from index.intent import QueryIntent
+from index.prior_rules import dated_years
+from index.question_names import names_holder
+from index.question_numbers import states_number_asked
+from index.question_when import states_date
 from index.results import Hit
 from index.search.query import Query
 

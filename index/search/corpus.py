@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
-from index.intent import council_key, distinctive_identities, document_years, is_primary, newest_by_council
+from index.councils import council_key
+from index.prior_rules import distinctive_identities, document_years, newest_by_council
 from index.ratings.reports import read_judgements, stated_change
 from index.ratings.table import Judgement, Quote
+from index.report_kinds import is_primary
 from index.stored import StoredIndex
 
 _TRAILING_NUMBERS = re.compile(r"[\s\d]+$")  # "What needs to improve?\n1": a heading and a list number

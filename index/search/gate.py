@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.intent import (
-    NAMES_PERSON,
-    QueryIntent,
-    council_place,
-    document_years,
-    names_inspection_year,
-    outside_scope,
-    states_number_asked,
-)
+from index.councils import council_place
+from index.intent import QueryIntent
+from index.prior_rules import document_years
+from index.question_names import NAMES_PERSON
+from index.question_numbers import states_number_asked
+from index.question_when import names_inspection_year
 from index.results import Hit, NoReport, NotHeld
+from index.scope import outside_scope
 from index.search.corpus import CorpusFacts
 from index.search.query import Query
 

@@ -8,16 +8,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from index.intent import (
-    NAMES_PERSON,
-    REPORTS_SPEECH,
-    QueryIntent,
-    asked_names,
-    document_prior,
-    names_document,
-    passage_prior,
-    question_words,
-)
+from index.intent import QueryIntent
+from index.prior_rules import document_prior, names_document, passage_prior, question_words
+from index.question_names import NAMES_PERSON, REPORTS_SPEECH, asked_names
 from index.search.corpus import CorpusFacts
 from index.search.query import Query
 from index.search.rankings import Candidates

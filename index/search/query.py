@@ -12,10 +12,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from index.councils import council_words
 from index.errors import EmptyQuestionError, QuestionTooLongError
 from index.glossary import expand, spell_out
-from index.intent import QueryIntent, council_words, document_years, read_intent
+from index.intent import QueryIntent, read_intent
 from index.lexical import tokenize
+from index.prior_rules import document_years
 from index.question_text import clean_question
 from index.ratings.table import Area
 from index.search.corpus import CorpusFacts

@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import re
 
-from index.intent import (
-    GRADED,
-    JUDGEMENT_SENTENCE,
-    QueryIntent,
-    judgement_areas,
-    states_number_asked,
-)
+from index.intent import QueryIntent
+from index.question_numbers import states_number_asked
+from index.report_kinds import GRADED, JUDGEMENT_SENTENCE, judgement_areas
 from index.search.corpus import CorpusFacts, bare_label
 
 JUDGEMENT_BONUS = 0.2  # a sentence stating a grade, when the question asks one

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from index.intent import IMPROVEMENT_HEADING
 from index.quoting import QuoteChoice, SentenceRows, choose_quote
 from index.ratings.reports import LIST_ITEM
+from index.report_kinds import IMPROVEMENT_HEADING
 from index.search.corpus import CorpusFacts
 from index.search.query import Query
 from index.search.quote_forms import sentence_bonus

@@ -11,9 +11,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.intent import IMPROVEMENT_HEADING, QueryIntent, council_key, document_prior, document_years
+from index.councils import council_key
+from index.intent import QueryIntent
+from index.prior_rules import document_prior, document_years
 from index.ratings.reports import CHANGE_STATED, LIST_ITEM, SINCE_BEFORE, improvement_list, stated_in_words
 from index.ratings.table import Area, Judgement
+from index.report_kinds import IMPROVEMENT_HEADING
 from index.results import Hit
 from index.search.corpus import CorpusFacts
 from index.search.hits import HitFeatures, HitMaker
