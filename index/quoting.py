@@ -237,6 +237,22 @@ def choose_quote(
             best = int(logits.argmax())
             shares = np.exp(logits - logits[best])
             shares /= shares.sum()
+    first, last = _widened(sentences, scores, best, shares, bonuses, widen, query_terms, weights)
+    best_cosine, best_topic = float(np.asarray(cosines).max()), float(np.asarray(topics).max())
+    return QuoteChoice(first, last, best_cosine, float(scores[best]), best_topic, best)
+
+
+def _widened(
+    sentences: list[str],
+    scores: list[float],
+    best: int,
+    shares: npt.NDArray[np.float64] | None,
+    bonuses: list[float],
+    widen: bool,
+    query_terms: set[str],
+    weights: Mapping[str, float] | None,
+) -> tuple[int, int]:
+    """The first and last sentence of the quote around the ``best`` one (see :func:`choose_quote`)."""
     first = last = best
     words = len(sentences[best].split())
     grade_before = best > 0 and _BARE_GRADE.match(sentences[best - 1].strip()) is not None
@@ -275,8 +291,7 @@ def choose_quote(
                 first, last = min(best, gap), max(best, gap)
     if last + 1 < len(sentences) and _ASIDE.fullmatch(sentences[last + 1].strip()):
         last += 1  # "• Support to care leavers over 21 in custody. (National Framework, Outcome 2)"
-    best_cosine, best_topic = float(np.asarray(cosines).max()), float(np.asarray(topics).max())
-    return QuoteChoice(first, last, best_cosine, float(scores[best]), best_topic, best)
+    return first, last
 
 
 def unquoted_part(
