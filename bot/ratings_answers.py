@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.render import Button, Rendered, pretty_date
+from index.asks import Rating
 from index.councils import known_councils, resolve_council
 from index.errors import UnknownCouncilError
-from index.intent import read_intent
+from index.intent import read_question
 from index.ratings import (
     Area,
     Council,
@@ -85,17 +86,19 @@ class RatingsAsk:
 def read_ratings_question(question: str, table: RatingsTable) -> RatingsAsk | None:
     """The ratings question in ``question``, or None when it is not one (the quotes answer it)."""
     known = known_councils(table.councils)
-    intent = read_intent(question, known.keys())
-    named = sorted({known[k] for k in intent.councils | intent.elsewhere if k in known})
-    if len(named) == 2 and (intent.asks_rating or _COMPARE.search(question)):
+    asked = read_question(question, known.keys())
+    named = sorted({known[k] for k in asked.subject.councils | asked.subject.elsewhere if k in known})
+    rating = asked.asks_for(Rating)
+    if len(named) == 2 and (rating or _COMPARE.search(question)):
         return RatingsAsk("compare", tuple(resolve_council(n, table.councils) for n in named))
-    if len(named) == 1 and intent.asks_rating:
+    if len(named) == 1 and rating:
         return RatingsAsk("council", (resolve_council(named[0], table.councils),))
     if not named and _LIST.search(question):
         lowered = question.casefold()
         grade = next((g for words, g in _GRADE_WORDS if re.search(rf"\b{words}\b", lowered)), None)
         if grade is not None:
-            return RatingsAsk("grade", grade=grade, year=min(intent.years) if intent.years else None)
+            years = asked.subject.years
+            return RatingsAsk("grade", grade=grade, year=min(years) if years else None)
     return None
 
 

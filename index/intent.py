@@ -1,4 +1,6 @@
-"""Where a question becomes a :class:`QueryIntent`: the councils and years it names, and what it asks.
+"""Where a question is read: :func:`read_question` gives what it names and asks as the search stages read
+it (:class:`~index.asks.Asked`); :class:`QueryIntent` is what the patterns found, flag by flag, from which
+that is made (index/asks.py).
 
 The reading is spread over modules named for what they read: index/councils.py (council names),
 index/question_when.py (years, "since", "now", "when…?"), index/question_numbers.py (numbers asked),
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from index import question_names, question_rating, question_when
+from index.asks import Asked, asked_of
 from index.councils import (
     councils_named,
     councils_outside_england,
@@ -123,3 +126,11 @@ def read_intent(
         grade_stated=stated[0] if stated else "",
         grade_since=bool(stated and stated[1]),
     )
+
+
+def read_question(
+    question: str, council_keys: Iterable[tuple[str, ...]], known_word: Callable[[str], bool] | None = None
+) -> Asked:
+    """What a question names and asks, as the search stages read it (:class:`~index.asks.Asked`): its
+    :class:`~index.asks.Subject` and its asks. :func:`read_intent` is the patterns' own record of the same."""
+    return asked_of(read_intent(question, council_keys, known_word))

@@ -10,16 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
+from index.asks import Asked, Improvement, Rating, When
 from index.councils import GENERIC_WORDS, council_key, name_words
 from index.document import Document
 from index.lexicon import words
 from index.question_when import YEAR
 from index.report_kinds import GRADED, IMPROVEMENT_HEADING, is_primary
-
-if TYPE_CHECKING:
-    from index.intent import QueryIntent
 
 # Multipliers on a passage's fused score. They are deliberately mild: a strong passage from another
 # document can still win, but between comparable passages the one from the asked-for council/year wins.
@@ -49,15 +46,16 @@ IMPROVEMENT_NOT_ASKED = 0.8
 SOURCE_KINDS = words("source_kind")  # lexicon.toml
 
 
-def passage_prior(intent: QueryIntent, heading: str | None, opens_section: bool, first_page: bool) -> float:
+def passage_prior(asked: Asked, heading: str | None, opens_section: bool, first_page: bool) -> float:
     """How much the question's kind favours a passage: "what needs to improve" sections, judgements."""
     prior = 1.0
+    rating = asked.asks_for(Rating)
     if heading and IMPROVEMENT_HEADING.match(heading):
-        if intent.asks_improvement:
+        if asked.asks_for(Improvement):
             prior *= SECTION_FOCUS
-        elif not intent.asks_rating:
+        elif not rating:
             prior *= IMPROVEMENT_NOT_ASKED
-    if intent.asks_rating and ((opens_section and heading and GRADED.search(heading)) or first_page):
+    if rating and ((opens_section and heading and GRADED.search(heading)) or first_page):
         prior *= SECTION_FOCUS
     return prior
 
@@ -92,11 +90,14 @@ def newest_by_council(documents: Sequence[Document]) -> set[int]:
     }
 
 
-def document_prior(doc: Document, newest: bool, intent: QueryIntent, named: bool = False) -> float:
+def document_prior(doc: Document, newest: bool, asked: Asked, named: bool = False) -> float:
     """How much the question's council, year and tense favour this document (1.0 = neutral); ``named``:
     the question names this document by what it is ("the committee minutes", "the BBC report")."""
+    intent = asked.subject
+    when = asked.ask(When)
     prior = PRIMARY_SOURCE if is_primary(doc) and not intent.names_source else 1.0
-    if intent.asks_improvement and not intent.asks_date and is_primary(doc) and not intent.names_source:
+    dated = when is not None and when.date_words
+    if asked.asks_for(Improvement) and not dated and is_primary(doc) and not intent.names_source:
         prior *= IMPROVEMENT_SOURCE  # what Ofsted asks to improve is in its report, not the news about it
     if intent.councils:
         if doc.meta.council is None:

@@ -10,7 +10,7 @@ from index.lexicon import words
 from index.question_when import CHANGE, DATE, MONTHS
 
 if TYPE_CHECKING:
-    from index.intent import QueryIntent
+    from index.asks import Number
 
 # "Did the council even know how many children were held overnight?" asks whether it knew, not how many
 # ("do you know how many…?" does ask how many).
@@ -97,10 +97,10 @@ def rate_subject(question: str) -> str:
     return ""
 
 
-def states_number_asked(quote: str, intent: QueryIntent) -> bool:
+def states_number_asked(quote: str, number: Number) -> bool:
     """True when ``quote`` states the kind of number the question asks for (``states_number``) and, for a
     rate, names what it is a rate of ("the vacancy rate" is not answered by a share of care leavers)."""
-    return states_number(quote, intent.number_kind) and intent.rate_of in quote.lower()
+    return states_number(quote, number.kind) and number.rate_of in quote.lower()
 
 
 def states_number(quote: str, kind: NumberKind = "number") -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.asks import Number, asked_of
 from index.councils import ALIASES, council_key, council_named_in, council_place, english_councils
 from index.embedding import HashingEmbedder
 from index.engine import Index
@@ -199,8 +200,12 @@ def test_a_share_or_a_rate_asked_needs_a_quote_stating_a_share_and_a_rate_is_not
     assert reoffending.rate_of == "reoffe" and vacancies.rate_of == "vacanc"
     assert rate_subject("what is the rate of re-referrals in Eastmarch?") == "re-ref"
     assert rate_subject("How did Ofsted rate Eastmarch?") == ""
-    assert not states_number_asked("About 23% of children live in low-income families.", reoffending)
-    assert states_number_asked("The social work vacancy rate is 18%.", vacancies)
+    reoffending_rate = Number(reoffending.number_kind, reoffending.rate_of)
+    assert asked_of(reoffending).ask(Number) == reoffending_rate
+    assert not states_number_asked("About 23% of children live in low-income families.", reoffending_rate)
+    assert states_number_asked(
+        "The social work vacancy rate is 18%.", Number(vacancies.number_kind, vacancies.rate_of)
+    )
 
 
 def test_a_grade_the_question_gives_is_not_asked() -> None:
@@ -248,10 +253,10 @@ def test_what_ofsted_told_a_council_to_do_asks_what_to_improve() -> None:
 
 def test_an_improvement_section_is_discounted_for_a_question_asking_no_improvement() -> None:
     heading = "What needs to improve?"
-    finding = read_intent("what happens when a 16/17 yo turns up homeless in Eastmarch?", INDEXED)
+    finding = asked_of(read_intent("what happens when a 16/17 yo turns up homeless in Eastmarch?", INDEXED))
     assert passage_prior(finding, heading, True, False) < 1.0
     assert passage_prior(finding, "Help and protection", True, False) == 1.0
-    improve = read_intent("what must Eastmarch improve for homeless 16/17 year olds?", INDEXED)
+    improve = asked_of(read_intent("what must Eastmarch improve for homeless 16/17 year olds?", INDEXED))
     assert passage_prior(improve, heading, True, False) > 1.0
 
 
@@ -713,8 +718,8 @@ def test_one_councils_reports_group_together_however_their_first_pages_name_it()
 def test_latest_prefers_the_newest_report_more_than_since_does() -> None:
     older = make_doc("a.pdf", "x", council="Eastmarch County Council", published="2019-05-17")
     keys = [("eastmarch",)]
-    latest = read_intent("Eastmarch latest: care leavers?", keys)
-    since = read_intent("Has Eastmarch improved since 2019?", keys)
+    latest = asked_of(read_intent("Eastmarch latest: care leavers?", keys))
+    since = asked_of(read_intent("Has Eastmarch improved since 2019?", keys))
     assert document_prior(older, False, latest) < document_prior(older, False, since)
     # A report from before the year asked about cannot say what changed after it.
     before = make_doc("b.pdf", "x", council="Eastmarch County Council", published="2016-02-11")
@@ -730,12 +735,14 @@ def test_what_ofsted_asks_to_improve_prefers_its_report_to_the_news_about_it() -
         "r.pdf", "x", council="Eastmarch County Council", published="2024-08-21", publisher="Ofsted"
     )
     news = make_doc("n.txt", "x", council="Eastmarch County Council", published="2024-08-21")
-    improve = read_intent("What improvement did Ofsted ask for in 2024 about Eastmarch's audits?", keys)
-    plain = read_intent("What did Ofsted say in 2024 about Eastmarch's audits?", keys)
+    improve = asked_of(
+        read_intent("What improvement did Ofsted ask for in 2024 about Eastmarch's audits?", keys)
+    )
+    plain = asked_of(read_intent("What did Ofsted say in 2024 about Eastmarch's audits?", keys))
     improved = document_prior(report, True, improve) / document_prior(news, True, improve)
     assert improved > document_prior(report, True, plain) / document_prior(news, True, plain)
     # "By when must it send its action plan?" asks a date, which the news may give.
-    when = read_intent("By when must Eastmarch send its action plan to Ofsted in 2024?", keys)
+    when = asked_of(read_intent("By when must Eastmarch send its action plan to Ofsted in 2024?", keys))
     assert document_prior(report, True, when) / document_prior(news, True, when) == pytest.approx(
         document_prior(report, True, plain) / document_prior(news, True, plain)
     )
@@ -766,7 +773,7 @@ def test_county_short_names() -> None:
 
 def test_an_improvement_questions_topic_is_what_it_is_about() -> None:
     def topic(question: str) -> str:
-        return topic_of(question, read_intent(question, INDEXED))
+        return topic_of(question, asked_of(read_intent(question, INDEXED)))
 
     # Every item of an improvement list is an improvement: what tells them apart is their subject.
     assert topic("What did Ofsted say Eastmarch needs to improve about children who go missing?") == (

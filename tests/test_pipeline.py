@@ -38,7 +38,7 @@ def test_a_question_is_read_into_a_query_once(index: Index) -> None:
     reader = QuestionReader(index, CorpusFacts(index))
     query = reader.read(reader.searched_text("What do care  leavers in Eastmarch need?"))
     assert query.text == "What do care leavers in Eastmarch need?"
-    assert query.intent.councils == {("eastmarch",)}
+    assert query.subject.councils == {("eastmarch",)}
     assert "leaver" in query.terms and "eastmarch" not in query.query_weights  # a council's name: no weight
     assert query.vector.shape == (index.embedder.dimension,)
 

@@ -6,9 +6,10 @@ member…?")."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from index.intent import QueryIntent
+from index.asks import Number, Person, When
 from index.prior_rules import dated_years
 from index.question_names import names_holder
 from index.question_numbers import states_number_asked
@@ -28,27 +29,29 @@ class AnswerForm:
     scope: bool = True
 
     def apply(self, query: Query, hits: list[Hit]) -> list[Hit]:
-        intent = query.intent
-        if self.years and len(intent.years) >= 2 and not intent.since:
-            hits = each_year_early(hits, intent)
+        subject = query.subject
+        if self.years and len(subject.years) >= 2 and not subject.since:
+            hits = each_year_early(hits, subject.years)
         if not self.scope:
             return hits
-        if intent.asks_number:
-            return first_that(hits, lambda hit: states_number_asked(hit.quote, intent))
-        if intent.asks_when and not intent.asks_when_inspected:
+        when, person, number = query.ask(When), query.ask(Person), query.ask(Number)
+        if number is not None:
+            return first_that(hits, lambda hit: states_number_asked(hit.quote, number))
+        if when is not None and when.dated and not when.inspected:
             return first_that(hits, lambda hit: states_date(hit.quote))
-        if intent.person_role:
+        if person is not None and person.role:
             # "Who is the cabinet member for children's services?": a quote naming the holder of that role.
-            return first_that(hits, lambda hit: names_holder(hit.quote, intent.person_role), PERSON_WITHIN)
+            role = person.role
+            return first_that(hits, lambda hit: names_holder(hit.quote, role), PERSON_WITHIN)
         return hits
 
 
-def each_year_early(hits: list[Hit], intent: QueryIntent) -> list[Hit]:
+def each_year_early(hits: list[Hit], asked_years: AbstractSet[int]) -> list[Hit]:
     """For a question naming two or more years: the best hit of each year's documents first, in their
     ranked order, then the rest."""
     years = [dated_years(h.published, h.inspection_dates) for h in hits]
     firsts: list[int] = []
-    for year in sorted(intent.years):
+    for year in sorted(asked_years):
         i = next((i for i, held in enumerate(years) if year in held), None)
         if i is not None and i not in firsts:
             firsts.append(i)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.asks import Number, Person, Rating, Subject, When
 from index.councils import council_place
-from index.intent import QueryIntent
 from index.prior_rules import document_years
 from index.question_names import NAMES_PERSON
 from index.question_numbers import states_number_asked
@@ -39,13 +39,13 @@ class Gate:
     scope: bool = True
 
     def decide(self, query: Query, hits: list[Hit], threshold: float) -> Decision:
-        intent = query.intent
+        subject = query.subject
         # A question only about councils this index does not hold has no answer here, however close the
         # wording of another council's report.
-        about_elsewhere = bool(intent.elsewhere) and not intent.councils
+        about_elsewhere = bool(subject.elsewhere) and not subject.councils
         outside = outside_scope(query.text) if self.scope else None
-        no_report = self.no_report_of_that_year(intent, query.text)
-        reason = self._refusal(intent, hits, threshold, about_elsewhere, outside, no_report)
+        no_report = self.no_report_of_that_year(query)
+        reason = self._refusal(query, hits, threshold, about_elsewhere, outside, no_report)
         if reason is None:
             return Decision(True, "answered", outside)
         return Decision(
@@ -53,12 +53,12 @@ class Gate:
             reason,
             outside,
             no_report,
-            not_held(intent) if about_elsewhere else None,
+            not_held(subject) if about_elsewhere else None,
         )
 
     def _refusal(
         self,
-        intent: QueryIntent,
+        query: Query,
         hits: list[Hit],
         threshold: float,
         about_elsewhere: bool,
@@ -74,41 +74,43 @@ class Gate:
             return "outside scope"
         if no_report is not None:
             return "no report of that year"
-        if self.scope and intent.asks_next_inspection:
+        when, person, number = query.ask(When), query.ask(Person), query.ask(Number)
+        if self.scope and when is not None and when.next_inspection:
             return "next inspection"  # no report says when the next one is
         # "How much are foster carers paid?" is not answered by "Suffolk has a busy fostering service."
-        if self.scope and intent.asks_number and not states_number_asked(hits[0].quote, intent):
+        if self.scope and number is not None and not states_number_asked(hits[0].quote, number):
             return "number not stated"
         # "Who is the director of children's services?" is not answered by "…authorised by the DCS".
-        if self.scope and intent.person_role and not NAMES_PERSON.search(hits[0].quote):
+        if self.scope and person is not None and person.role and not NAMES_PERSON.search(hits[0].quote):
             return "person not named"
         if hits[0].confidence < threshold:
             return "below threshold"
         return None
 
-    def no_report_of_that_year(self, intent: QueryIntent, query: str) -> NoReport | None:
+    def no_report_of_that_year(self, query: Query) -> NoReport | None:
         """A rating question, or one naming an inspection by its year ("what did the 2016 inspection
         find?", "what did Ofsted say about Bolton in 2019?"), about a council's inspection in a year none of
         its indexed documents is from: any grade or finding quoted would be another inspection's."""
-        asks_that_inspection = intent.asks_rating or (self.scope and names_inspection_year(query))
-        if not (asks_that_inspection and intent.councils and intent.years):
+        subject = query.subject
+        asks_that_inspection = query.asks_for(Rating) or (self.scope and names_inspection_year(query.text))
+        if not (asks_that_inspection and subject.councils and subject.years):
             return None
         facts = self.facts
         theirs = [
-            d for d, key in zip(facts.documents, facts.doc_councils, strict=True) if key in intent.councils
+            d for d, key in zip(facts.documents, facts.doc_councils, strict=True) if key in subject.councils
         ]
-        if any(intent.years & document_years(doc) for doc in theirs):
+        if any(subject.years & document_years(doc) for doc in theirs):
             return None
         held = sorted({int(d.meta.published[:4]) for d in theirs if d.meta.published})
         council = (
-            theirs[0].meta.council if theirs and theirs[0].meta.council else " ".join(min(intent.councils))
+            theirs[0].meta.council if theirs and theirs[0].meta.council else " ".join(min(subject.councils))
         )
-        return NoReport(council, tuple(sorted(intent.years)), tuple(held))
+        return NoReport(council, tuple(sorted(subject.years)), tuple(held))
 
 
-def not_held(intent: QueryIntent) -> NotHeld:
+def not_held(subject: Subject) -> NotHeld:
     """The councils a question asks about that the index holds nothing of, and their country (one outside
     England when any is: Ofsted does not inspect them)."""
-    places = [council_place(key) for key in sorted(intent.elsewhere)]
+    places = [council_place(key) for key in sorted(subject.elsewhere)]
     countries = [country for _, country in places if country != "England"]
     return NotHeld(tuple(name for name, _ in places), countries[0] if countries else "England")

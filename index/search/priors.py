@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from index.intent import QueryIntent
+from index.asks import Asked, Person, Rating, Said
 from index.prior_rules import document_prior, names_document, passage_prior, question_words
 from index.question_names import NAMES_PERSON, REPORTS_SPEECH, asked_names
 from index.search.corpus import CorpusFacts
@@ -39,20 +39,20 @@ class Priors:
 
     def apply(self, query: Query, found: Candidates) -> Prioritised:
         documents = self.facts.documents
-        intent = query.intent
-        asked = question_words(query.text)
-        named_docs = [names_document(asked, identity) for identity in self.facts.identities]
+        asked = query.asked
+        words = question_words(query.text)
+        named_docs = [names_document(words, identity) for identity in self.facts.identities]
         if any(named_docs):
-            intent = replace(intent, names_source=True)
+            asked = replace(asked, subject=replace(asked.subject, names_source=True))
         # "Has X improved since 2018?": the report after 2018 measured the change from it, as the newest does.
-        after = self._next_after_since(intent)
+        after = self._next_after_since(asked)
         newest = self.facts.newest
         doc_priors = [
-            document_prior(d, i in newest or i in after, intent, named_docs[i]) if self.document else 1.0
+            document_prior(d, i in newest or i in after, asked, named_docs[i]) if self.document else 1.0
             for i, d in enumerate(documents)
         ]
         names = asked_names(query.text)
-        passage_priors = {pid: self.passage_prior(pid, intent, names) for pid, _ in found.fused}
+        passage_priors = {pid: self.passage_prior(pid, asked, names) for pid, _ in found.fused}
         doc_of = self.facts.stored.passages.doc
         ranked = [
             (pid, score * doc_priors[int(doc_of[pid])] * passage_priors[pid]) for pid, score in found.fused
@@ -60,14 +60,15 @@ class Priors:
         ranked.sort(key=lambda item: -item[1])
         return Prioritised(ranked, doc_priors, passage_priors)
 
-    def _next_after_since(self, intent: QueryIntent) -> set[int]:
+    def _next_after_since(self, asked: Asked) -> set[int]:
         """For a question on what changed since a year, not asked of now: each named council's first
         inspection report after that year."""
-        if not intent.since or intent.latest or not intent.councils:
+        subject = asked.subject
+        if not subject.since or subject.latest or not subject.councils:
             return set()
-        return self.facts.first_reports_after(intent.councils, min(intent.since))
+        return self.facts.first_reports_after(subject.councils, min(subject.since))
 
-    def passage_prior(self, pid: int, intent: QueryIntent, names: Sequence[re.Pattern[str]] = ()) -> float:
+    def passage_prior(self, pid: int, asked: Asked, names: Sequence[re.Pattern[str]] = ()) -> float:
         """How much the question's kind favours this passage; ``names`` are the names the question asks
         about ("the REACH team", "'care consultants'"), as patterns."""
         if not self.section:
@@ -78,14 +79,15 @@ class Priors:
         prior = 1.0
         if names and any(name.search(doc.text, start, end) for name in names):
             prior *= NAMED_TERM_PRIOR  # the passage names what the question names
-        if intent.asks_said and REPORTS_SPEECH.search(doc.text, start, end):
+        if asked.asks_for(Said) and REPORTS_SPEECH.search(doc.text, start, end):
             prior *= SPEECH_PRIOR  # "What did the council say…?": a passage reporting what was said
-        if intent.asks_who and not intent.asks_lead_inspector:
+        person = asked.ask(Person)
+        if person is not None and person.named and not person.lead_inspector:
             # "Who welcomed the report?": only a passage naming someone can answer.
             return prior * (NAMED_PERSON_PRIOR if NAMES_PERSON.search(doc.text, start, end) else 1.0)
         heading = doc.heading_at(start)
         # Where the passage opens a section, and whether it is on the front page, matter to a rating question
         # only; this runs for every candidate passage, so they are not worked out for the others.
-        rating = intent.asks_rating
+        rating = asked.asks_for(Rating)
         opens = rating and heading is not None and doc.text.startswith(heading, start)
-        return prior * passage_prior(intent, heading, opens, rating and doc.page_at(start) == 1)
+        return prior * passage_prior(asked, heading, opens, rating and doc.page_at(start) == 1)

@@ -1,6 +1,7 @@
 """Stage 1, reading the question: from the words asked to a :class:`Query` — the question as searched
-(misspelt words read as the corpus word meant), what it asks (:class:`~index.intent.QueryIntent`), its
-vectors and its weighted words."""
+(misspelt words read as the corpus word meant), what it names and asks (:class:`~index.asks.Asked`: a
+:class:`~index.asks.Subject` and its asks, such as :class:`~index.asks.Rating` or
+:class:`~index.asks.Number`), its vectors and its weighted words."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from index.asks import A, Ask, Asked, Improvement, Rating, Subject
 from index.councils import council_words
 from index.errors import EmptyQuestionError, QuestionTooLongError
 from index.glossary import expand, spell_out
-from index.intent import QueryIntent, read_intent
+from index.intent import read_question
 from index.lexical import tokenize
 from index.prior_rules import document_years
 from index.question_text import clean_question
@@ -35,7 +37,7 @@ class Query:
     """A question as the later stages read it."""
 
     text: str  # the question as searched: white space collapsed, misspellings corrected
-    intent: QueryIntent  # what it names (councils, years) and asks (a rating, a date, a number…)
+    asked: Asked  # what it names (councils, years) and asks (a rating, a date, a number…)
     vector: Vector  # the question with the sector's abbreviations spelled out, encoded
     topic_vector: Vector  # its topic without the councils and years it names (``vector`` itself if the same)
     expanded: str  # the question with the glossary's words added (the question itself without the glossary)
@@ -45,6 +47,19 @@ class Query:
     terms: set[str]  # its words, as BM25 tokenises them (not to be changed)
     query_weights: Mapping[str, float]  # IDF of each word that is not a council's name
     quote_weights: Mapping[str, float]  # ... and of the glossary's words, at a discount
+
+    @property
+    def subject(self) -> Subject:
+        """What the question names: councils, years, which report."""
+        return self.asked.subject
+
+    def ask(self, kind: type[A]) -> A | None:
+        """The question's ask of ``kind`` (``query.ask(Number)``), or None."""
+        return self.asked.ask(kind)
+
+    def asks_for(self, *kinds: type[Ask]) -> bool:
+        """True when the question asks any of ``kinds``."""
+        return self.asked.asks_for(*kinds)
 
 
 class QuestionReader:
@@ -107,10 +122,9 @@ class QuestionReader:
     def read(self, query: str) -> Query:
         """The :class:`Query` of ``query`` (a question as :meth:`normal` gives it)."""
         spelled = spell_out(query) if self.glossary else query
-        intent = with_graded_report(
-            read_intent(query, self.facts.council_keys, self.stored.lexical.knows), self.facts
-        )
-        topic = topic_of(spelled, intent) if self.topic else spelled
+        asked = read_question(query, self.facts.council_keys, self.stored.lexical.knows)
+        asked = with_graded_report(asked, self.facts)
+        topic = topic_of(spelled, asked) if self.topic else spelled
         expanded = expand(query) if self.glossary else query
         # The variants in one call: the encoder runs them side by side, each alone (the same bits).
         texts = [
@@ -123,7 +137,8 @@ class QuestionReader:
         topic_vector = vectors[1] if topic != spelled else vector  # the same object: "no separate topic"
         expanded_vector = vectors[-1] if expanded != query else None
         terms = set(tokenize(query))
-        named = {word for key in intent.councils | intent.elsewhere for word in tokenize(" ".join(key))}
+        subject = asked.subject
+        named = {word for key in subject.councils | subject.elsewhere for word in tokenize(" ".join(key))}
         weight = self.stored.lexical.weight
         query_weights = {t: weight(t) for t in terms - named}
         # The glossary's words count in quote choice too, at a discount: "fridges" finds "white goods".
@@ -131,7 +146,7 @@ class QuestionReader:
         quote_weights = query_weights | {t: GLOSSARY_QUOTE_WEIGHT * weight(t) for t in added}
         return Query(
             query,
-            intent,
+            asked,
             vector,
             topic_vector,
             expanded,
@@ -142,31 +157,33 @@ class QuestionReader:
         )
 
 
-def with_graded_report(intent: QueryIntent, facts: CorpusFacts) -> QueryIntent:
+def with_graded_report(asked: Asked, facts: CorpusFacts) -> Asked:
     """A grade the question states names a report where no year does ("why was Middlesbrough rated
     inadequate?"): the council's newest report judging its services as a whole that grade. The question is
     read as asking that report's year ("…since it was rated inadequate?": as measuring the change from it)."""
-    if not intent.grade_stated or intent.asks_rating or len(intent.councils) != 1:
-        return intent
-    if intent.years or intent.since:
-        return intent
+    subject = asked.subject
+    if not subject.grade_stated or asked.asks_for(Rating) or len(subject.councils) != 1:
+        return asked
+    if subject.years or subject.since:
+        return asked
     graded: list[tuple[str, int]] = []
     for doc_id, doc in enumerate(facts.documents):
-        if facts.doc_councils[doc_id] not in intent.councils:
+        if facts.doc_councils[doc_id] not in subject.councils:
             continue  # (only a report's own judgement table states a grade)
         if any(
-            j.area == Area.OVERALL and j.grade == intent.grade_stated for j in facts.judgements_of(doc_id)
+            j.area == Area.OVERALL and j.grade == subject.grade_stated for j in facts.judgements_of(doc_id)
         ):
             graded.append((doc.meta.published or "", doc_id))
     if not graded:
-        return intent
+        return asked
     doc = facts.documents[max(graded)[1]]
     years = document_years(doc)
     if not years:
-        return intent
-    if intent.grade_since:
-        return replace(intent, since=frozenset({min(years)}))
-    return replace(intent, years=frozenset({int(doc.meta.published[:4])} if doc.meta.published else years))
+        return asked
+    if subject.grade_since:
+        return replace(asked, subject=replace(subject, since=frozenset({min(years)})))
+    published = frozenset({int(doc.meta.published[:4])} if doc.meta.published else years)
+    return replace(asked, subject=replace(subject, years=published))
 
 
 # "…needs to improve about children who go missing": what an improvement question is about follows these.
@@ -175,21 +192,24 @@ _IMPROVE_ABOUT = re.compile(
 )
 
 
-def topic_of(query: str, intent: QueryIntent) -> str:
+def topic_of(query: str, asked: Asked) -> str:
     """The question without the councils and years it names ("care leavers in Bolton in 2019" -> "care
     leavers in in"); the question itself when little would be left."""
-    words = {w for key in intent.councils | intent.elsewhere for w in key}
-    asked = query
-    if intent.asks_improvement:
+    subject = asked.subject
+    words = {w for key in subject.councils | subject.elsewhere for w in key}
+    whole = query
+    if asked.asks_for(Improvement):
         # "What did Ofsted say Newham needs to improve about children who go missing?": every item of an
         # improvement list is an improvement; what tells them apart is what it is about.
         m = _IMPROVE_ABOUT.search(query)
         if m and len(query[m.end() :].split()) >= 2:
             query = query[m.end() :]
-    if not words and not intent.years:
+    if not words and not subject.years:
         return query
     pattern = (
-        r"\b(?:" + "|".join(sorted(map(re.escape, words | {str(y) for y in intent.years}))) + r")(?:'s|’s)?\b"
+        r"\b(?:"
+        + "|".join(sorted(map(re.escape, words | {str(y) for y in subject.years})))
+        + r")(?:'s|’s)?\b"
     )
     topic = " ".join(re.sub(pattern, " ", query, flags=re.IGNORECASE).split())
-    return topic if len(topic.split()) >= 2 else asked
+    return topic if len(topic.split()) >= 2 else whole

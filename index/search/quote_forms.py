@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 
-from index.intent import QueryIntent
+from index.asks import Number, Person, Rating, When
 from index.question_numbers import states_number_asked
 from index.report_kinds import GRADED, JUDGEMENT_SENTENCE, judgement_areas
 from index.search.corpus import CorpusFacts, bare_label
+from index.search.query import Query
 
 JUDGEMENT_BONUS = 0.2  # a sentence stating a grade, when the question asks one
 AREA_BONUS = 0.25  # a stated judgement of the area the question asks about (overall when it names none)
@@ -29,27 +30,29 @@ _FRONT_BLOCK = re.compile(
 )  # ... inside a longer block
 
 
-def sentence_bonus(facts: CorpusFacts, doc_id: int, sentence: str, intent: QueryIntent) -> float:
+def sentence_bonus(facts: CorpusFacts, doc_id: int, sentence: str, query: Query) -> float:
     """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
     minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
     bonus = 0.0
     doc = facts.documents[doc_id]
-    if intent.asks_rating and len(sentence.split()) <= 30 and JUDGEMENT_SENTENCE.search(sentence):
+    when, person, number = query.ask(When), query.ask(Person), query.ask(Number)
+    front_label = query.subject.names_front_line
+    if query.asks_for(Rating) and len(sentence.split()) <= 30 and JUDGEMENT_SENTENCE.search(sentence):
         bonus += JUDGEMENT_BONUS
         # The judgement of the area asked ("help and protection", or overall when none is named) wins
         # over a judgement of another area in the same passage.
         stated = judgement_areas(sentence)
-        if stated & intent.areas:
+        if stated & query.subject.areas:
             bonus += AREA_BONUS
         elif stated:
             bonus -= AREA_BONUS / 2
-    if intent.asks_when_inspected and sentence.startswith("Inspection date"):
+    if when is not None and when.inspected and sentence.startswith("Inspection date"):
         bonus += ASKED_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
-    if intent.asks_lead_inspector and sentence.startswith("Lead insp"):
+    if person is not None and person.lead_inspector and sentence.startswith("Lead insp"):
         bonus += ASKED_LINE_BONUS  # "Who led the inspection?": the report's own lead inspector line
-    if intent.asks_number and states_number_asked(sentence, intent):
+    if number is not None and states_number_asked(sentence, number):
         bonus += NUMBER_BONUS  # "How many…?": a sentence that states a number
-    if intent.asks_front_label and sentence.startswith(_FRONT_LABELS):
+    if front_label and sentence.startswith(_FRONT_LABELS):
         return bonus  # "Who led the inspection?": the label line is the answer
     if sentence.rstrip().endswith("?") and len(sentence.split()) > 6:
         bonus -= QUESTION_PENALTY  # minutes' "can the Council confirm…?": asked, not answered
@@ -58,9 +61,9 @@ def sentence_bonus(facts: CorpusFacts, doc_id: int, sentence: str, intent: Query
         (doc.meta.title and bare and bare in doc.meta.title)
         or (doc.context and bare and bare in doc.context)
         or (
-            (not intent.asks_date or intent.asks_when_else)
+            (when is None or not when.date_words or when.other_event)
             and (sentence.startswith(_FRONT_LABELS) or _FRONT_BLOCK.search(sentence) is not None)
-            and not intent.asks_front_label
+            and not front_label
         )
         or is_bare_label(sentence)
         or sentence.startswith(FOOTNOTE_TEXT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from index.asks import Improvement, Number
 from index.quoting import QuoteChoice, SentenceRows, choose_quote
 from index.ratings.reports import LIST_ITEM
 from index.report_kinds import IMPROVEMENT_HEADING
@@ -32,9 +33,8 @@ class QuoteChooser:
         self.query = query
         self.settings = settings
         self.seen = seen  # receives each quoted passage's sentences with the quote model's features
-        intent = query.intent
         # An improvement question about nothing in particular asks for the whole list.
-        self.whole_list = settings.forms and intent.asks_improvement and intent.whole_service
+        self.whole_list = settings.forms and query.asks_for(Improvement) and query.subject.whole_service
         self._chosen: dict[int, QuoteChoice] = {}
 
     def __call__(self, pid: int) -> QuoteChoice:
@@ -43,11 +43,11 @@ class QuoteChooser:
         return self._chosen[pid]
 
     def _choose(self, pid: int) -> QuoteChoice:
-        stored, query, intent = self.facts.stored, self.query, self.query.intent
+        stored, query = self.facts.stored, self.query
         doc_id = int(stored.passages.doc[pid])
         sentences = stored.sentences_of(pid)
         if self.settings.forms:
-            bonus = [sentence_bonus(self.facts, doc_id, s, intent) for s in sentences]
+            bonus = [sentence_bonus(self.facts, doc_id, s, query) for s in sentences]
         else:
             bonus = [0.0] * len(sentences)
         cosines = stored.sentence_cosines(pid, query.vector)
@@ -62,7 +62,7 @@ class QuoteChooser:
             self.settings.model,
             self.seen,
             # "How many…?": the sentence stating the number, not a longer quote that may hold another
-            widen=not intent.asks_number,
+            widen=not query.asks_for(Number),
             model=stored.fitted.quote_weights,
         )
         if self.whole_list:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from index.asks import Asked, Change, Improvement, Person, Rating, When
 from index.councils import council_key
-from index.intent import QueryIntent
 from index.prior_rules import document_prior, document_years
 from index.ratings.reports import CHANGE_STATED, LIST_ITEM, SINCE_BEFORE, improvement_list, stated_in_words
 from index.ratings.table import Area, Judgement
@@ -66,23 +66,20 @@ class ReportLines:
 
     def add(self, query: Query, hits: list[Hit], k: int) -> list[Hit]:
         """``hits`` with the report's own line first, where the question asks for one."""
-        text, intent = query.text, query.intent
-        hits = self._judgement_lines(text, hits, intent, k)
-        hits = self._front_line(text, hits, intent, k)
-        hits = self._change_statement(text, hits, intent, k)
-        return self._improvement_list(text, hits, intent, k)
+        hits = self._judgement_lines(query, hits, k)
+        hits = self._front_line(query, hits, k)
+        hits = self._change_statement(query, hits, k)
+        return self._improvement_list(query, hits, k)
 
     def vouch(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """ "Has Suffolk got worse since 2019?" answered by the report's own "Since the last inspection in
         2019, … there has been a decline", "Kent 2022 recommendations" by its "What needs to improve" list:
         as sure as a judgement line, whatever the words share."""
-        if hits and (
-            states_the_change(query.text, query.intent, hits[0]) or lists_improvements(query.intent, hits[0])
-        ):
+        if hits and (states_the_change(query, hits[0]) or lists_improvements(query, hits[0])):
             hits[0] = replace(hits[0], confidence=max(hits[0].confidence, JUDGEMENT_LINE_CONFIDENCE))
         return hits
 
-    def _judgement_lines(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
+    def _judgement_lines(self, query: Query, hits: list[Hit], k: int) -> list[Hit]:
         """For "how is X rated (for Y, in Z)?": the report's own judgement line first, verbatim; for "compare
         X and Y's ratings", each council's line, in the order the question names them.
 
@@ -91,33 +88,39 @@ class ReportLines:
         question better than any sentence about it. It is read from the named council's report of the asked
         year (else its newest), exactly as ``python -m index ratings`` reads it.
         """
+        intent = query.subject
         if (
-            not intent.asks_rating
-            or intent.asks_improvement  # "rated inadequate in 2021 — what was wrong?": the grade is given
+            not query.asks_for(Rating)
+            or query.asks_for(Improvement)  # "rated inadequate in 2021 — what was wrong?": the grade is given
             or not 1 <= len(intent.councils) <= MAX_COMPARED
-            or _OTHER_SOURCES.search(query)
-            or ((intent.since or _THAN_BEFORE.search(query)) and _ASKS_CHANGE.search(query))
+            or _OTHER_SOURCES.search(query.text)
+            or ((intent.since or _THAN_BEFORE.search(query.text)) and _ASKS_CHANGE.search(query.text))
         ):
             return hits
         areas = [_AREA_OF[a] for a in sorted(intent.areas) if a in _AREA_OF] or [Area.OVERALL]
-        asked = query.lower()
+        asked = query.text.lower()
         councils = sorted(intent.councils, key=lambda key: asked.find(key[0]) % (len(asked) + 1))
         top = hits[0] if hits else None
         # "What grade did Wigan get in 2022 and 2025?": each year's line, in the order asked.
         asked_years = sorted(intent.years, key=lambda y: asked.find(str(y)))
         per_year = len(councils) == 1 and len(asked_years) >= 2 and not intent.latest
         wanted = (
-            [(c, replace(intent, years=frozenset({y}))) for c in councils for y in asked_years]
+            [
+                (c, replace(query.asked, subject=replace(intent, years=frozenset({y}))))
+                for c in councils
+                for y in asked_years
+            ]
             if per_year
-            else [(c, intent) for c in councils]
+            else [(c, query.asked) for c in councils]
         )
         lines = [line for c, i in wanted if (line := self._judgement_line(c, areas, i, top)) is not None]
         return put_first(lines, hits, k)
 
     def _judgement_line(
-        self, council: tuple[str, ...], areas: list[Area], intent: QueryIntent, top: Hit | None
+        self, council: tuple[str, ...], areas: list[Area], asked: Asked, top: Hit | None
     ) -> Hit | None:
-        """One council's judgement line for ``areas`` (see ``_with_judgement_line``), or None."""
+        """One council's judgement line for ``areas`` (see ``_judgement_lines``), or None."""
+        intent = asked.subject
         found: list[tuple[float, str, int, Judgement]] = []
         newest_graded, newest_graded_id = "", -1  # the council's newest report that states any grade
         for doc_id, doc in enumerate(self.facts.documents):
@@ -138,7 +141,7 @@ class ReportLines:
                 ):
                     continue
                 if judgement.grade is not None and judgement.quote is not None:
-                    prior = document_prior(doc, doc_id in self.facts.newest, intent)
+                    prior = document_prior(doc, doc_id in self.facts.newest, asked)
                     found.append((prior, doc.meta.published or "", doc_id, judgement))
                     break
         if not found:
@@ -178,16 +181,18 @@ class ReportLines:
         line = self.hits.make_hit(pid, q_start, q_end, score, features, set())
         return replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
 
-    def _front_line(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
+    def _front_line(self, query: Query, hits: list[Hit], k: int) -> list[Hit]:
         """For "when was X (last) inspected?" and "who led the inspection of X?": the council's report's own
         "Inspection dates" or "Lead inspector" line first — of the asked year's report, else of its newest."""
-        if intent.asks_lead_inspector:
+        intent = query.subject
+        person, when = query.ask(Person), query.ask(When)
+        if person is not None and person.lead_inspector:
             pattern = _LEAD_LINE
-        elif intent.asks_when_inspected and intent.asks_when:  # not "when kids … came back, did…?"
+        elif when is not None and when.inspected and when.dated:  # not "when kids … came back, did…?"
             pattern = _DATES_LINE
         else:
             return hits
-        if len(intent.councils) != 1 or _OTHER_SOURCES.search(query):
+        if len(intent.councils) != 1 or _OTHER_SOURCES.search(query.text):
             return hits
         found: list[tuple[str, int, re.Match[str]]] = []
         for doc_id, doc in enumerate(self.facts.documents):
@@ -203,10 +208,11 @@ class ReportLines:
         line = self._report_line(doc_id, m.start(), m.end(), hits[0] if hits else None)
         return put_first([line] if line else [], hits, k)
 
-    def _change_statement(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
+    def _change_statement(self, query: Query, hits: list[Hit], k: int) -> list[Hit]:
         """For "has Bolton improved?", "did Suffolk get worse?" (no year named): the council's newest
         report's own statement of the change since its last inspection first, where it writes one."""
-        if not intent.asks_if_changed or len(intent.councils) != 1 or _OTHER_SOURCES.search(query):
+        intent = query.subject
+        if not query.asks_for(Change) or len(intent.councils) != 1 or _OTHER_SOURCES.search(query.text):
             return hits
         doc_id = self.facts.newest_report(intent.councils)
         if doc_id is None:
@@ -217,13 +223,14 @@ class ReportLines:
         line = self._report_line(doc_id, change.start, change.end, hits[0] if hits else None)
         return put_first([line] if line else [], hits, k)
 
-    def _improvement_list(self, query: str, hits: list[Hit], intent: QueryIntent, k: int) -> list[Hit]:
+    def _improvement_list(self, query: Query, hits: list[Hit], k: int) -> list[Hit]:
         """For "what does Bolton need to improve?", "Kent 2022 recommendations", "what are the main problems
         in Manchester?": the report's own "What needs to improve" list first (as much of it as one passage
         holds) — of the asked year's report, else the newest."""
-        if not (self.section and intent.asks_improvement and intent.whole_service) or intent.since:
+        intent = query.subject
+        if not (self.section and query.asks_for(Improvement) and intent.whole_service) or intent.since:
             return hits
-        if len(intent.councils) != 1 or _OTHER_SOURCES.search(query):
+        if len(intent.councils) != 1 or _OTHER_SOURCES.search(query.text):
             return hits
         doc_id = self.facts.newest_report(intent.councils, intent.years)
         items = improvement_list(self.facts.documents[doc_id]) if doc_id is not None else []
@@ -242,25 +249,27 @@ class ReportLines:
         return put_first([line] if line else [], hits, k)
 
 
-def states_the_change(query: str, intent: QueryIntent, hit: Hit) -> bool:
+def states_the_change(query: Query, hit: Hit) -> bool:
     """True when a question about how a council's services as a whole changed ("has Suffolk got worse
     since 2019?", "any better now than when it was rated inadequate?") is answered by a report of that
     council stating the change since its last inspection."""
-    if len(intent.councils) != 1 or not _ASKS_CHANGE.search(query):
+    intent = query.subject
+    if len(intent.councils) != 1 or not _ASKS_CHANGE.search(query.text):
         return False
-    if not (intent.since or _THAN_BEFORE.search(query)) or not intent.whole_service:
+    if not (intent.since or _THAN_BEFORE.search(query.text)) or not intent.whole_service:
         return False
     if hit.council is None or council_key(hit.council) not in intent.councils:
         return False
     return bool(SINCE_BEFORE.search(hit.quote) and CHANGE_STATED.search(hit.quote))
 
 
-def lists_improvements(intent: QueryIntent, hit: Hit) -> bool:
+def lists_improvements(query: Query, hit: Hit) -> bool:
     """True when an improvement question about one council and nothing in particular ("Kent 2022
     recommendations", "what does Bolton need to improve?") is answered by that council's report's own
     "What needs to improve" list."""
+    intent = query.subject
     return (
-        intent.asks_improvement
+        query.asks_for(Improvement)
         and len(intent.councils) == 1
         and hit.council is not None
         and council_key(hit.council) in intent.councils
