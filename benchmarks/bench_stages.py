@@ -67,7 +67,7 @@ def search_hooks(sentences: dict[str, set[int]]) -> list[tuple[str, Label]]:
         "normalise and spelling": ["index.search.query:QuestionReader.normal"],
         "read the question": ["index.search.query:QuestionReader.read"],
         "encode question": list(ENCODERS),
-        "candidates and fusion": ["index.search.rankings:fuse"],
+        "candidates and fusion": ["index.search.pipeline:fuse"],
         "priors": ["index.search.priors:Priors.apply"],
         "rerank": ["index.search.reranking:Reranker.apply"],
         "quotes: choose_quote": ["index.search.quotes:choose_quote", "index.search.hits:unquoted_part"],
@@ -132,7 +132,7 @@ def stage_shares(asked: list[tuple[Index, str]]) -> dict[str, Any]:
     quote_calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     variants: list[list[str]] = []
     timer = StageTimer()
-    engine: Any = importlib.import_module("index.engine")
+    engine: Any = importlib.import_module("index.search.quotes")  # where the quote stage calls it
     real_quote = engine.choose_quote
 
     def recording_quote(*args: Any, **kwargs: Any) -> Any:

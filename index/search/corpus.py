@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING
 
 from index.councils import council_key
 from index.prior_rules import distinctive_identities, document_years, newest_by_council
@@ -13,6 +14,9 @@ from index.ratings.reports import read_judgements, stated_change
 from index.ratings.table import Judgement, Quote
 from index.report_kinds import is_primary
 from index.stored import StoredIndex
+
+if TYPE_CHECKING:
+    from index.search.quote_forms import SentenceForm
 
 _TRAILING_NUMBERS = re.compile(r"[\s\d]+$")  # "What needs to improve?\n1": a heading and a list number
 
@@ -35,6 +39,9 @@ class CorpusFacts:
         self.identities = distinctive_identities(self.documents)
         # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
         self.plain_headings = [{bare_label(h.heading) for h in d.sections} for d in self.documents]
+        self.forms: dict[
+            tuple[int, str], SentenceForm
+        ] = {}  # sentences' forms, worked out once (quote_forms)
         self._judgements: dict[int, tuple[Judgement, ...]] = {}
         self._changes: dict[int, Quote | None] = {}
 

@@ -110,7 +110,8 @@ class Pipeline:
         """Ranked, prioritised, re-ranked and quoted: the hits before the report-lines stage."""
         found = fuse(query, rankings_for(self.stored, mode), self.stored.passage_count)
         prioritised = self.priors.apply(query, found)
-        quote_of = QuoteChooser(self.facts, query, self.quote_settings, trace.sentences if trace else None)
+        seen_sentences = trace.sentences if trace else None
+        quote_of = QuoteChooser(self.facts, query, self.quote_settings, seen_sentences, found.cosines)
         coverage = Coverage(self.stored, query.query_weights)
         ranked = prioritised.ranked
         if mode == "hybrid" and self.reranker is not None:

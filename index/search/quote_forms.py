@@ -5,6 +5,7 @@ bare heading, "Inspection dates: …", a table of contents) and for questions mi
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from index.asks import Number, Person, Rating, When
 from index.question_numbers import states_number_asked
@@ -30,47 +31,82 @@ _FRONT_BLOCK = re.compile(
 )  # ... inside a longer block
 
 
-def sentence_bonus(facts: CorpusFacts, doc_id: int, sentence: str, query: Query) -> float:
-    """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
-    minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
-    bonus = 0.0
+@dataclass(frozen=True)
+class SentenceForm:
+    """What a sentence's form is, whatever the question (worked out once per sentence of a document)."""
+
+    judgement: frozenset[str] | None  # the areas a judgement sentence of at most 30 words names; None if none
+    dates_line: bool  # the report's "Inspection dates" line
+    lead_line: bool  # its "Lead inspector" line
+    front_label: bool  # it starts with either label
+    front_block: bool  # ... or holds one inside a longer block
+    asks: bool  # a question of more than six words (minutes record them)
+    label: bool  # the title, the context line, a bare label, the footnote or a table of contents
+    heading: bool  # one of the document's headings, without a grade
+
+
+def form_of(facts: CorpusFacts, doc_id: int, sentence: str) -> SentenceForm:
+    """The :class:`SentenceForm` of ``sentence`` of document ``doc_id`` (kept in ``facts.forms``)."""
+    key = (doc_id, sentence)
+    form = facts.forms.get(key)
+    if form is None:
+        form = facts.forms[key] = _form(facts, doc_id, sentence)
+    return form
+
+
+def _form(facts: CorpusFacts, doc_id: int, sentence: str) -> SentenceForm:
     doc = facts.documents[doc_id]
-    when, person, number = query.ask(When), query.ask(Person), query.ask(Number)
-    front_label = query.subject.names_front_line
-    if query.asks_for(Rating) and len(sentence.split()) <= 30 and JUDGEMENT_SENTENCE.search(sentence):
-        bonus += JUDGEMENT_BONUS
-        # The judgement of the area asked ("help and protection", or overall when none is named) wins
-        # over a judgement of another area in the same passage.
-        stated = judgement_areas(sentence)
-        if stated & query.subject.areas:
-            bonus += AREA_BONUS
-        elif stated:
-            bonus -= AREA_BONUS / 2
-    if when is not None and when.inspected and sentence.startswith("Inspection date"):
-        bonus += ASKED_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
-    if person is not None and person.lead_inspector and sentence.startswith("Lead insp"):
-        bonus += ASKED_LINE_BONUS  # "Who led the inspection?": the report's own lead inspector line
-    if number is not None and states_number_asked(sentence, number):
-        bonus += NUMBER_BONUS  # "How many…?": a sentence that states a number
-    if front_label and sentence.startswith(_FRONT_LABELS):
-        return bonus  # "Who led the inspection?": the label line is the answer
-    if sentence.rstrip().endswith("?") and len(sentence.split()) > 6:
-        bonus -= QUESTION_PENALTY  # minutes' "can the Council confirm…?": asked, not answered
+    judgement = len(sentence.split()) <= 30 and JUDGEMENT_SENTENCE.search(sentence) is not None
     bare = bare_label(sentence)
-    if (
+    label = bool(
         (doc.meta.title and bare and bare in doc.meta.title)
         or (doc.context and bare and bare in doc.context)
-        or (
-            (when is None or not when.date_words or when.other_event)
-            and (sentence.startswith(_FRONT_LABELS) or _FRONT_BLOCK.search(sentence) is not None)
-            and not front_label
-        )
         or is_bare_label(sentence)
         or sentence.startswith(FOOTNOTE_TEXT)
         or len(_CONTENTS_LINE.findall(sentence)) >= 2
-    ):
+    )
+    return SentenceForm(
+        judgement=frozenset(judgement_areas(sentence)) if judgement else None,
+        dates_line=sentence.startswith("Inspection date"),
+        lead_line=sentence.startswith("Lead insp"),
+        front_label=sentence.startswith(_FRONT_LABELS),
+        front_block=_FRONT_BLOCK.search(sentence) is not None,
+        asks=sentence.rstrip().endswith("?") and len(sentence.split()) > 6,
+        label=label,
+        heading=bare in facts.plain_headings[doc_id] and not GRADED.search(bare),
+    )
+
+
+def sentence_bonus(facts: CorpusFacts, doc_id: int, sentence: str, query: Query) -> float:
+    """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
+    minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
+    form = form_of(facts, doc_id, sentence)
+    bonus = 0.0
+    when, person, number = query.ask(When), query.ask(Person), query.ask(Number)
+    front_label = query.subject.names_front_line
+    if query.asks_for(Rating) and form.judgement is not None:
+        bonus += JUDGEMENT_BONUS
+        # The judgement of the area asked ("help and protection", or overall when none is named) wins
+        # over a judgement of another area in the same passage.
+        if form.judgement & query.subject.areas:
+            bonus += AREA_BONUS
+        elif form.judgement:
+            bonus -= AREA_BONUS / 2
+    if when is not None and when.inspected and form.dates_line:
+        bonus += ASKED_LINE_BONUS  # "When did inspectors visit?": the report's own dates line
+    if person is not None and person.lead_inspector and form.lead_line:
+        bonus += ASKED_LINE_BONUS  # "Who led the inspection?": the report's own lead inspector line
+    if number is not None and states_number_asked(sentence, number):
+        bonus += NUMBER_BONUS  # "How many…?": a sentence that states a number
+    if front_label and form.front_label:
+        return bonus  # "Who led the inspection?": the label line is the answer
+    if form.asks:
+        bonus -= QUESTION_PENALTY  # minutes' "can the Council confirm…?": asked, not answered
+    # The front page's labels only label, unless the question asks a date (and not of another event).
+    dated = when is not None and when.date_words and not when.other_event
+    if form.label or (not dated and (form.front_label or form.front_block) and not front_label):
         bonus -= LABEL_PENALTY
-    elif bare in facts.plain_headings[doc_id] and not GRADED.search(bare):
+    elif form.heading:
         bonus -= HEADING_PENALTY  # "What needs to improve?" never answers, however like the question
     return bonus
 

@@ -3,7 +3,11 @@ answer the question (the quote model in index/quoting.py, with the sentences' fo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
 
 from index.asks import Improvement, Number
 from index.quoting import QuoteChoice, SentenceRows, choose_quote
@@ -27,12 +31,18 @@ class QuoteChooser:
     """The quote of each candidate passage for one question, chosen once."""
 
     def __init__(
-        self, facts: CorpusFacts, query: Query, settings: QuoteSettings, seen: SentenceRows | None = None
+        self,
+        facts: CorpusFacts,
+        query: Query,
+        settings: QuoteSettings,
+        seen: SentenceRows | None = None,
+        cosines: Mapping[int, npt.NDArray[np.float32]] | None = None,
     ) -> None:
         self.facts = facts
         self.query = query
         self.settings = settings
         self.seen = seen  # receives each quoted passage's sentences with the quote model's features
+        self.cosines = cosines or {}  # sentence cosines to the question the rankings worked out, by passage
         # An improvement question about nothing in particular asks for the whole list.
         self.whole_list = settings.forms and query.asks_for(Improvement) and query.subject.whole_service
         self._chosen: dict[int, QuoteChoice] = {}
@@ -50,7 +60,8 @@ class QuoteChooser:
             bonus = [sentence_bonus(self.facts, doc_id, s, query) for s in sentences]
         else:
             bonus = [0.0] * len(sentences)
-        cosines = stored.sentence_cosines(pid, query.vector)
+        known = self.cosines.get(pid)
+        cosines = known if known is not None else stored.sentence_cosines(pid, query.vector)
         same_topic = query.topic_vector is query.vector
         choice = choose_quote(
             sentences,

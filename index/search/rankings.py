@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 import numpy as np
@@ -35,6 +35,7 @@ class Candidates:
     fused: list[tuple[int, float]]  # (passage id, fused score), best first
     dense: dict[int, float]  # cosine of the passages in the dense top list
     lexical: npt.NDArray[np.float32] | None  # BM25 score of every passage (None without the lexical ranking)
+    cosines: dict[int, npt.NDArray[np.float32]]  # each sentence's cosine to the question, by passage
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Found:
     fused: dict[int, float]  # passage id -> fused score, in the order first found
     dense: dict[int, float]
     lexical: npt.NDArray[np.float32] | None = None
+    cosines: dict[int, npt.NDArray[np.float32]] = field(default_factory=dict)  # worked out so far
 
 
 class Ranking(Protocol):
@@ -98,8 +100,10 @@ class BestSentenceRanking:
     weight: float = 1.0
 
     def add(self, query: Query, found: Found, depth: int) -> None:
-        cosine = self.stored.sentence_cosines
-        best = {pid: float(cosine(pid, query.vector).max()) for pid in found.fused}
+        cosine, known = self.stored.sentence_cosines, found.cosines
+        for pid in found.fused:
+            known[pid] = cosine(pid, query.vector)
+        best = {pid: float(known[pid].max()) for pid in found.fused}
         for rank, pid in enumerate(sorted(best, key=lambda p: -best[p])):
             found.fused[pid] += self.weight / (RRF_K + rank + 1)
 
@@ -125,4 +129,4 @@ def fuse(query: Query, rankings: Sequence[Ranking], passage_count: int) -> Candi
     for ranking in rankings:
         ranking.add(query, found, depth)
     fused = sorted(found.fused.items(), key=lambda item: -item[1])
-    return Candidates(fused, found.dense, found.lexical)
+    return Candidates(fused, found.dense, found.lexical, found.cosines)
