@@ -25,7 +25,7 @@ class Prioritised:
     """The candidates re-scored by the priors, best first, with the priors themselves."""
 
     ranked: list[tuple[int, float]]  # (passage id, fused score x document prior x passage prior)
-    document: list[float]  # per document of the index
+    document: dict[int, float]  # per document of a candidate passage
     passage: dict[int, float]  # per candidate passage
 
 
@@ -47,13 +47,16 @@ class Priors:
         # "Has X improved since 2018?": the report after 2018 measured the change from it, as the newest does.
         after = self._next_after_since(asked)
         newest = self.facts.newest
-        doc_priors = [
-            document_prior(d, i in newest or i in after, asked, named_docs[i]) if self.document else 1.0
-            for i, d in enumerate(documents)
-        ]
+        doc_of = self.facts.stored.passages.doc
+        candidate_docs = sorted({int(doc_of[pid]) for pid, _ in found.fused})
+        doc_priors = {
+            i: document_prior(documents[i], i in newest or i in after, asked, named_docs[i])
+            if self.document
+            else 1.0
+            for i in candidate_docs
+        }
         names = asked_names(query.text)
         passage_priors = {pid: self.passage_prior(pid, asked, names) for pid, _ in found.fused}
-        doc_of = self.facts.stored.passages.doc
         ranked = [
             (pid, score * doc_priors[int(doc_of[pid])] * passage_priors[pid]) for pid, score in found.fused
         ]

@@ -46,6 +46,7 @@ class Found:
     dense: dict[int, float]
     lexical: npt.NDArray[np.float32] | None = None
     cosines: dict[int, npt.NDArray[np.float32]] = field(default_factory=dict)  # worked out so far
+    expanded_ids: list[int] | None = None  # the expanded question's dense ranking, when searched already
 
 
 class Ranking(Protocol):
@@ -60,7 +61,12 @@ class DenseRanking:
     weight: float = 1.0
 
     def add(self, query: Query, found: Found, depth: int) -> None:
-        scores, ids = self.stored.dense.search(query.vector.reshape(1, -1), depth)
+        # The glossary-expanded question is searched in the same call (one pass over the vectors; each
+        # row's results are those of a search of its own), for the expanded ranking.
+        vectors = [query.vector] if query.expanded_vector is None else [query.vector, query.expanded_vector]
+        scores, ids = self.stored.dense.search(np.vstack(vectors), depth)
+        if len(vectors) == 2:
+            found.expanded_ids = ids[1].tolist()
         for rank, pid in enumerate(ids[0].tolist()):
             if pid >= 0:
                 found.fused[pid] += self.weight / (RRF_K + rank + 1)
@@ -88,8 +94,11 @@ class ExpandedRanking:
     def add(self, query: Query, found: Found, depth: int) -> None:
         if query.expanded_vector is None:
             return  # no glossary word: the dense ranking already ranked this text
-        _, ids = self.stored.dense.search(query.expanded_vector.reshape(1, -1), depth)
-        for rank, pid in enumerate(ids[0].tolist()):
+        if found.expanded_ids is None:
+            found.expanded_ids = self.stored.dense.search(query.expanded_vector.reshape(1, -1), depth)[1][
+                0
+            ].tolist()
+        for rank, pid in enumerate(found.expanded_ids):
             if pid >= 0:
                 found.fused[pid] += self.weight / (RRF_K + rank + 1)
 
