@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -15,7 +16,7 @@ from tqdm import tqdm
 
 from index.build import BuildSummary, build_index
 from index.embedding import Embedder, SentenceTransformerEmbedder
-from index.engine import Index
+from index.engine import Index, SearchConfig
 from index.errors import EmptyQuestionError, IndexLibraryError, PruneRequiredError, QuestionTooLongError
 from index.evaluation import evaluate, read_questions, summary_lines
 from index.maintain import (
@@ -141,6 +142,15 @@ def _add_eval(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     ev.add_argument("--questions", required=True, type=Path, metavar="FILE.jsonl")
     ev.add_argument("-k", type=_positive, default=10, help="hits per question (default 10)")
     ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    ev.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        choices=[f.name for f in fields(SearchConfig)],
+        metavar="STAGE",
+        help="search without this stage or option, to measure what it is worth (repeatable): "
+        + ", ".join(f.name for f in fields(SearchConfig)),
+    )
 
 
 def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) -> int:
@@ -166,7 +176,7 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
         if args.command == "ratings":
             return ratings_cli.run(args)
         if args.command == "eval":
-            return _eval(args.index, args.questions, args.k, args.json, embedder)
+            return _eval(args.index, args.questions, args.k, args.json, embedder, args.without)
         return _search(args.index, args.k, args.json, args.question, embedder)
     except IndexLibraryError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -345,8 +355,17 @@ def _change(args: argparse.Namespace, embedder: Embedder | None) -> int:
     return EXIT_FAILED if summary.failures else EXIT_OK
 
 
-def _eval(index_dir: Path, questions_file: Path, k: int, as_json: bool, embedder: Embedder | None) -> int:
+def _eval(
+    index_dir: Path,
+    questions_file: Path,
+    k: int,
+    as_json: bool,
+    embedder: Embedder | None,
+    without: Sequence[str] = (),
+) -> int:
     index = Index.load(index_dir, embedder)
+    if without:
+        index = index.with_config(SearchConfig.without(*without))
     questions = read_questions(questions_file, {d.source: d.text for d in index.documents})
     report = evaluate(index, questions, k)
     if as_json:

@@ -40,7 +40,9 @@ from index.report_kinds import judgement_areas
 
 @dataclass(frozen=True)
 class QueryIntent:
-    """The councils (as keys) and years a question names, and whether it asks about the present.
+    """What the reader's patterns found in a question, flag by flag: the councils (as keys) and years it
+    names, and each kind of thing it may ask. The stages read it as an :class:`~index.asks.Asked`
+    (:func:`read_question`); the flags are kept for the reader's own tests.
 
     ``councils`` are councils the index holds; ``elsewhere`` are English councils it names that the index
     does not hold (a question only about those cannot be answered from this index).
@@ -64,7 +66,8 @@ class QueryIntent:
     asks_lead_inspector: bool = False  # "who led the inspection?": the "Lead inspector" line answers
     asks_front_label: bool = False  # it names such a line ("lead inspector", "inspection dates")
     areas: frozenset[str] = frozenset({"overall"})  # judgement areas it names (see judgement_areas)
-    names_source: bool = False  # it names a document by what it is (set by the index, which knows them)
+    names_source: bool = False  # it asks what someone said; the priors stage also sets it when the question
+    # names a document of the index by what it is ("the committee minutes", "the BBC")
     asks_said: bool = False  # what a councillor, MP or the council said: news and minutes report it
     asks_when: bool = False  # "when did…?": the answer states a date (see ``asks_when``)
     asks_next_inspection: bool = False  # "when is the next inspection?": no report says

@@ -14,9 +14,9 @@ from functools import lru_cache
 from index.asks import Asked, Improvement, Rating, When
 from index.councils import GENERIC_WORDS, council_key, name_words
 from index.document import Document
-from index.lexicon import words
 from index.question_when import YEAR
 from index.report_kinds import GRADED, IMPROVEMENT_HEADING, is_primary
+from index.word_lists import words
 
 # Multipliers on a passage's fused score. They are deliberately mild: a strong passage from another
 # document can still win, but between comparable passages the one from the asked-for council/year wins.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from index.councils import council_key_words
-from index.lexicon import lexicon, words
 from index.question_when import ASKS_WHO_INSPECTED
+from index.word_lists import lexicon, words
 
 # "Who…?" opening the question or a clause (not "children who…"), "which MP / councillor / group…?".
 _ASKS_WHO = re.compile(

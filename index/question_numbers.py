@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
-from index.lexicon import words
 from index.question_when import CHANGE, DATE, MONTHS
+from index.word_lists import words
 
 if TYPE_CHECKING:
     from index.asks import Number

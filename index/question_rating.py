@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
-from index.lexicon import words
 from index.report_kinds import judgement_areas
+from index.word_lists import words
 
 # A grade named as a fact about the council ("why was Middlesbrough rated inadequate?", "what went wrong when
 # Sandwell was inadequate?"); "good" is left out: "any good", "a good service" are not grades given.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from index.lexicon import lexicon
+from index.word_lists import lexicon
 
 
 def _alternatives(entry: dict[str, Any], word_end: bool) -> re.Pattern[str]:

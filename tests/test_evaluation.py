@@ -195,3 +195,30 @@ def test_four_council_question_sets_are_verbatim(
     texts = {d.source: d.text for d in load_folder(root, include=[f"{c}/*" for c in councils]).documents}
     rows = _check_set(QUESTION_SETS / name, texts, prefix)
     assert len(rows) >= at_least
+
+
+def test_eval_can_leave_a_stage_out_to_measure_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "e.txt").write_text(EASTMARCH, encoding="utf-8")
+    embedder = HashingEmbedder()
+    assert main(["build", str(docs), "--index", str(tmp_path / "idx")], embedder=embedder) == 0
+    questions = write_questions(
+        tmp_path / "q.jsonl",
+        [
+            {
+                "id": "q1",
+                "question": "fostering brothers and sisters",
+                "doc": "e.txt",
+                "answer_quote": "The fostering service recruits carers who can look after brothers and sisters together.",
+                "kind": "paraphrase",
+            }
+        ],
+    )
+    capsys.readouterr()
+    base = ["eval", "--index", str(tmp_path / "idx"), "--questions", str(questions), "--json"]
+    assert main([*base, "--without", "rerank", "--without", "glossary"], embedder=embedder) == 0
+    assert "recall@1" in json.loads(capsys.readouterr().out)
+    with pytest.raises(SystemExit):  # argparse names the stages there are
+        main([*base, "--without", "reranking"], embedder=embedder)
+    assert "invalid choice: 'reranking'" in capsys.readouterr().err

@@ -19,12 +19,12 @@ from index.councils import (
     name_words,
     resolve_council,
 )
-from index.lexicon import lexicon
 from index.prior_rules import SOURCE_KINDS, question_words
 from index.question_names import asked_names
 from index.question_numbers import number_asked, rate_subject
 from index.question_rating import asks_headline, generic_subject
 from index.scope import OUT_OF_SCOPE, outside_scope
+from index.word_lists import lexicon
 
 Entry = dict[str, Any]
 

@@ -80,3 +80,11 @@ def test_a_hit_quotes_its_document_verbatim(index: Index) -> None:
     hit = HitMaker(index).make_hit(pid, start, end, 1.0, HitFeatures(0.5, 0.5, 0.0, 0.0), set())
     doc = index.documents[int(index.passages.doc[pid])]
     assert hit.quote == doc.text[start:end] and hit.source == doc.source
+
+
+def test_the_gates_reason_is_the_one_the_bot_words(index: Index) -> None:
+    # A council the index does not hold, asked about another council service: the bot says it covers
+    # children's services, and the reason says the same.
+    result = index.search("When are the bins collected in Sefton?", 3)
+    assert not result.answered and result.outside_scope is not None and result.not_held is not None
+    assert result.reason == "outside scope"

@@ -65,15 +65,16 @@ class Gate:
         outside: str | None,
         no_report: NoReport | None,
     ) -> str | None:
-        """Why the question is not answered, or None."""
-        if not hits:
-            return "nothing found"
-        if about_elsewhere:
-            return "not held"
+        """Why the question is not answered, or None; the first reason in the order the bot words them
+        (bot/render.py, ``nothing_found``)."""
         if outside is not None:
             return "outside scope"
         if no_report is not None:
             return "no report of that year"
+        if about_elsewhere:
+            return "not held"
+        if not hits:
+            return "nothing found"
         when, person, number = query.ask(When), query.ask(Person), query.ask(Number)
         if self.scope and when is not None and when.next_inspection:
             return "next inspection"  # no report says when the next one is

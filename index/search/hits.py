@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.fitted import shipped
 from index.quoting import unquoted_part
 from index.results import Hit
 from index.search.coverage import Coverage
@@ -37,10 +36,10 @@ class HitFeatures:
         return (self.cosine, self.coverage, self.missing, self.margin)
 
 
-def confidence(features: HitFeatures, model: Sequence[float] | None = None) -> float:
+def confidence(features: HitFeatures, model: Sequence[float]) -> float:
     """Estimated probability that a passage answers the question: the logistic confidence model, the bias
-    then one weight per feature (``model``, else the shipped weights in index/data/fitted.json)."""
-    bias, *weights = shipped().confidence_weights if model is None else model
+    then one weight per feature (``model``: an index's ``fitted.confidence_weights``)."""
+    bias, *weights = model
     z = bias + sum(w * x for w, x in zip(weights, features.as_tuple(), strict=True))
     return float(1.0 / (1.0 + np.exp(-z)))
 

@@ -57,7 +57,8 @@ class Trace:
 
 
 class Pipeline:
-    """read → rank and fuse → priors → rerank → quotes and hits → report lines → answer form → gate."""
+    """read (1) → rank and fuse (2) → priors (3) → rerank (4) → quotes (5) and hits (6) → report lines (7) →
+    answer form (8) → gate (9): the stages of index/search/__init__.py."""
 
     def __init__(self, stored: StoredIndex, config: SearchConfig | None = None) -> None:
         self.config = config = config or SearchConfig()
@@ -108,13 +109,13 @@ class Pipeline:
         self, query: Query, k: int, mode: SearchMode = "hybrid", trace: Trace | None = None
     ) -> list[Hit]:
         """Ranked, prioritised, re-ranked and quoted: the hits before the report-lines stage."""
-        found = fuse(query, rankings_for(self.stored, mode), self.stored.passage_count)
-        prioritised = self.priors.apply(query, found)
+        candidates = fuse(query, rankings_for(self.stored, mode), self.stored.passage_count)
+        prioritised = self.priors.apply(query, candidates)
         seen_sentences = trace.sentences if trace else None
-        quote_of = QuoteChooser(self.facts, query, self.quote_settings, seen_sentences, found.cosines)
+        quote_of = QuoteChooser(self.facts, query, self.quote_settings, seen_sentences, candidates.cosines)
         coverage = Coverage(self.stored, query.query_weights)
         ranked = prioritised.ranked
         if mode == "hybrid" and self.reranker is not None:
             seen = trace.candidates if trace else None
-            ranked = self.reranker.apply(found, prioritised, quote_of, coverage, seen)
+            ranked = self.reranker.apply(candidates, prioritised, quote_of, coverage, seen)
         return self.hit_maker.collect(ranked, quote_of, coverage, k)

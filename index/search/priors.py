@@ -37,7 +37,7 @@ class Priors:
     document: bool = True
     section: bool = True
 
-    def apply(self, query: Query, found: Candidates) -> Prioritised:
+    def apply(self, query: Query, candidates: Candidates) -> Prioritised:
         documents = self.facts.documents
         asked = query.asked
         words = question_words(query.text)
@@ -48,7 +48,7 @@ class Priors:
         after = self._next_after_since(asked)
         newest = self.facts.newest
         doc_of = self.facts.stored.passages.doc
-        candidate_docs = sorted({int(doc_of[pid]) for pid, _ in found.fused})
+        candidate_docs = sorted({int(doc_of[pid]) for pid, _ in candidates.fused})
         doc_priors = {
             i: document_prior(documents[i], i in newest or i in after, asked, named_docs[i])
             if self.document
@@ -56,9 +56,10 @@ class Priors:
             for i in candidate_docs
         }
         names = asked_names(query.text)
-        passage_priors = {pid: self.passage_prior(pid, asked, names) for pid, _ in found.fused}
+        passage_priors = {pid: self.passage_prior(pid, asked, names) for pid, _ in candidates.fused}
         ranked = [
-            (pid, score * doc_priors[int(doc_of[pid])] * passage_priors[pid]) for pid, score in found.fused
+            (pid, score * doc_priors[int(doc_of[pid])] * passage_priors[pid])
+            for pid, score in candidates.fused
         ]
         ranked.sort(key=lambda item: -item[1])
         return Prioritised(ranked, doc_priors, passage_priors)

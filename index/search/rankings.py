@@ -5,8 +5,8 @@
 - ``LexicalRanking``: BM25 over the question with the glossary's words added;
 - ``ExpandedRanking``: the dense ranking of the question with the glossary's words ("kids leaving care" +
   "care leavers personal advisers pathway plans"): beside the question it finds paraphrases the question
-  alone misses (in its place it lost answers the question found);
-- ``BestSentenceRanking``: the passages found so far, by their best single sentence's cosine.
+  alone misses (in its place it lost answers the question fusion);
+- ``BestSentenceRanking``: the passages fusion so far, by their best single sentence's cosine.
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ class Candidates:
 
 
 @dataclass
-class Found:
-    """What the rankings have found so far for one question."""
+class Fusion:
+    """The fusion in progress for one question: what the rankings have added so far."""
 
-    fused: dict[int, float]  # passage id -> fused score, in the order first found
+    fused: dict[int, float]  # passage id -> fused score, in the order first fusion
     dense: dict[int, float]
     lexical: npt.NDArray[np.float32] | None = None
     cosines: dict[int, npt.NDArray[np.float32]] = field(default_factory=dict)  # worked out so far
@@ -52,7 +52,7 @@ class Found:
 class Ranking(Protocol):
     """One ranking: adds ``weight / (RRF_K + rank)`` to the fused score of each passage it ranks."""
 
-    def add(self, query: Query, found: Found, depth: int) -> None: ...
+    def add(self, query: Query, fusion: Fusion, depth: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -60,17 +60,17 @@ class DenseRanking:
     stored: StoredIndex
     weight: float = 1.0
 
-    def add(self, query: Query, found: Found, depth: int) -> None:
+    def add(self, query: Query, fusion: Fusion, depth: int) -> None:
         # The glossary-expanded question is searched in the same call (one pass over the vectors; each
         # row's results are those of a search of its own), for the expanded ranking.
         vectors = [query.vector] if query.expanded_vector is None else [query.vector, query.expanded_vector]
         scores, ids = self.stored.dense.search(np.vstack(vectors), depth)
         if len(vectors) == 2:
-            found.expanded_ids = ids[1].tolist()
+            fusion.expanded_ids = ids[1].tolist()
         for rank, pid in enumerate(ids[0].tolist()):
             if pid >= 0:
-                found.fused[pid] += self.weight / (RRF_K + rank + 1)
-                found.dense[pid] = float(scores[0][rank])
+                fusion.fused[pid] += self.weight / (RRF_K + rank + 1)
+                fusion.dense[pid] = float(scores[0][rank])
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,12 @@ class LexicalRanking:
     stored: StoredIndex
     weight: float = 1.0
 
-    def add(self, query: Query, found: Found, depth: int) -> None:
+    def add(self, query: Query, fusion: Fusion, depth: int) -> None:
         scores = self.stored.lexical.scores(query.expanded)
-        found.lexical = scores
+        fusion.lexical = scores
         for rank, pid in enumerate(np.argsort(-scores)[:depth].tolist()):
             if scores[pid] > 0:
-                found.fused[pid] += self.weight / (RRF_K + rank + 1)
+                fusion.fused[pid] += self.weight / (RRF_K + rank + 1)
 
 
 @dataclass(frozen=True)
@@ -91,16 +91,16 @@ class ExpandedRanking:
     stored: StoredIndex
     weight: float = 1.0
 
-    def add(self, query: Query, found: Found, depth: int) -> None:
+    def add(self, query: Query, fusion: Fusion, depth: int) -> None:
         if query.expanded_vector is None:
             return  # no glossary word: the dense ranking already ranked this text
-        if found.expanded_ids is None:
-            found.expanded_ids = self.stored.dense.search(query.expanded_vector.reshape(1, -1), depth)[1][
+        if fusion.expanded_ids is None:
+            fusion.expanded_ids = self.stored.dense.search(query.expanded_vector.reshape(1, -1), depth)[1][
                 0
             ].tolist()
-        for rank, pid in enumerate(found.expanded_ids):
+        for rank, pid in enumerate(fusion.expanded_ids):
             if pid >= 0:
-                found.fused[pid] += self.weight / (RRF_K + rank + 1)
+                fusion.fused[pid] += self.weight / (RRF_K + rank + 1)
 
 
 @dataclass(frozen=True)
@@ -108,13 +108,13 @@ class BestSentenceRanking:
     stored: StoredIndex
     weight: float = 1.0
 
-    def add(self, query: Query, found: Found, depth: int) -> None:
-        cosine, known = self.stored.sentence_cosines, found.cosines
-        for pid in found.fused:
+    def add(self, query: Query, fusion: Fusion, depth: int) -> None:
+        cosine, known = self.stored.sentence_cosines, fusion.cosines
+        for pid in fusion.fused:
             known[pid] = cosine(pid, query.vector)
-        best = {pid: float(known[pid].max()) for pid in found.fused}
+        best = {pid: float(known[pid].max()) for pid in fusion.fused}
         for rank, pid in enumerate(sorted(best, key=lambda p: -best[p])):
-            found.fused[pid] += self.weight / (RRF_K + rank + 1)
+            fusion.fused[pid] += self.weight / (RRF_K + rank + 1)
 
 
 def rankings_for(stored: StoredIndex, mode: SearchMode) -> tuple[Ranking, ...]:
@@ -133,9 +133,9 @@ def rankings_for(stored: StoredIndex, mode: SearchMode) -> tuple[Ranking, ...]:
 
 def fuse(query: Query, rankings: Sequence[Ranking], passage_count: int) -> Candidates:
     """Passage ids with their fused score, best first."""
-    found = Found(defaultdict(float), {})
+    fusion = Fusion(defaultdict(float), {})
     depth = min(CANDIDATES, passage_count)
     for ranking in rankings:
-        ranking.add(query, found, depth)
-    fused = sorted(found.fused.items(), key=lambda item: -item[1])
-    return Candidates(fused, found.dense, found.lexical, found.cosines)
+        ranking.add(query, fusion, depth)
+    fused = sorted(fusion.fused.items(), key=lambda item: -item[1])
+    return Candidates(fused, fusion.dense, fusion.lexical, fusion.cosines)

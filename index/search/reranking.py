@@ -23,7 +23,7 @@ class Reranker:
 
     def apply(
         self,
-        found: Candidates,
+        candidates: Candidates,
         prioritised: Prioritised,
         quote_of: QuoteChooser,
         coverage: Coverage,
@@ -31,14 +31,14 @@ class Reranker:
     ) -> list[tuple[int, float]]:
         """The ranked candidates with the head re-ordered; ``seen`` receives each head candidate's
         features, in the order before (for fitting the weights: benchmarks/fit_reranker.py)."""
-        candidates = prioritised.ranked
-        if not candidates:
-            return candidates
+        ranked = prioritised.ranked
+        if not ranked:
+            return ranked
         stored = self.facts.stored
         doc_of = stored.passages.doc
         priors = prioritised.document
-        head = candidates[:RERANK_DEPTH]
-        lexical = found.lexical if found.lexical is not None else np.zeros(stored.passage_count)
+        head = ranked[:RERANK_DEPTH]
+        lexical = candidates.lexical if candidates.lexical is not None else np.zeros(stored.passage_count)
         top, best_lexical = head[0][1], max(float(lexical[pid]) for pid, _ in head)
         rows: list[tuple[int, float, CandidateFeatures]] = []
         for rank, (pid, score) in enumerate(head):
@@ -46,7 +46,7 @@ class Reranker:
             candidate = CandidateFeatures(
                 fused=score / top if top > 0 else 0.0,
                 reciprocal_rank=1.0 / (1 + rank),
-                dense=found.dense.get(pid, 0.0),
+                dense=candidates.dense.get(pid, 0.0),
                 lexical=float(lexical[pid]) / best_lexical if best_lexical > 0 else 0.0,
                 best_sentence=quote.cosine,
                 quote=quote.score,
@@ -60,4 +60,4 @@ class Reranker:
             seen.extend((pid, features) for pid, _, features in rows)
         scores = {pid: score for pid, score, _ in rows}
         placed = fill_places(head, scores, lambda pid: priors[int(doc_of[pid])])
-        return placed + candidates[RERANK_DEPTH:]
+        return placed + ranked[RERANK_DEPTH:]
