@@ -231,7 +231,8 @@ class StoredIndex:
             integrity.check_passages(loaded, documents)
             passages = Passages(**loaded)
         with store.reading(folder, "sentence_vectors.npy", docs):
-            sentence_vectors = np.load(gen / "sentence_vectors.npy", mmap_mode="r")
+            # Mapped, not read; a plain array over the mapping, so that taking a passage's rows is a view.
+            sentence_vectors = np.asarray(np.load(gen / "sentence_vectors.npy", mmap_mode="r"))
         with store.reading(folder, "dense.faiss", docs):
             dense = read_dense(gen / "dense.faiss")
         if dense.ntotal != len(passages.doc) or len(sentence_vectors) != len(passages.sentence_doc):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from index.document import Document
@@ -11,7 +12,7 @@ from index.search.corpus import CorpusFacts
 from index.search.gate import Gate
 from index.search.hits import HitFeatures, HitMaker
 from index.search.query import QuestionReader
-from index.search.rankings import DenseRanking, LexicalRanking, fuse, rankings_for
+from index.search.rankings import DenseRanking, LexicalRanking, fuse, rankings_for, top_scores
 from index.stored import StoredIndex
 from tests.conftest import make_doc
 
@@ -88,3 +89,13 @@ def test_the_gates_reason_is_the_one_the_bot_words(index: Index) -> None:
     result = index.search("When are the bins collected in Sefton?", 3)
     assert not result.answered and result.outside_scope is not None and result.not_held is not None
     assert result.reason == "outside scope"
+
+
+def test_the_top_scores_come_best_first_and_equal_scores_in_id_order() -> None:
+    scores = np.array([0.5, 2.0, 0.5, 3.0, 0.0, 0.5, 2.0], dtype=np.float32)
+    assert top_scores(scores, 3) == [3, 1, 6]
+    assert top_scores(scores, 5) == [3, 1, 6, 0, 2]  # the tie at the edge: the lowest ids
+    assert top_scores(scores, 99) == [3, 1, 6, 0, 2, 5, 4]
+    rng = np.random.default_rng(3)
+    many = rng.integers(0, 20, 5000).astype(np.float32)  # many ties
+    assert top_scores(many, 100) == np.argsort(-many, kind="stable")[:100].tolist()

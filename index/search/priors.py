@@ -56,7 +56,8 @@ class Priors:
             for i in candidate_docs
         }
         names = asked_names(query.text)
-        passage_priors = {pid: self.passage_prior(pid, asked, names) for pid, _ in candidates.fused}
+        needs = (asked.asks_for(Said), asked.ask(Person), asked.asks_for(Rating))
+        passage_priors = {pid: self.passage_prior(pid, asked, needs, names) for pid, _ in candidates.fused}
         ranked = [
             (pid, score * doc_priors[int(doc_of[pid])] * passage_priors[pid])
             for pid, score in candidates.fused
@@ -72,9 +73,17 @@ class Priors:
             return set()
         return self.facts.first_reports_after(subject.councils, min(subject.since))
 
-    def passage_prior(self, pid: int, asked: Asked, names: Sequence[re.Pattern[str]] = ()) -> float:
-        """How much the question's kind favours this passage; ``names`` are the names the question asks
-        about ("the REACH team", "'care consultants'"), as patterns."""
+    def passage_prior(
+        self,
+        pid: int,
+        asked: Asked,
+        needs: tuple[bool, Person | None, bool],
+        names: Sequence[re.Pattern[str]] = (),
+    ) -> float:
+        """How much the question's kind favours this passage; ``needs``: whether it asks what was said, the
+        person it asks for, whether it asks a rating (read once per question); ``names`` are the names the
+        question asks about ("the REACH team", "'care consultants'"), as patterns."""
+        said, person, rating = needs
         if not self.section:
             return 1.0
         stored = self.facts.stored
@@ -83,15 +92,13 @@ class Priors:
         prior = 1.0
         if names and any(name.search(doc.text, start, end) for name in names):
             prior *= NAMED_TERM_PRIOR  # the passage names what the question names
-        if asked.asks_for(Said) and REPORTS_SPEECH.search(doc.text, start, end):
+        if said and REPORTS_SPEECH.search(doc.text, start, end):
             prior *= SPEECH_PRIOR  # "What did the council say…?": a passage reporting what was said
-        person = asked.ask(Person)
         if person is not None and person.named and not person.lead_inspector:
             # "Who welcomed the report?": only a passage naming someone can answer.
             return prior * (NAMED_PERSON_PRIOR if NAMES_PERSON.search(doc.text, start, end) else 1.0)
         heading = doc.heading_at(start)
         # Where the passage opens a section, and whether it is on the front page, matter to a rating question
         # only; this runs for every candidate passage, so they are not worked out for the others.
-        rating = asked.asks_for(Rating)
         opens = rating and heading is not None and doc.text.startswith(heading, start)
         return prior * passage_prior(asked, heading, opens, rating and doc.page_at(start) == 1)

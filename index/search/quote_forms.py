@@ -77,18 +77,41 @@ def _form(facts: CorpusFacts, doc_id: int, sentence: str) -> SentenceForm:
     )
 
 
-def sentence_bonus(facts: CorpusFacts, doc_id: int, sentence: str, query: Query) -> float:
+@dataclass(frozen=True)
+class QuoteNeeds:
+    """What the question asks that a sentence's form answers (read once per question)."""
+
+    rating: bool
+    areas: frozenset[str]
+    when: When | None
+    person: Person | None
+    number: Number | None
+    front_label: bool  # the question names a front-page line ("lead inspector", "inspection dates")
+
+    @classmethod
+    def of(cls, query: Query) -> QuoteNeeds:
+        subject = query.subject
+        return cls(
+            query.asks_for(Rating),
+            subject.areas,
+            query.ask(When),
+            query.ask(Person),
+            query.ask(Number),
+            subject.names_front_line,
+        )
+
+
+def sentence_bonus(facts: CorpusFacts, doc_id: int, sentence: str, needs: QuoteNeeds) -> float:
     """What a sentence's form adds to its quote score: a stated grade when the question asks for one;
     minus for lines that only label (the report's title, a bare heading, "Inspection dates: …")."""
     form = form_of(facts, doc_id, sentence)
     bonus = 0.0
-    when, person, number = query.ask(When), query.ask(Person), query.ask(Number)
-    front_label = query.subject.names_front_line
-    if query.asks_for(Rating) and form.judgement is not None:
+    when, person, number, front_label = needs.when, needs.person, needs.number, needs.front_label
+    if needs.rating and form.judgement is not None:
         bonus += JUDGEMENT_BONUS
         # The judgement of the area asked ("help and protection", or overall when none is named) wins
         # over a judgement of another area in the same passage.
-        if form.judgement & query.subject.areas:
+        if form.judgement & needs.areas:
             bonus += AREA_BONUS
         elif form.judgement:
             bonus -= AREA_BONUS / 2

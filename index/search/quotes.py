@@ -15,7 +15,7 @@ from index.ratings.reports import LIST_ITEM
 from index.report_kinds import IMPROVEMENT_HEADING
 from index.search.corpus import CorpusFacts
 from index.search.query import Query
-from index.search.quote_forms import sentence_bonus
+from index.search.quote_forms import QuoteNeeds, sentence_bonus
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class QuoteChooser:
         self.cosines = cosines or {}  # sentence cosines to the question the rankings worked out, by passage
         # An improvement question about nothing in particular asks for the whole list.
         self.whole_list = settings.forms and query.asks_for(Improvement) and query.subject.whole_service
+        self.needs = QuoteNeeds.of(query)
         self._chosen: dict[int, QuoteChoice] = {}
 
     def __call__(self, pid: int) -> QuoteChoice:
@@ -57,7 +58,7 @@ class QuoteChooser:
         doc_id = int(stored.passages.doc[pid])
         sentences = stored.sentences_of(pid)
         if self.settings.forms:
-            bonus = [sentence_bonus(self.facts, doc_id, s, query) for s in sentences]
+            bonus = [sentence_bonus(self.facts, doc_id, s, self.needs) for s in sentences]
         else:
             bonus = [0.0] * len(sentences)
         known = self.cosines.get(pid)

@@ -81,7 +81,7 @@ class LexicalRanking:
     def add(self, query: Query, fusion: Fusion, depth: int) -> None:
         scores = self.stored.lexical.scores(query.expanded)
         fusion.lexical = scores
-        for rank, pid in enumerate(np.argsort(-scores)[:depth].tolist()):
+        for rank, pid in enumerate(top_scores(scores, depth)):
             if scores[pid] > 0:
                 fusion.fused[pid] += self.weight / (RRF_K + rank + 1)
 
@@ -115,6 +115,18 @@ class BestSentenceRanking:
         best = {pid: float(known[pid].max()) for pid in fusion.fused}
         for rank, pid in enumerate(sorted(best, key=lambda p: -best[p])):
             fusion.fused[pid] += self.weight / (RRF_K + rank + 1)
+
+
+def top_scores(scores: npt.NDArray[np.float32], depth: int) -> list[int]:
+    """The ``depth`` highest-scoring ids, best first; equal scores in id order. Only the ids at or above the
+    ``depth``-th score are sorted (a partition finds them), not all of a large index's passages."""
+    if depth >= len(scores):
+        ordered = np.argsort(-scores, kind="stable")
+    else:
+        floor = np.partition(scores, len(scores) - depth)[len(scores) - depth]
+        ids = np.flatnonzero(scores >= floor)  # in id order
+        ordered = ids[np.argsort(-scores[ids], kind="stable")]
+    return [int(i) for i in ordered[:depth]]
 
 
 def rankings_for(stored: StoredIndex, mode: SearchMode) -> tuple[Ranking, ...]:
