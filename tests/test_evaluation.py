@@ -112,13 +112,13 @@ def test_evaluate_scores_recall_abstention_and_faithfulness(tmp_path: Path) -> N
     assert data["latency_ms"]["p50"] is not None
 
 
-def test_eval_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _built_index_and_questions(tmp_path: Path, embedder: HashingEmbedder) -> Path:
+    """An index of EASTMARCH built by the CLI in ``tmp_path / "idx"``, and a one-question file for it."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "e.txt").write_text(EASTMARCH, encoding="utf-8")
-    embedder = HashingEmbedder()
     assert main(["build", str(docs), "--index", str(tmp_path / "idx")], embedder=embedder) == 0
-    questions = write_questions(
+    return write_questions(
         tmp_path / "q.jsonl",
         [
             {
@@ -130,6 +130,11 @@ def test_eval_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
             }
         ],
     )
+
+
+def test_eval_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    embedder = HashingEmbedder()
+    questions = _built_index_and_questions(tmp_path, embedder)
     capsys.readouterr()
     code = main(
         ["eval", "--index", str(tmp_path / "idx"), "--questions", str(questions), "--json"], embedder=embedder
@@ -198,23 +203,8 @@ def test_four_council_question_sets_are_verbatim(
 
 
 def test_eval_can_leave_a_stage_out_to_measure_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "e.txt").write_text(EASTMARCH, encoding="utf-8")
     embedder = HashingEmbedder()
-    assert main(["build", str(docs), "--index", str(tmp_path / "idx")], embedder=embedder) == 0
-    questions = write_questions(
-        tmp_path / "q.jsonl",
-        [
-            {
-                "id": "q1",
-                "question": "fostering brothers and sisters",
-                "doc": "e.txt",
-                "answer_quote": "The fostering service recruits carers who can look after brothers and sisters together.",
-                "kind": "paraphrase",
-            }
-        ],
-    )
+    questions = _built_index_and_questions(tmp_path, embedder)
     capsys.readouterr()
     base = ["eval", "--index", str(tmp_path / "idx"), "--questions", str(questions), "--json"]
     assert main([*base, "--without", "rerank", "--without", "glossary"], embedder=embedder) == 0
