@@ -47,7 +47,7 @@ class Gate:
         no_report = self.no_report_of_that_year(query)
         reason = self._refusal(query, hits, threshold, about_elsewhere, outside, no_report)
         if reason is None:
-            return Decision(True, "answered", outside)
+            return Decision(True, "answered")  # (``outside`` is None: it refuses first)
         return Decision(
             False,
             reason,
