@@ -36,7 +36,7 @@ class Index(StoredIndex):
     def with_config(self, config: SearchConfig) -> Index:
         """The same stored index searched by a pipeline built from ``config`` (for ablations)."""
         other = copy.copy(self)
-        other.pipeline = Pipeline(other, config)
+        other.pipeline = Pipeline(other, config, self.pipeline.facts)  # the same documents: the same facts
         return other
 
     def search(self, question: str, k: int = 5, mode: SearchMode = "hybrid") -> SearchResult:

@@ -99,3 +99,13 @@ def test_the_top_scores_come_best_first_and_equal_scores_in_id_order() -> None:
     rng = np.random.default_rng(3)
     many = rng.integers(0, 20, 5000).astype(np.float32)  # many ties
     assert top_scores(many, 100) == np.argsort(-many, kind="stable")[:100].tolist()
+
+
+def test_a_view_with_other_settings_shares_the_corpus_facts_but_scores_with_its_own_weights(
+    index: Index,
+) -> None:
+    view = index.with_config(SearchConfig(spelling=False))
+    assert view.pipeline.facts is index.pipeline.facts  # computed once for the documents, spelling list too
+    view.fitted = index.fitted.with_weights("second_ranker", [0.0] * len(index.fitted.rerank_weights))
+    assert view.pipeline.reranker is not None and view.pipeline.reranker.stored is view
+    assert index.pipeline.reranker is not None and index.pipeline.reranker.stored is index

@@ -75,6 +75,6 @@ def test_the_word_list_is_built_only_when_needed(
 ) -> None:
     index = Index.build([eastmarch_report], embedder)
     index.search("what support is there for the care leavers?", k=1)  # stop words and corpus words only
-    assert index.pipeline.reader._speller is None
+    assert index.pipeline.facts._speller is None
     speller = index.prepare_spelling()
     assert index.prepare_spelling() is speller  # built once

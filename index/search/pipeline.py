@@ -60,16 +60,19 @@ class Pipeline:
     """read (1) → rank and fuse (2) → priors (3) → rerank (4) → quotes (5) and hits (6) → report lines (7) →
     answer form (8) → gate (9): the stages of index/search/__init__.py."""
 
-    def __init__(self, stored: StoredIndex, config: SearchConfig | None = None) -> None:
+    def __init__(
+        self, stored: StoredIndex, config: SearchConfig | None = None, facts: CorpusFacts | None = None
+    ) -> None:
+        """``facts``: those of another pipeline over the same stored index, to share (and their caches)."""
         self.config = config = config or SearchConfig()
         self.stored = stored
-        self.facts = facts = CorpusFacts(stored)
+        self.facts = facts = facts or CorpusFacts(stored)
         self.reader = QuestionReader(
             stored, facts, glossary=config.glossary, topic=config.topic_cosine, spelling=config.spelling
         )
         self.priors = Priors(facts, config.document_priors, config.section_priors)
         self.quote_settings = QuoteSettings(config.quote_model, config.section_priors)
-        self.reranker = Reranker(facts) if config.rerank else None
+        self.reranker = Reranker(stored) if config.rerank else None
         self.hit_maker = HitMaker(stored)
         self.report_lines = (
             ReportLines(facts, self.hit_maker, config.section_priors) if config.judgement_lines else None
@@ -112,7 +115,9 @@ class Pipeline:
         candidates = fuse(query, rankings_for(self.stored, mode), self.stored.passage_count)
         prioritised = self.priors.apply(query, candidates)
         seen_sentences = trace.sentences if trace else None
-        quote_of = QuoteChooser(self.facts, query, self.quote_settings, seen_sentences, candidates.cosines)
+        quote_of = QuoteChooser(
+            self.stored, self.facts, query, self.quote_settings, seen_sentences, candidates.cosines
+        )
         coverage = Coverage(self.stored, query.query_weights)
         ranked = prioritised.ranked
         if mode == "hybrid" and self.reranker is not None:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -79,8 +78,6 @@ class QuestionReader:
         self.glossary = glossary  # the glossary's words: spelled out for the encoder, added for BM25
         self.topic = topic  # the confidence's cosine is measured against the question without its councils
         self.spelling = spelling
-        self._speller: SpellingCorrector | None = None  # built at the first word the corpus does not know
-        self._speller_lock = threading.Lock()
 
     def searched_text(self, question: str) -> str:
         """The question as searched, checked: raises QuestionTooLongError or EmptyQuestionError."""
@@ -114,10 +111,7 @@ class QuestionReader:
     def prepare_spelling(self) -> SpellingCorrector:
         """The corpus's word list for reading misspelt words, built once (0.85 s on the full Ofsted corpus):
         at the first question that needs it, or ahead of time by a server that has just loaded the index."""
-        with self._speller_lock:
-            if self._speller is None:
-                self._speller = SpellingCorrector.from_texts(d.text for d in self.stored.documents)
-            return self._speller
+        return self.facts.speller()
 
     def read(self, query: str) -> Query:
         """The :class:`Query` of ``query`` (a question as :meth:`normal` gives it)."""

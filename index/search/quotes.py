@@ -16,6 +16,7 @@ from index.report_kinds import IMPROVEMENT_HEADING
 from index.search.corpus import CorpusFacts
 from index.search.query import Query
 from index.search.quote_forms import QuoteNeeds, sentence_bonus
+from index.stored import StoredIndex
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,14 @@ class QuoteChooser:
 
     def __init__(
         self,
+        stored: StoredIndex,
         facts: CorpusFacts,
         query: Query,
         settings: QuoteSettings,
         seen: SentenceRows | None = None,
         cosines: Mapping[int, npt.NDArray[np.float32]] | None = None,
     ) -> None:
+        self.stored = stored  # its fitted quote model picks the sentence
         self.facts = facts
         self.query = query
         self.settings = settings
@@ -54,7 +57,7 @@ class QuoteChooser:
         return self._chosen[pid]
 
     def _choose(self, pid: int) -> QuoteChoice:
-        stored, query = self.facts.stored, self.query
+        stored, query = self.stored, self.query
         doc_id = int(stored.passages.doc[pid])
         sentences = stored.sentences_of(pid)
         if self.settings.forms:

@@ -10,16 +10,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.rerank import RERANK_DEPTH, CandidateFeatures, fill_places, rerank_score
-from index.search.corpus import CorpusFacts
 from index.search.coverage import Coverage
 from index.search.priors import Prioritised
 from index.search.quotes import QuoteChooser
 from index.search.rankings import Candidates
+from index.stored import StoredIndex
 
 
 @dataclass(frozen=True)
 class Reranker:
-    facts: CorpusFacts
+    stored: StoredIndex  # its fitted weights score the candidates
 
     def apply(
         self,
@@ -34,7 +34,7 @@ class Reranker:
         ranked = prioritised.ranked
         if not ranked:
             return ranked
-        stored = self.facts.stored
+        stored = self.stored
         doc_of = stored.passages.doc
         priors = prioritised.document
         head = ranked[:RERANK_DEPTH]
