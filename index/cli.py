@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from index import fetch_cli
 from index.build import BuildSummary, build_index
 from index.embedding import Embedder, SentenceTransformerEmbedder
 from index.engine import Index, SearchConfig
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_changes(commands)
     _add_eval(commands)
     ratings_cli.add_parser(commands)
+    fetch_cli.add_parser(commands)
     return parser
 
 
@@ -175,6 +177,8 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
             return _change(args, embedder)
         if args.command == "ratings":
             return ratings_cli.run(args)
+        if args.command == "fetch":
+            return fetch_cli.run(args)
         if args.command == "eval":
             return _eval(args.index, args.questions, args.k, args.json, embedder, args.without)
         return _search(args.index, args.k, args.json, args.question, embedder)
@@ -194,6 +198,12 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
             print(
                 "interrupted: the index was not changed; the texts encoded so far are kept, and the same "
                 "command resumes from them",
+                file=sys.stderr,
+            )
+        elif args.command == "fetch":
+            print(
+                "interrupted: the reports downloaded so far are kept and listed in manifest.csv; the same "
+                "command resumes",
                 file=sys.stderr,
             )
         else:

@@ -54,6 +54,10 @@ class RatingsDataError(IndexLibraryError):
     """The ratings table (the ILACS history CSV) is missing, unreadable or lacks a required column."""
 
 
+class DatasetError(IndexLibraryError):
+    """A dataset of reports to fetch cannot be used (missing, not CSV, no such column, a bad --since)."""
+
+
 class DocumentsFolderError(IndexLibraryError):
     """The documents folder is missing, not a folder, or holds no document: nothing is changed."""
 
