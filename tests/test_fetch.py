@@ -185,7 +185,9 @@ def test_an_unknown_council_is_named_with_the_closest_names(
     tmp_path: Path, script: Script, base: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     dataset = _two_councils(tmp_path, script, base)
-    code = main(["fetch", str(tmp_path / "docs"), "--dataset", str(dataset), "--council", "Wesex", "--delay", "0"])
+    code = main(
+        ["fetch", str(tmp_path / "docs"), "--dataset", str(dataset), "--council", "Wesex", "--delay", "0"]
+    )
     # a small typo still finds the council; a name far from every council is refused with suggestions
     assert code == 0
     capsys.readouterr()
