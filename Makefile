@@ -12,7 +12,15 @@ DOCS := documents
 QUESTION ?= what did Ofsted find about 16-17 homeless?
 DOC_FILES := $(shell find $(DOCS) -type f 2>/dev/null)
 
-.PHONY: run chat test setup index bench clean
+# `make england` fetches every English council's Ofsted reports (the ILACS dataset's links) into
+# $(ENGLAND_DOCS), beside a copy of documents/, and builds or updates $(ENGLAND_INDEX); run again, it fetches
+# only what is new. DATASET= a newer dataset (a path or the upstream raw CSV's URL); empty: the shipped copy.
+ENGLAND := var/england
+ENGLAND_DOCS := $(ENGLAND)/documents
+ENGLAND_INDEX := $(ENGLAND)/index
+DATASET ?=
+
+.PHONY: run chat test setup index bench clean england
 
 setup: $(STAMP)
 
@@ -39,6 +47,14 @@ test: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 	$(PY) -m pytest
+
+england: $(STAMP)
+	mkdir -p $(ENGLAND_DOCS)
+	cp -Rn $(DOCS)/. $(ENGLAND_DOCS)/
+	-$(PY) -m index fetch $(ENGLAND_DOCS) $(if $(DATASET),--dataset "$(DATASET)")
+	if [ -e $(ENGLAND_INDEX)/current ]; then $(PY) -m index update $(ENGLAND_DOCS) --index $(ENGLAND_INDEX); \
+	else $(PY) -m index build $(ENGLAND_DOCS) --index $(ENGLAND_INDEX); fi
+	@echo "England's index is ready: make chat DOCS=$(ENGLAND_DOCS) INDEX=$(ENGLAND_INDEX)"
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_core.py
