@@ -95,7 +95,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
         _print_summary(result, args.docs_dir)
-    return EXIT_FAILED if result.failed else EXIT_OK
+    if result.stopped and not args.json:
+        print(f"stopped: {result.stopped}", file=sys.stderr)
+    return EXIT_FAILED if result.failed or result.stopped else EXIT_OK
 
 
 def _print_summary(result: FetchResult, docs_dir: Path) -> None:

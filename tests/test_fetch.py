@@ -452,3 +452,13 @@ def test_parse_dataset_reads_the_shipped_copy() -> None:
     assert len({listing.council for listing in dataset.listings}) == 153
     with pytest.raises(DatasetError):
         parse_dataset("")
+
+
+def test_a_fetch_stops_when_the_server_cannot_be_reached(tmp_path: Path) -> None:
+    dead = "http://127.0.0.1:9"  # the discard port: nothing listens, every connection is refused
+    rows = [_row("wessex", str(100 + i), "09/05/25", dead) for i in range(6)]
+    dataset = _dataset(tmp_path, *rows)
+    result = fetch_reports(tmp_path / "docs", FetchOptions(str(dataset), politeness=FAST))
+    assert len(result.failed) == 3
+    assert result.failed[0].reason.startswith("connection failed")
+    assert result.stopped is not None and "3 report(s) not tried" in result.stopped

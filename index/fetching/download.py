@@ -30,10 +30,11 @@ _CHUNK = 64 * 1024
 class DownloadError(IndexLibraryError):
     """A download failed for good: ``reason`` says why in a few words (e.g. "HTTP 404 Not Found")."""
 
-    def __init__(self, link: str, reason: str) -> None:
+    def __init__(self, link: str, reason: str, unreachable: bool = False) -> None:
         super().__init__(f"{link}: {reason}")
         self.link = link
         self.reason = reason
+        self.unreachable = unreachable  # every try timed out or could not connect: the server or network
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,13 @@ def retry_after(value: str | None, now: dt.datetime | None = None) -> float | No
 class _RetryError(Exception):
     """One attempt failed in a way worth trying again; ``wait`` is what the server asked for, if it did."""
 
-    def __init__(self, reason: str, wait: float | None = None, restart: bool = False) -> None:
+    def __init__(
+        self, reason: str, wait: float | None = None, restart: bool = False, unreachable: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.wait = wait
+        self.unreachable = unreachable
         self.restart = restart  # the partial file is no prefix of the answer: drop it and start again
 
 
@@ -203,7 +207,8 @@ class Downloader:
                 if exc.restart:
                     restart()
                 if attempt + 1 == tries:
-                    raise DownloadError(url, f"{exc.reason} (tried {tries} times)") from None
+                    reason = f"{exc.reason} (tried {tries} times)"
+                    raise DownloadError(url, reason, exc.unreachable) from None
                 wait = exc.wait if exc.wait is not None else self.politeness.backoff * 2**attempt
                 self._sleep(min(wait, self.politeness.max_wait))
 
@@ -225,6 +230,6 @@ class Downloader:
                     raise _RetryError("the server resumed at another byte", 0.0, restart=True)
                 consume(response, resumed)
         except httpx.TimeoutException:
-            raise _RetryError("timed out") from None
+            raise _RetryError("timed out", unreachable=True) from None
         except httpx.TransportError as exc:
-            raise _RetryError(f"connection failed ({type(exc).__name__})") from None
+            raise _RetryError(f"connection failed ({type(exc).__name__})", unreachable=True) from None

@@ -27,6 +27,9 @@ from index.fetching.folder import Folder
 PROJECT = "ofsted-quotes"
 PROJECT_URL = "https://github.com/ofsted-quotes/ofsted-quotes"
 LOCK_NAME = ".fetch.lock"
+# Reports in a row that could not be reached at all (every try timed out or failed to connect) before a
+# fetch stops: the server or the network is down, and trying the rest would only wait out their retries.
+MAX_UNREACHABLE = 3
 
 
 class FetchBusyError(IndexLibraryError):
@@ -76,6 +79,7 @@ class FetchResult:
     skipped: int  # reports the folder already holds
     failed: tuple[Failure, ...]
     dataset_problems: tuple[str, ...] = ()  # rows of the dataset that were skipped, one line each
+    stopped: str | None = None  # why the fetch stopped before the end (the server could not be reached)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -84,6 +88,7 @@ class FetchResult:
             "failed": [{"link": f.link, "reason": f.reason} for f in self.failed],
             "reports": [vars(f) for f in self.downloaded],
             "dataset_problems": list(self.dataset_problems),
+            "stopped": self.stopped,
         }
 
 
@@ -160,21 +165,42 @@ def fetch_reports(
         wanted = [listing for listing in selected if listing.link not in folder.held]
         if progress is not None:
             progress.start(len(wanted))
-        downloaded: list[Fetched] = []
-        failed: list[Failure] = []
-        for listing in wanted:
-            path = folder.place_for(listing)
-            try:
-                size = downloader.pdf(listing.link, docs_dir / path)
-            except DownloadError as exc:
-                failed.append(Failure(listing.link, exc.reason))
-                if progress is not None:
-                    progress.finished(listing, exc.reason)
-                continue
-            folder.record(path, listing)
-            downloaded.append(
-                Fetched(path, listing.link, listing.council_name, listing.published.isoformat(), size)
-            )
+        downloaded, failed, stopped = _download_each(wanted, folder, downloader, progress)
+    skipped = len(selected) - len(wanted)
+    return FetchResult(tuple(downloaded), skipped, tuple(failed), dataset.problems, stopped)
+
+
+def _download_each(
+    wanted: list[Listing], folder: Folder, downloader: Downloader, progress: FetchProgress | None
+) -> tuple[list[Fetched], list[Failure], str | None]:
+    """Download and record each report in turn; stop when MAX_UNREACHABLE in a row cannot be reached."""
+    downloaded: list[Fetched] = []
+    failed: list[Failure] = []
+    unreachable = 0
+    for done, listing in enumerate(wanted):
+        path = folder.place_for(listing)
+        try:
+            size = downloader.pdf(listing.link, folder.root / path)
+        except DownloadError as exc:
+            failed.append(Failure(listing.link, exc.reason))
             if progress is not None:
-                progress.finished(listing, None)
-    return FetchResult(tuple(downloaded), len(selected) - len(wanted), tuple(failed), dataset.problems)
+                progress.finished(listing, exc.reason)
+            unreachable = unreachable + 1 if exc.unreachable else 0
+            if unreachable >= MAX_UNREACHABLE and done + 1 < len(wanted):
+                left = len(wanted) - done - 1
+                return (
+                    downloaded,
+                    failed,
+                    (
+                        f"{MAX_UNREACHABLE} reports in a row could not be reached ({exc.reason}); the server or "
+                        f"the network is down: {left} report(s) not tried, run the same command later"
+                    ),
+                )
+            continue
+        unreachable = 0
+        folder.record(path, listing)
+        published = listing.published.isoformat()
+        downloaded.append(Fetched(path, listing.link, listing.council_name, published, size))
+        if progress is not None:
+            progress.finished(listing, None)
+    return downloaded, failed, None
