@@ -130,7 +130,10 @@ async def notify_followers(
             try:
                 await _send(bot, chat, text, buttons)
             except Forbidden:  # blocked, or removed from the group: following ends, the id is deleted
-                removed += store.forget(chat) > 0
+                try:
+                    removed += store.forget(chat) > 0
+                except OSError as exc:  # the store cannot be written now: the next refresh tries again
+                    log.warning("could not delete a chat that blocked the bot (%s)", type(exc).__name__)
                 continue
             except TelegramError as exc:  # one chat's failure must not stop the others
                 failed += 1
