@@ -201,7 +201,7 @@ class Refresher:
         try:
             result = await asyncio.to_thread(fetch_reports, maintenance.docs_dir, self.options)
         except (IndexLibraryError, httpx.HTTPError, OSError) as exc:  # dataset, lock, council, network
-            log.warning("refresh failed: %s", type(exc).__name__)
+            log.warning("refresh failed: %s", exc)
             await reply_parts(message, f"Refresh failed, nothing was changed: {exc}", plain=True)
             return
         log.info("refresh fetched %d reports (%d failed)", len(result.downloaded), len(result.failed))

@@ -4,7 +4,9 @@ played by tests/report_server.py, and fictional councils (Wessex, Borsetshire) k
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
+import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -21,6 +23,7 @@ from bot.telegram_bot import AnyApplication
 from index.build import build_index
 from index.embedding import HashingEmbedder
 from index.engine import Index
+from index.fetching.fetch import LOCK_NAME
 from index.ratings import history
 from index.ratings.table import read_rows
 from tests.fake_bot_api import FakeBotAPI, polling_bot
@@ -232,19 +235,44 @@ async def test_a_refresh_is_refused_while_another_change_runs(app: AnyApplicatio
     assert refused == "Another change to the index is running; try /refresh when it ends."
 
 
-async def test_a_dataset_that_cannot_be_read_fails_in_one_line_and_changes_nothing(
-    api: FakeBotAPI, folders: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        (("BOT_FETCH_DATASET", "missing.csv"), "Refresh failed, nothing was changed: no dataset at"),
+        (
+            ("BOT_FETCH_COUNCILS", "Qwertyshire"),
+            "Refresh failed, nothing was changed: no English council called",
+        ),
+        (None, "Refresh failed, nothing was changed: another fetch is writing to"),
+    ],
+)
+async def test_a_fetch_that_cannot_run_fails_in_one_line_and_changes_nothing(
+    api: FakeBotAPI,
+    folders: tuple[Path, Path],
+    tmp_path: Path,
+    script: Script,
+    monkeypatch: pytest.MonkeyPatch,
+    setting: tuple[str, str] | None,
+    says: str,
 ) -> None:
-    monkeypatch.setenv("BOT_FETCH_DATASET", str(tmp_path / "missing.csv"))
     docs, idx = folders
+    if setting is not None:
+        name, value = setting
+        monkeypatch.setenv(name, str(tmp_path / value) if name == "BOT_FETCH_DATASET" else value)
     index = Index.load(idx, HashingEmbedder(dimension=512))
     service = AnswerService(index, index_dir=idx, reload_check_seconds=0.0)
-    async with polling_bot(api, service, timeout=2.0) as application:
-        application.bot_data["admins"] = (ADMIN,)
-        await command(api, "/refresh", ADMIN, 1)
-        failed = (await wait_said(api, ADMIN, 2))[1]
-        assert failed.startswith("Refresh failed, nothing was changed: no dataset at")
-        assert "\n" not in failed
-        await command(api, "/refresh", ADMIN, 3)  # the failed refresh ended: another may start
-        await wait_said(api, ADMIN, 4)
-    assert sorted(p.name for p in docs.iterdir()) == [".fetch.lock", "east.txt"]
+    lock = os.open(docs / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if setting is None:  # `python -m index fetch` is writing to the same folder
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        async with polling_bot(api, service, timeout=2.0) as application:
+            application.bot_data["admins"] = (ADMIN,)
+            await command(api, "/refresh", ADMIN, 1)
+            failed = (await wait_said(api, ADMIN, 2))[1]
+            assert failed.startswith(says) and "\n" not in failed
+            await command(api, "/refresh", ADMIN, 3)  # the failed refresh ended: another may start
+            await wait_said(api, ADMIN, 4)
+    finally:
+        os.close(lock)
+    assert sorted(p.name for p in docs.iterdir()) == [LOCK_NAME, "east.txt"]
+    assert script.requests == []
