@@ -6,9 +6,12 @@ from telegram.ext import ContextTypes
 
 from bot.answerer import Answerer
 from bot.answers import AnswerService
+from bot.following import FollowStore
 from bot.maintenance import Maintenance
+from bot.refresh import Refresher
 
 SERVICE, ANSWERER, MAINTENANCE, ADMINS = "service", "answerer", "maintenance", "admins"
+REFRESHER, FOLLOWERS = "refresher", "followers"
 
 
 def service_of(context: ContextTypes.DEFAULT_TYPE) -> AnswerService:
@@ -33,3 +36,15 @@ def admins_of(context: ContextTypes.DEFAULT_TYPE) -> tuple[int, ...]:
     """The user ids of the bot's maintainers (BOT_ADMIN_IDS)."""
     admins: tuple[int, ...] = context.application.bot_data.get(ADMINS, ())
     return admins
+
+
+def followers_of(context: ContextTypes.DEFAULT_TYPE) -> FollowStore:
+    """The chats following councils (followers.json in the data folder)."""
+    store: FollowStore = context.application.bot_data[FOLLOWERS]
+    return store
+
+
+def refresher_of(context: ContextTypes.DEFAULT_TYPE) -> Refresher:
+    """What runs /refresh (one at a time)."""
+    refresher: Refresher = context.application.bot_data[REFRESHER]
+    return refresher

@@ -1,11 +1,11 @@
 """Keeping the bot's data folder private, and the bot token and people's messages out of its logs.
 
-The data folder (``var/``, the index folder's parent) holds the query log, its salt, the change history and
-copies of removed documents: it is made 0700 and its files 0600, whatever the umask, and the modes of files
-left by an earlier version are fixed at start. A data folder that is not the bot's own (it holds other
-files, or is the working folder) keeps its mode; only the bot's files in it are made private. The salt is
-written atomically, so a full disk leaves either no salt file or a whole one, never an empty one that would
-make every hash unsalted.
+The data folder (``var/``, the index folder's parent) holds the query log, its salt, the change history, the
+chats following councils and copies of removed documents: it is made 0700 and its files 0600, whatever the
+umask, and the modes of files left by an earlier version are fixed at start. A data folder that is not the
+bot's own (it holds other files, or is the working folder) keeps its mode; only the bot's files in it are made
+private. The salt is written atomically, so a full disk leaves either no salt file or a whole one, never an
+empty one that would make every hash unsalted.
 """
 
 from __future__ import annotations
@@ -77,10 +77,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 # What the bot keeps in its data folder; only these are touched, so a data folder that is shared with other
 # files (BOT_INDEX_DIR=index makes it the working folder) keeps their modes.
 DATA_FILES = ("queries.sqlite", "queries.sqlite-journal", "queries.sqlite-wal", "queries.sqlite-shm",
-              "queries.salt", "changes.jsonl")  # fmt: skip
+              "queries.salt", "changes.jsonl", "followers.json")  # fmt: skip
 DATA_FOLDERS = ("removed", "staging")
-# Temporary files write_atomic leaves for a moment (or after a crash) beside the salt and the history.
-_OWN_TEMP = re.compile(r"\.(queries\.salt|changes\.jsonl)\.\d+\.tmp")
+# Temporary files write_atomic leaves for a moment (or after a crash) beside the salt, the history and the
+# followers of councils.
+_OWN_TEMP = re.compile(r"\.(queries\.salt|changes\.jsonl|followers\.json)\.\d+\.tmp")
 
 
 def holds_only_own(data_dir: Path, index_name: str) -> bool:

@@ -95,7 +95,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         "In groups: /ask your question, or mention me. Anywhere: type @ and my name, then a question.\n"
         "/sources lists the documents I can search.\n\n"
         "Ratings: /ratings Suffolk shows a council's Ofsted judgements over time with a chart; "
-        "/compare Bolton and Bury puts two side by side; or ask <i>which councils are outstanding?</i>",
+        "/compare Bolton and Bury puts two side by side; or ask <i>which councils are outstanding?</i>\n\n"
+        "New reports: /follow Suffolk and I'll message this chat when Ofsted publishes one on Suffolk; "
+        "/following lists what this chat follows, /unfollow stops it.",
     )
     if update.effective_user is not None and update.effective_user.id in admins_of(context):
         await reply_parts(update.effective_message, render_admin.UPLOAD_HELP, plain=True)

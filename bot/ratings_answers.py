@@ -174,7 +174,8 @@ def _judgement_line(judgement: Judgement) -> str | None:
     return f"{mark} {_e(label)}: {grade}"
 
 
-def _inspection_block(inspection: Inspection) -> str:
+def inspection_block(inspection: Inspection) -> str:
+    """One inspection: its date, kind and report link, then its judgements (overall first)."""
     head = f"<b>{_e(_date(inspection.published))}</b> · {_e(inspection.kind)}"
     if inspection.url:
         head += f' · <a href="{_e(inspection.url)}">report</a>'
@@ -215,7 +216,7 @@ def render_council(
         return Rendered("\n".join(lines))
     lines.append(f"Trend: {_e(trend(inspections))}.")
     shown = inspections[:limit] if limit else inspections
-    blocks = [_inspection_block(i) for i in shown]
+    blocks = [inspection_block(i) for i in shown]
     if limit and len(inspections) > limit:
         blocks.append(f"… and {len(inspections) - limit} earlier inspections")
     text = "\n".join(lines) + "\n\n" + "\n\n".join(blocks) + "\n\n" + _credit(table)

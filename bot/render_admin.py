@@ -13,7 +13,8 @@ from index.maintain import ChangeSummary
 UPLOAD_HELP = (
     f"Send me a document ({', '.join(t.lstrip('.').upper() for t in UPLOAD_TYPES)}, up to "
     f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB) to add it. /remove SOURCE drops one, /reindex brings the index "
-    "in line with the documents folder, /docs lists recent changes, /stats shows what people ask."
+    "in line with the documents folder, /refresh fetches Ofsted's new reports and re-indexes, /docs lists "
+    "recent changes, /stats shows what people ask."
 )
 BUSY = "Another change is running; yours will start when it finishes."
 UNDONE = "Undone: {source}. The index is back as it was."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a webhook secret token
+_YEAR = re.compile(r"\d{4}")
 
 
 class Settings(BaseSettings):
@@ -33,6 +35,13 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    # What /refresh fetches (index.fetching): the ILACS history dataset (a CSV path or an http(s) URL; None
+    # for the copy shipped with the library), the councils (comma-separated names; empty for all), the first
+    # publication year, and the pause between requests to Ofsted's server.
+    fetch_dataset: str | None = None
+    fetch_councils: Annotated[tuple[str, ...], NoDecode] = ()
+    fetch_since: int | None = None
+    fetch_delay: float = Field(default=1.0, ge=0.0, le=600.0, description="seconds between requests")
 
     @property
     def base_file_url(self) -> str:
@@ -74,6 +83,35 @@ class Settings(BaseSettings):
         if not _SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("BOT_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("fetch_dataset")
+    @classmethod
+    def _dataset(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        scheme = urlsplit(value.strip()).scheme
+        if len(scheme) > 1 and scheme not in ("http", "https"):  # one letter is a Windows drive, not a scheme
+            raise ValueError(f"BOT_FETCH_DATASET must be a CSV path or an http(s) URL, got {value!r}")
+        return value.strip()
+
+    @field_validator("fetch_councils", mode="before")
+    @classmethod
+    def _split_councils(cls, value: object) -> object:
+        """Accept "Wessex, Borsetshire" as well as a list."""
+        if isinstance(value, str):
+            return tuple(p.strip() for p in value.split(",") if p.strip())
+        return value
+
+    @field_validator("fetch_since", mode="before")
+    @classmethod
+    def _since(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        latest = dt.date.today().year + 1
+        text = str(value).strip()
+        if not _YEAR.fullmatch(text) or not 2000 <= int(text) <= latest:
+            raise ValueError(f"BOT_FETCH_SINCE must be a year from 2000 to {latest}, got {str(value)[:20]!r}")
+        return int(text)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

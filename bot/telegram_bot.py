@@ -3,7 +3,8 @@
 Private chats: any text is a question. Groups (privacy mode on): ``/ask question``, ``/ask@bot question``, a
 mention of the bot, or a reply to one of its messages. Inline mode: ``@bot question``. The handlers are thin
 and live by what they serve: bot/question_handlers.py (questions and their buttons, answered by
-bot/answerer.py), bot/ratings_handlers.py (/ratings, /compare), bot/admin_handlers.py (maintainers);
+bot/answerer.py), bot/ratings_handlers.py (/ratings, /compare), bot/admin_handlers.py (maintainers),
+bot/refresh_handlers.py (/refresh, and /follow, /unfollow, /following of councils' new reports);
 bot/sending.py sends and splits every reply.
 """
 
@@ -35,11 +36,14 @@ from telegram.ext import (
 from bot import admin_handlers as admin
 from bot import question_handlers as questions
 from bot import ratings_handlers as ratings
+from bot import refresh_handlers as refreshing
 from bot import render
 from bot.answerer import Answerer
 from bot.answers import AnswerService
-from bot.app_data import ADMINS, ANSWERER, MAINTENANCE, SERVICE
+from bot.app_data import ADMINS, ANSWERER, FOLLOWERS, MAINTENANCE, REFRESHER, SERVICE
+from bot.following import FOLLOWERS_FILE, FollowStore
 from bot.maintenance import Maintenance
+from bot.refresh import Refresher, fetch_options
 from bot.sending import message_parts
 from bot.settings import Settings
 
@@ -92,6 +96,10 @@ def add_handlers(application: AnyApplication) -> None:
         "docs": admin.docs,
         "remove": admin.remove,
         "reindex": admin.reindex,
+        "refresh": refreshing.refresh,
+        "follow": refreshing.follow,
+        "unfollow": refreshing.unfollow,
+        "following": refreshing.following,
     }
     for name, handler in commands.items():
         application.add_handler(CommandHandler(name, handler))
@@ -124,6 +132,10 @@ def build_application(
         if service.index_dir is not None:  # the folder the index was built from is the one to change
             docs_dir = Path(service.index.docs_dir) if service.index.docs_dir else settings.docs_dir
             application.bot_data[MAINTENANCE] = Maintenance(service, docs_dir, service.index_dir)
+        data_dir = (service.index_dir or settings.index_dir).parent  # beside the query log
+        followers = FollowStore(data_dir / FOLLOWERS_FILE)
+        application.bot_data[FOLLOWERS] = followers
+        application.bot_data[REFRESHER] = Refresher(fetch_options(settings), followers)
         log.info("ready: %d documents", len(service.index.documents))
 
     builder = ApplicationBuilder()

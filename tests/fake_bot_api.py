@@ -123,6 +123,7 @@ class FakeBotAPI:
         self.deliveries: list[int] = []  # HTTP status of each webhook delivery
         self._session: ClientSession | None = None
         self._posting: set[asyncio.Task[int]] = set()
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: sending there answers 403
 
     @property
     def base_url(self) -> str:
@@ -311,6 +312,8 @@ class FakeBotAPI:
                 )  # fmt: skip
             if plan.status >= 500:
                 return self._error(method, params, plan.status, "Internal Server Error")
+        if method.startswith("send") and str(params.get("chat_id")) in {str(c) for c in self.blocked}:
+            return self._error(method, params, 403, "Forbidden: bot was blocked by the user")
         snake = re.sub(r"(?<!^)([A-Z])", r"_\1", method).lower()
         handler = getattr(self, f"_m_{snake}", None)
         if handler is None:

@@ -1,0 +1,96 @@
+"""Which chats follow which councils: ``followers.json`` in the bot's data folder (beside the query log).
+
+Following a council is the consent to keep that chat's id, so that the bot can message it when Ofsted
+publishes a new report on the council; /unfollow deletes it, and so does a chat that blocked or removed the
+bot (Telegram answers 403 Forbidden). The file maps a council's key (its canonical lower-case name) to the
+chat ids following it. It is written whole each time, atomically and 0600 (:func:`bot.privacy.write_atomic`),
+so a crash leaves the previous or the new list, never half of one. Chat ids never reach a log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+
+from bot.privacy import private_dir, write_atomic
+
+log = logging.getLogger(__name__)
+
+FOLLOWERS_FILE = "followers.json"
+
+
+class FollowStore:
+    """The followers of each council, read from and written to one JSON file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def _read(self) -> dict[str, list[int]]:
+        """The file's mapping; missing is empty, and a damaged file is logged and read as empty."""
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            log.warning("cannot read %s (%s): following no council", self.path, type(exc).__name__)
+            return {}
+        if not isinstance(raw, dict):
+            log.warning("%s is not a mapping of councils to chats: following no council", self.path)
+            return {}
+        return {
+            str(key): sorted({c for c in chats if isinstance(c, int) and not isinstance(c, bool)})
+            for key, chats in raw.items()
+            if isinstance(chats, list)
+        }
+
+    def _write(self, followers: dict[str, list[int]]) -> None:
+        kept = {key: sorted(set(chats)) for key, chats in sorted(followers.items()) if chats}
+        if not self.path.parent.exists():
+            private_dir(self.path.parent)
+        write_atomic(self.path, (json.dumps(kept, indent=1) + "\n").encode("utf-8"))
+
+    def follow(self, council: str, chat: int) -> bool:
+        """Add ``chat`` to the followers of ``council`` (a key); False when it already followed it."""
+        with self._lock:
+            followers = self._read()
+            chats = followers.setdefault(council, [])
+            if chat in chats:
+                return False
+            chats.append(chat)
+            self._write(followers)
+            return True
+
+    def unfollow(self, chat: int, council: str | None = None) -> list[str]:
+        """Stop ``chat`` following ``council`` (every council when None); returns the keys it left."""
+        with self._lock:
+            followers = self._read()
+            left = [
+                key
+                for key, chats in followers.items()
+                if chat in chats and (council is None or key == council)
+            ]
+            for key in left:
+                followers[key].remove(chat)
+            if left:
+                self._write(followers)
+            return sorted(left)
+
+    def following(self, chat: int) -> list[str]:
+        """The keys of the councils ``chat`` follows, sorted."""
+        with self._lock:
+            return sorted(key for key, chats in self._read().items() if chat in chats)
+
+    def followers(self, council: str) -> list[int]:
+        """The chats following ``council`` (a key)."""
+        with self._lock:
+            return list(self._read().get(council, []))
+
+    def forget(self, chat: int) -> int:
+        """Delete ``chat`` from every council (it blocked or removed the bot); returns how many it left."""
+        return len(self.unfollow(chat))
+
+
+__all__ = ["FOLLOWERS_FILE", "FollowStore"]
