@@ -188,14 +188,9 @@ def _download_each(
             unreachable = unreachable + 1 if exc.unreachable else 0
             if unreachable >= MAX_UNREACHABLE and done + 1 < len(wanted):
                 left = len(wanted) - done - 1
-                return (
-                    downloaded,
-                    failed,
-                    (
-                        f"{MAX_UNREACHABLE} reports in a row could not be reached ({exc.reason}); the server or "
-                        f"the network is down: {left} report(s) not tried, run the same command later"
-                    ),
-                )
+                why = f"{MAX_UNREACHABLE} reports in a row could not be reached ({exc.reason})"
+                stop = f"{why}; the server or the network is down: {left} report(s) not tried, run it later"
+                return downloaded, failed, stop
             continue
         unreachable = 0
         folder.record(path, listing)
