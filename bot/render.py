@@ -179,6 +179,8 @@ def render_answer(
     if not shown:
         return Rendered(html.escape(NO_MORE))
     blocks = [render_hit_html(start + i + 1, hit, titles) for i, hit in enumerate(shown)]
+    if result.caveat is not None and result.answered and page == 0:
+        blocks.insert(0, f"<i>{html.escape(result.caveat.caveat())}</i>")
     if result.searched_as and page == 0:
         blocks.insert(0, f"<i>{html.escape(SEARCHED_AS.format(question=result.searched_as))}</i>")
     blocks[:0] = signpost
@@ -207,6 +209,8 @@ def render_plain(result: SearchResult, titles: Mapping[str, str] | None = None) 
     if not hits:
         return "\n\n".join([*signpost, nothing_found(result)])
     out = [*signpost, *([SEARCHED_AS.format(question=result.searched_as)] if result.searched_as else [])]
+    if result.caveat is not None and result.answered:
+        out.append(result.caveat.caveat())
     for i, hit in enumerate(hits[:PER_PAGE], 1):
         cite = " · ".join(citation_parts(hit))
         lines = [f"{i}. {_title(hit)}", f"   {cite}" if cite else None, f"   “{hit.quote}”"]

@@ -414,6 +414,8 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
     if result.outside_scope:
         topic = result.outside_scope
         print(f"   That is about {topic}, not children's services. Nearest passages:", file=out)
+    elif result.caveat is not None and result.answered:
+        print(f"   {result.caveat.caveat()}", file=out)
     elif result.no_report is not None:
         missing = result.no_report
         years = ", ".join(str(y) for y in missing.years)

@@ -90,9 +90,16 @@ def newest_by_council(documents: Sequence[Document]) -> set[int]:
     }
 
 
-def document_prior(doc: Document, newest: bool, asked: Asked, named: bool = False) -> float:
+def document_prior(
+    doc: Document,
+    newest: bool,
+    asked: Asked,
+    named: bool = False,
+    reports_on: frozenset[tuple[str, ...]] = frozenset(),
+) -> float:
     """How much the question's council, year and tense favour this document (1.0 = neutral); ``named``:
-    the question names this document by what it is ("the committee minutes", "the BBC report")."""
+    the question names this document by what it is ("the committee minutes", "the BBC report");
+    ``reports_on``: the councils it reports on (a round-up, every council it names)."""
     intent = asked.subject
     when = asked.ask(When)
     prior = PRIMARY_SOURCE if is_primary(doc) and not intent.names_source else 1.0
@@ -104,6 +111,8 @@ def document_prior(doc: Document, newest: bool, asked: Asked, named: bool = Fals
             prior *= COUNCIL_UNKNOWN
         elif council_key(doc.meta.council) in intent.councils:
             prior *= COUNCIL_MATCH
+        elif reports_on & intent.councils:
+            prior *= COUNCIL_UNKNOWN  # another council's story that reports on this one too
         else:
             prior *= COUNCIL_OTHER
     if named:

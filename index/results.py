@@ -75,6 +75,11 @@ class NoReport:
         """The ``no_report`` value of ``search --json``."""
         return {"council": self.council, "years": list(self.years), "held": list(self.held)}
 
+    def caveat(self) -> str:
+        """What is uncertain when the question is answered all the same."""
+        years = " or ".join(str(y) for y in self.years)
+        return f"I have no dated {years} report for {self.council}; the closest I hold:"
+
 
 @dataclass(frozen=True)
 class NotHeld:
@@ -101,6 +106,7 @@ class SearchResult:
     no_report: NoReport | None = None  # why it is not answered: no document of the council and year asked
     not_held: NotHeld | None = None  # why it is not answered: no document of the councils asked about
     reason: str = ""  # the gate's reason: "answered", or why not ("below threshold", "not held", …)
+    caveat: NoReport | None = None  # answered, though no document of the council is dated the year asked
 
     def as_json(self) -> dict[str, Any]:
         """The result in the ``search --json`` shape (``outside_scope``, ``searched_as``, ``no_report`` and
@@ -118,6 +124,8 @@ class SearchResult:
             out["searched_as"] = self.searched_as
         if self.no_report is not None:
             out["no_report"] = self.no_report.as_json()
+        if self.caveat is not None and self.answered:
+            out["caveat"] = {**self.caveat.as_json(), "says": self.caveat.caveat()}
         if self.not_held is not None:
             out["not_held"] = self.not_held.as_json()
         return out

@@ -239,3 +239,21 @@ def test_a_reply_of_white_space_or_empty_tags_is_never_sent_empty() -> None:
     assert message_parts("<b> </b>") == [render.SORRY]
     assert message_parts("<b> </b>\n\n<i>quote</i>") == ["<b> </b>\n\n<i>quote</i>"]
     assert [p.strip() for p in message_parts("\n\n  \n\nWessex", plain=True)] == ["Wessex"]
+
+
+def test_an_answer_with_a_caveat_says_what_is_uncertain_before_the_quotes() -> None:
+    from index.results import NoReport
+
+    result = SearchResult(
+        "Westhaven 2023?",
+        True,
+        (hit("The July 2023 inspection found strong leadership."),),
+        0.5,
+        caveat=NoReport("Westhaven & Co", (2023,), (2024,)),
+    )
+    text = render.render_answer(result, "abc").text
+    assert text.startswith("<i>I have no dated 2023 report for Westhaven &amp; Co; the closest I hold:</i>")
+    assert "strong leadership" in text
+    assert "I have no dated 2023 report for Westhaven & Co" in render.render_plain(result)
+    refused = SearchResult("q", False, (hit("Near."),), 0.5, caveat=NoReport("Westhaven", (2023,), ()))
+    assert "dated 2023" not in render.render_answer(refused, "abc").text

@@ -9,8 +9,9 @@ import threading
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
-from index.councils import council_key
+from index.councils import CouncilKey, council_key, councils_named, english_councils
 from index.prior_rules import distinctive_identities, document_years, newest_by_council
+from index.question_when import YEAR
 from index.ratings.reports import read_judgements, stated_change
 from index.ratings.table import Judgement, Quote
 from index.report_kinds import is_primary
@@ -36,9 +37,13 @@ class CorpusFacts:
     def __init__(self, stored: StoredIndex) -> None:
         self.stored = stored
         self.documents = stored.documents
-        # Each document's council as a key (None when it names none), and the councils the index holds.
+        # Each document's council as a key (None when it names none); the councils each reports on (its
+        # own, and for news, minutes and round-ups every council its text names); the councils held.
         self.doc_councils = [council_key(d.meta.council) if d.meta.council else None for d in self.documents]
-        self.council_keys = {key for key in self.doc_councils if key is not None}
+        known = english_councils() | {key for key in self.doc_councils if key}
+        self.reports_on = [self._reported_on(i, known) for i in range(len(self.documents))]
+        self.council_keys: set[CouncilKey] = set().union(*self.reports_on)
+        self._text_years: dict[int, frozenset[int]] = {}
         self.newest = newest_by_council(self.documents)
         self.identities = distinctive_identities(self.documents)
         # Each document's headings as bare labels, for telling a heading line from a finding in quotes.
@@ -50,6 +55,23 @@ class CorpusFacts:
         self._speller_lock = threading.Lock()
         self._judgements: dict[int, tuple[Judgement, ...]] = {}
         self._changes: dict[int, Quote | None] = {}
+
+    def _reported_on(self, doc_id: int, known: AbstractSet[CouncilKey]) -> frozenset[CouncilKey]:
+        """An inspection report is about its council; a news story, minutes or a round-up about every
+        council it names (a round-up of focused visits reports on each council it lists)."""
+        own = self.doc_councils[doc_id]
+        named: set[CouncilKey] = set()
+        doc = self.documents[doc_id]
+        if not is_primary(doc):
+            named = councils_named(doc.text, known)
+        return frozenset(named | ({own} if own else set()))
+
+    def text_years(self, doc_id: int) -> frozenset[int]:
+        """The years a document's text names (read once, then kept)."""
+        if doc_id not in self._text_years:
+            found = YEAR.findall(self.documents[doc_id].text)
+            self._text_years[doc_id] = frozenset(int(y) for y in found)
+        return self._text_years[doc_id]
 
     def speller(self) -> SpellingCorrector:
         """The corpus's word list for reading misspelt words, built once (0.85 s on the full corpus)."""

@@ -2,7 +2,13 @@
 reaches the fitted threshold and nothing shows the hits cannot answer it: a question only about councils the
 index does not hold, about a service other than children's, about a council's inspection in a year none of
 its documents is from, about the next inspection (no report says when it is), or asking a number or a person
-that the top quote does not state."""
+that the top quote does not state.
+
+A refusal stated as fact needs complete evidence. "I have no 2023 report for X" refuses only when every
+document reporting on X (its reports, and the news, minutes and round-ups that name it) has a known date,
+and no news story or minutes names 2023 (they are about the events they report, whatever their own date);
+when a date is missing, the question is answered with a caveat that says what is uncertain ("I have no
+dated 2023 report for X; the closest I hold:")."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from index.prior_rules import document_years
 from index.question_names import NAMES_PERSON
 from index.question_numbers import states_number_asked
 from index.question_when import names_inspection_year
+from index.report_kinds import is_primary
 from index.results import Hit, NoReport, NotHeld
 from index.scope import outside_scope
 from index.search.corpus import CorpusFacts
@@ -29,6 +36,7 @@ class Decision:
     outside_scope: str | None = None  # the service asked about, when it is not children's services
     no_report: NoReport | None = None
     not_held: NotHeld | None = None
+    caveat: NoReport | None = None  # answered, though no document of the council is dated that year
 
 
 @dataclass(frozen=True)
@@ -44,16 +52,18 @@ class Gate:
         # wording of another council's report.
         about_elsewhere = bool(subject.elsewhere) and not subject.councils
         outside = outside_scope(query.text) if self.scope else None
-        no_report = self.no_report_of_that_year(query)
+        missing, certain = self.no_report_of_that_year(query)
+        no_report = missing if certain else None
         reason = self._refusal(query, hits, threshold, about_elsewhere, outside, no_report)
-        if reason is None:
-            return Decision(True, "answered")  # (``outside`` is None: it refuses first)
+        if reason is None:  # (``outside`` is None: it refuses first)
+            return Decision(True, "answered", caveat=missing)
         return Decision(
             False,
             reason,
             outside,
             no_report,
             not_held(subject) if about_elsewhere else None,
+            None if certain else missing,
         )
 
     def _refusal(
@@ -88,25 +98,31 @@ class Gate:
             return "below threshold"
         return None
 
-    def no_report_of_that_year(self, query: Query) -> NoReport | None:
+    def no_report_of_that_year(self, query: Query) -> tuple[NoReport | None, bool]:
         """A rating question, or one naming an inspection by its year ("what did the 2016 inspection
         find?", "what did Ofsted say about Bolton in 2019?"), about a council's inspection in a year none of
-        its indexed documents is from: any grade or finding quoted would be another inspection's."""
+        its indexed documents is from: any grade or finding quoted would be another inspection's. Returns
+        what is missing and whether that is certain (every document of the council dated, no text naming
+        the year); (None, False) when a document of that year is held."""
         subject = query.subject
         asks_that_inspection = query.asks_for(Rating) or (self.scope and names_inspection_year(query.text))
         if not (asks_that_inspection and subject.councils and subject.years):
-            return None
+            return None, False
         facts = self.facts
-        theirs = [
-            d for d, key in zip(facts.documents, facts.doc_councils, strict=True) if key in subject.councils
-        ]
+        ids = [i for i, keys in enumerate(facts.reports_on) if keys & subject.councils]
+        theirs = [facts.documents[i] for i in ids]
         if any(subject.years & document_years(doc) for doc in theirs):
-            return None
+            return None, False
+        # News and minutes are about the events they report: a 2024 story on the 2023 inspection is of 2023.
+        # (A report naming an earlier year recalls an inspection whose report is not held: its own date is
+        # known, so "no report of that year" stays certain.)
+        if any(subject.years & facts.text_years(i) for i in ids if not is_primary(facts.documents[i])):
+            return None, False
+        certain = all(document_years(doc) for doc in theirs)
         held = sorted({int(d.meta.published[:4]) for d in theirs if d.meta.published})
-        council = (
-            theirs[0].meta.council if theirs and theirs[0].meta.council else " ".join(min(subject.councils))
-        )
-        return NoReport(council, tuple(sorted(subject.years)), tuple(held))
+        own = [facts.documents[i].meta.council for i in ids if facts.doc_councils[i] in subject.councils]
+        council = own[0] if own and own[0] else council_place(min(subject.councils))[0]
+        return NoReport(council, tuple(sorted(subject.years)), tuple(held)), certain
 
 
 def not_held(subject: Subject) -> NotHeld:

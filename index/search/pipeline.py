@@ -106,6 +106,7 @@ class Pipeline:
             decision.no_report,
             decision.not_held,
             decision.reason,
+            decision.caveat,
         )
 
     def hits(

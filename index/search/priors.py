@@ -49,8 +49,15 @@ class Priors:
         newest = self.facts.newest
         doc_of = self.facts.stored.passages.doc
         candidate_docs = sorted({int(doc_of[pid]) for pid, _ in candidates.fused})
+        facts = self.facts
         doc_priors = {
-            i: document_prior(documents[i], i in newest or i in after, asked, named_docs[i])
+            i: document_prior(
+                documents[i],
+                i in newest or i in after,
+                asked,
+                named_docs[i],
+                facts.reports_on[i],
+            )
             if self.document
             else 1.0
             for i in candidate_docs
