@@ -62,16 +62,27 @@ class Abbreviation:
     example: str
 
 
-def expand(question: str) -> str:
-    """The question with the glossary's words for what it mentions appended."""
-    extra = [m.expand(entry.adds) for entry in glossary() if (m := entry.pattern.search(question))]
+def _on(source: str, off: tuple[str, ...]) -> bool:
+    return not any(name in source for name in off)
+
+
+def expand(question: str, off: tuple[str, ...] = ()) -> str:
+    """The question with the glossary's words for what it mentions appended; entries whose ``source``
+    holds any of ``off`` (e.g. a question set's name, for its blind-equivalent figure) are left out."""
+    extra = [
+        m.expand(entry.adds)
+        for entry in glossary()
+        if _on(entry.source, off) and (m := entry.pattern.search(question))
+    ]
     return question if not extra else question + " " + " ".join(extra)
 
 
-def spell_out(question: str) -> str:
-    """The question with the sector's abbreviations written in full, for the dense encoder."""
+def spell_out(question: str, off: tuple[str, ...] = ()) -> str:
+    """The question with the sector's abbreviations written in full, for the dense encoder (entries whose
+    ``source`` holds any of ``off`` left out)."""
     for entry in abbreviations():
-        question = entry.pattern.sub(entry.spelled_out, question)
+        if _on(entry.source, off):
+            question = entry.pattern.sub(entry.spelled_out, question)
     return question
 
 

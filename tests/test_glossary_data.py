@@ -145,3 +145,11 @@ def test_a_file_that_is_not_toml_or_is_missing_is_refused(tmp_path: Path) -> Non
     with pytest.raises(GlossaryDataError, match=re.escape("empty.toml: holds no [[entry]] tables")):
         abbreviations(tmp_path / "empty.toml")
     assert issubclass(GlossaryDataError, IndexLibraryError)
+
+
+def test_entries_whose_source_is_switched_off_add_nothing() -> None:
+    from index.glossary import expand, glossary
+
+    entry = next(e for e in glossary() if e.pattern.search(e.example))
+    assert expand(entry.example) != entry.example
+    assert expand(entry.example, off=tuple({e.source for e in glossary()})) == entry.example

@@ -72,10 +72,12 @@ class QuestionReader:
         glossary: bool = True,
         topic: bool = True,
         spelling: bool = True,
+        glossary_off: tuple[str, ...] = (),
     ) -> None:
         self.stored = stored
         self.facts = facts
         self.glossary = glossary  # the glossary's words: spelled out for the encoder, added for BM25
+        self.glossary_off = glossary_off  # entries whose source names one of these are left out
         self.topic = topic  # the confidence's cosine is measured against the question without its councils
         self.spelling = spelling
 
@@ -115,11 +117,11 @@ class QuestionReader:
 
     def read(self, query: str) -> Query:
         """The :class:`Query` of ``query`` (a question as :meth:`normal` gives it)."""
-        spelled = spell_out(query) if self.glossary else query
+        spelled = spell_out(query, self.glossary_off) if self.glossary else query
         asked = read_question(query, self.facts.council_keys, self.stored.lexical.knows)
         asked = with_graded_report(asked, self.facts)
         topic = topic_of(spelled, asked) if self.topic else spelled
-        expanded = expand(query) if self.glossary else query
+        expanded = expand(query, self.glossary_off) if self.glossary else query
         # The variants in one call: the encoder runs them side by side, each alone (the same bits).
         texts = [
             spelled,
