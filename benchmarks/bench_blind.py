@@ -8,7 +8,9 @@ unanswerable questions refused, and the two weakest kinds by Recall@3.
 
 - ``webA``: 22 news stories, council press releases and round-ups (councils A–L), 62 questions;
 - ``webB``: 21 committee minutes, blogs and round-ups (councils M–Z), 60 questions;
-- ``ofstedC``: 18 Ofsted reports of 6 councils no other set uses, 108 questions.
+- ``ofstedC``: 18 Ofsted reports of 6 councils no other set uses, 108 questions;
+- ``webD``: 21 news stories, press releases, minutes and round-ups (other councils), 64 questions;
+- ``ofstedE``: 19 Ofsted reports of 6 more councils no other set uses, 108 questions.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from index.evaluation import Question, Tally, hit_is_correct
 
 ROOT = Path(__file__).resolve().parent.parent
 BLIND_C = ["essex", "hackney", "tower-hamlets", "sefton", "tameside", "swindon"]
+BLIND_E = ["west-sussex", "harrow", "st-helens", "kingston-upon-hull", "telford-wrekin", "cheshire-east"]
 BLIND_SETS: dict[str, QualitySet] = {
     "webA": (
         "web A: news and press releases, 22 documents",
@@ -48,6 +51,20 @@ BLIND_SETS: dict[str, QualitySet] = {
         tuple(f"{c}/*" for c in BLIND_C),
         ROOT / "var/quality-blind-ofstedC",
         ROOT / "benchmarks/questions/ofsted_blindC.jsonl",
+    ),
+    "webD": (
+        "web D: news, press releases, minutes and round-ups, 21 documents",
+        ROOT / "benchmarks/blind/webD/docs",
+        (),
+        ROOT / "var/quality-blind-webD",
+        ROOT / "benchmarks/blind/webD/questions.jsonl",
+    ),
+    "ofstedE": (
+        "Ofsted E: 6 more unused councils, 19 reports",
+        SHARED,
+        tuple(f"{c}/*" for c in BLIND_E),
+        ROOT / "var/quality-blind-ofstedE",
+        ROOT / "benchmarks/questions/ofsted_blindE.jsonl",
     ),
 }
 
