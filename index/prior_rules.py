@@ -107,12 +107,10 @@ def document_prior(
     if asked.asks_for(Improvement) and not dated and is_primary(doc) and not intent.names_source:
         prior *= IMPROVEMENT_SOURCE  # what Ofsted asks to improve is in its report, not the news about it
     if intent.councils:
-        if doc.meta.council is None:
-            prior *= COUNCIL_UNKNOWN
-        elif council_key(doc.meta.council) in intent.councils:
-            prior *= COUNCIL_MATCH
-        elif reports_on & intent.councils:
-            prior *= COUNCIL_UNKNOWN  # another council's story that reports on this one too
+        if reports_on & intent.councils:
+            prior *= COUNCIL_MATCH  # its own council, or a story, minutes or round-up whose text names it
+        elif doc.meta.council is None and not reports_on:
+            prior *= COUNCIL_UNKNOWN  # nothing says which council it is about
         else:
             prior *= COUNCIL_OTHER
     if named:
