@@ -627,51 +627,24 @@ def test_an_inspection_named_by_its_year() -> None:
 
 
 def test_glossary_adds_the_reports_words_for_residents_words() -> None:
+    # (#22 removed the entries written from held-out sets' misses that moved nothing on the blind sets:
+    # their cases went with them.)
     cases = {
-        "are kids in care getting their teeth checked?": "dental",
-        "does my son look after his disabled mum - is that noticed?": "young carers",
-        "kids who look after a poorly mum or dad": "young carers",
-        "do care leavers get internet paid for?": "wi-fi",
-        "is there money if a care leaver goes to uni": "higher education",
-        "kids living with family friends": "private fostering",
-        "kids in care living miles away": "live outside",
-        "how does the council check the quality of its work": "audit",
         "are the social workers mostly temps?": "agency workers",
         "did the cops turn up?": "police",
         "do kids who go missing get a chat when back?": "return home interviews",
         "after 5pm or on a Sunday": "out of hours",
         "care leavers getting their NI number late": "national insurance number",
         "a team that keeps teenagers at home with their family": "edge of care",
-        "do care leavers who've had babies of their own get help?": "parents",
-        "does every kid in care get a free bike?": "bicycle",
-        "is any council housing kept aside for care leavers?": "ring-fencing",
-        "were kids in care missing school?": "attendance",
         "who runs children's services in Eastmarch?": "director of children's services",
-        "teenagers exploited outside the home": "extra-familial harm",
-        "if grandparents or an aunt take on a child for good": "special guardianship",
-        "were the first child protection meetings on time?": "initial child protection conferences",
         "are kids in care still put in unregulated homes?": "unregistered children's homes",
         "when a teenager runs off, is there a chat after?": "return home interviews",
-        "the council's s114 notice": "section 114",
-        "how do looked after kids do at school?": "educational progress",
-        "do care leavers end up losing their tenancy?": "tenancy breakdowns",
-        "a service for children who care for a sick parent": "young carers",
         "do care leavers get to stay with their foster carers after 18?": "staying put",
         "what must improve about the personal advisers for care leavers?": "PAs",
         "how well did they protect babies before they're born?": "pre-birth",
         "are children still put on the child protection register twice?": "child protection plans",
-        "how many young people each leaving care worker has on their books": "caseloads",
         "do care leavers like their support workers?": "personal advisers",
-        "kids whose parents pulled them out of school to teach them at home": "elective home education",
-        "when there's a violent partner in the house": "domestic abuse",
-        "did help for families go downhill in lockdown?": "decline",
-        "did the council vet the hosts?": "checks",
-        "the team that works with SEND kids": "disabled children's service",
-        "Eastmarch CSE": "child sexual exploitation",
-        "what about cce in Eastmarch": "child criminal exploitation",
         "does the council give jobs to young people who grew up in care?": "care leavers",
-        "can kids leaving care get hold of their PA outside 9 to 5?": "evenings and weekends",
-        "were kids helped to understand their own backstory?": "life-story work",
     }
     # An early help family support worker is not a care leaver's personal adviser, nor a child's history
     # of neglect its life story.
@@ -680,11 +653,9 @@ def test_glossary_adds_the_reports_words_for_residents_words() -> None:
     for question, words in cases.items():
         assert words in expand(question), question
     assert expand("unique universe") == "unique universe"  # whole words only
-    assert "section" not in expand("16s and 17s") and spell_out("s47 enquiries") == "section 47 enquiries"
-    assert spell_out("Eastmarch CSE") == "Eastmarch child sexual exploitation"
+    assert "section" not in expand("16s and 17s")
     assert spell_out("are RHIs offered?") == "are return home interviews offered?"
     assert spell_out("YOT and PEPs") == "youth offending team and personal education plans"
-    assert "newly qualified social workers" in expand("how many nqsws in Eastmarch?")
     assert "parenting" not in expand("mums who've already had a baby taken into care")
     # The reports' own term is not expanded again: it would only weigh words the question already has.
     assert "initial" not in expand("why were child protection conferences delayed?")
