@@ -1,9 +1,10 @@
 """Search time of this tree against another commit's, in the same run: the library call on the held-out sets.
 
-Run: ``.venv/bin/python benchmarks/bench_versions.py [--before COMMIT] [--rounds 3] [--per-set 15]``. The
-other commit is checked out into a temporary worktree; each round runs one process per version, in turn
-(which goes first alternates), each loading the same held-out indexes (``var/quality-holdout*``, as
-``bench_quality.py`` builds them) and timing the same questions after a warm-up pass. Prints each version's
+Run: ``.venv/bin/python benchmarks/bench_versions.py [--before COMMIT] [--rounds 3] [--per-set 15]
+[--index DIR]``. The other commit is checked out into a temporary worktree; each round runs one process per
+version, in turn (which goes first alternates), each loading the same held-out indexes
+(``var/quality-holdout*``, as ``bench_quality.py`` builds them; or the one index ``--index`` names, such as
+the full corpus's) and timing the same questions after a warm-up pass. Prints each version's
 median and mean per question over all rounds, and the ratio, with the machine.
 """
 
@@ -31,14 +32,15 @@ import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from index.engine import Index
-root, per_set = Path(sys.argv[2]), int(sys.argv[3])
+root, per_set, full = Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 asked = []
-for name in sys.argv[4:]:
+whole = Index.load(Path(full)) if full else None
+for name in sys.argv[5:]:
     folder = root / "var" / f"quality-{name}"
     questions = root / "benchmarks" / "questions" / f"ofsted_{name}.jsonl"
     if not folder.exists() or not questions.exists():
         continue
-    index = Index.load(folder)
+    index = whole or Index.load(folder)
     lines = [json.loads(line)["question"] for line in questions.read_text().splitlines() if line.strip()]
     asked += [(index, q) for q in lines[:per_set]]
 for index, q in asked:
@@ -52,9 +54,9 @@ print(json.dumps(times))
 """
 
 
-def run(tree: Path, per_set: int) -> list[float]:
+def run(tree: Path, per_set: int, full: Path | None = None) -> list[float]:
     out = subprocess.run(
-        [sys.executable, "-c", WORKER, str(tree), str(ROOT), str(per_set), *SETS],
+        [sys.executable, "-c", WORKER, str(tree), str(ROOT), str(per_set), str(full or ""), *SETS],
         capture_output=True,
         text=True,
         check=True,
@@ -68,6 +70,9 @@ def main() -> None:
     parser.add_argument("--before", default="42f8806", help="the commit to compare with (42f8806)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--per-set", type=int, default=15)
+    parser.add_argument(
+        "--index", type=Path, help="ask every question of one index instead (e.g. the full corpus's)"
+    )
     args = parser.parse_args()
     print(describe())
     times: dict[str, list[float]] = {"before": [], "after": []}
@@ -80,7 +85,7 @@ def main() -> None:
             for i in range(args.rounds):
                 order = [("before", before), ("after", ROOT)]
                 for label, tree in order if i % 2 == 0 else reversed(order):
-                    times[label] += run(tree, args.per_set)
+                    times[label] += run(tree, args.per_set, args.index.resolve() if args.index else None)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=True)
     medians = {label: statistics.median(ts) * 1000 for label, ts in times.items()}
