@@ -12,13 +12,17 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Sequence
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from bot.privacy import private_dir, write_atomic
+from index.fetching import Fetched
 
 log = logging.getLogger(__name__)
 
 FOLLOWERS_FILE = "followers.json"
+PENDING_FILE = "pending_notices.json"
 
 
 class FollowStore:
@@ -93,4 +97,54 @@ class FollowStore:
         return len(self.unfollow(chat))
 
 
-__all__ = ["FOLLOWERS_FILE", "FollowStore"]
+class PendingNotices:
+    """Reports a refresh downloaded whose followers have not been told yet, in ``pending_notices.json``
+    beside the followers (0600, written atomically): kept from the fetch until a re-index has put them in
+    the index and their followers were told, so that a failed re-index does not lose the notices (the next
+    refresh finds nothing new to download, but tells them). It holds reports' paths, links, councils and
+    dates, no chat id."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def _read(self) -> list[Fetched]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            log.warning("cannot read %s (%s): no notices pending", self.path, type(exc).__name__)
+            return []
+        names = {f.name for f in fields(Fetched)}
+        kept = [r for r in raw if isinstance(r, dict) and set(r) == names] if isinstance(raw, list) else []
+        return [Fetched(**r) for r in kept]
+
+    def _write(self, reports: Sequence[Fetched]) -> None:
+        if not reports:
+            self.path.unlink(missing_ok=True)
+            return
+        if not self.path.parent.exists():
+            private_dir(self.path.parent)
+        write_atomic(self.path, (json.dumps([asdict(r) for r in reports], indent=1) + "\n").encode("utf-8"))
+
+    def add(self, reports: Sequence[Fetched]) -> None:
+        """Keep ``reports`` until their followers are told (a report already kept is kept once)."""
+        with self._lock:
+            kept = self._read()
+            links = {r.link for r in kept}
+            self._write([*kept, *(r for r in reports if r.link not in links)])
+
+    def waiting(self) -> list[Fetched]:
+        """The reports whose followers are still to be told, oldest fetch first."""
+        with self._lock:
+            return self._read()
+
+    def told(self, reports: Sequence[Fetched]) -> None:
+        """Forget ``reports``: their followers were told."""
+        with self._lock:
+            done = {r.link for r in reports}
+            self._write([r for r in self._read() if r.link not in done])
+
+
+__all__ = ["FOLLOWERS_FILE", "PENDING_FILE", "FollowStore", "PendingNotices"]

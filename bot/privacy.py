@@ -77,11 +77,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 # What the bot keeps in its data folder; only these are touched, so a data folder that is shared with other
 # files (BOT_INDEX_DIR=index makes it the working folder) keeps their modes.
 DATA_FILES = ("queries.sqlite", "queries.sqlite-journal", "queries.sqlite-wal", "queries.sqlite-shm",
-              "queries.salt", "changes.jsonl", "followers.json")  # fmt: skip
+              "queries.salt", "changes.jsonl", "followers.json", "pending_notices.json")  # fmt: skip
 DATA_FOLDERS = ("removed", "staging")
 # Temporary files write_atomic leaves for a moment (or after a crash) beside the salt, the history and the
 # followers of councils.
-_OWN_TEMP = re.compile(r"\.(queries\.salt|changes\.jsonl|followers\.json)\.\d+\.tmp")
+_OWN_TEMP = re.compile(r"\.(queries\.salt|changes\.jsonl|followers\.json|pending_notices\.json)\.\d+\.tmp")
 
 
 def holds_only_own(data_dir: Path, index_name: str) -> bool:

@@ -25,7 +25,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import render_admin
 from bot.answers import AnswerService
-from bot.following import FollowStore
+from bot.following import PENDING_FILE, FollowStore, PendingNotices
 from bot.maintenance import Maintenance
 from bot.ratings_answers import inspection_block
 from bot.render import Button, pretty_date
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 STARTED = "Refreshing: fetching Ofsted's new reports…"
 RUNNING = "A refresh is already running, started at {time}."
+LATER = "📣 Followers will be told of {count} new report(s) after the next refresh that re-indexes."
 LISTED = 10  # new reports named in the reply; the rest are counted
 REASONS = 3  # failures whose reasons are given
 PER_NOTICE = 3  # new reports of one council shown in one follower's message
@@ -175,9 +176,12 @@ def render_told(told: Notified) -> str:
 class Refresher:
     """Runs /refresh, one at a time: fetch, re-index, reply with what was added, tell followers."""
 
-    def __init__(self, options: FetchOptions, followers: FollowStore) -> None:
+    def __init__(
+        self, options: FetchOptions, followers: FollowStore, pending: PendingNotices | None = None
+    ) -> None:
         self.options = options
         self.followers = followers
+        self.pending = pending or PendingNotices(followers.path.with_name(PENDING_FILE))
         self.started: datetime | None = None
 
     def running_text(self) -> str | None:
@@ -205,17 +209,34 @@ class Refresher:
             await reply_parts(message, f"Refresh failed, nothing was changed: {exc}", plain=True)
             return
         log.info("refresh fetched %d reports (%d failed)", len(result.downloaded), len(result.failed))
+        self._keep_pending(result.downloaded)
         summary = await self._reindex(maintenance, admin)
         text = render_fetched(result)
         if isinstance(summary, str):
-            await reply_parts(message, f"{text}\n{_e(summary)}")
+            untold = len(self.pending.waiting())
+            later = f"\n{LATER.format(count=untold)}" if untold else ""
+            await reply_parts(message, f"{text}\n{_e(summary)}{later}")
             return
         await maintenance.service.wait_for_reload()  # the new reports' judgements are in its table now
         told = Notified()
-        if result.downloaded:
+        waiting = self.pending.waiting()  # this fetch's reports, and any an earlier failed re-index left
+        if waiting:
             bot = message.get_bot()
-            told = await notify_followers(bot, self.followers, maintenance.service, result.downloaded)
+            told = await notify_followers(bot, self.followers, maintenance.service, waiting)
+            self._told(waiting)
         await reply_parts(message, f"{text}\n{render_admin.render_summary(summary)}\n{render_told(told)}")
+
+    def _keep_pending(self, downloaded: Sequence[Fetched]) -> None:
+        try:
+            self.pending.add(downloaded)
+        except OSError as exc:  # followers will be told now if the re-index works, not after a failure
+            log.warning("could not keep the pending notices (%s)", type(exc).__name__)
+
+    def _told(self, reports: Sequence[Fetched]) -> None:
+        try:
+            self.pending.told(reports)
+        except OSError as exc:  # they may be told twice, at the next refresh
+            log.warning("could not clear the pending notices (%s)", type(exc).__name__)
 
     @staticmethod
     async def _reindex(maintenance: Maintenance, admin: int) -> ChangeSummary | str:

@@ -276,3 +276,34 @@ async def test_a_fetch_that_cannot_run_fails_in_one_line_and_changes_nothing(
         os.close(lock)
     assert sorted(p.name for p in docs.iterdir()) == [LOCK_NAME, "east.txt"]
     assert script.requests == []
+
+
+async def test_a_failed_reindex_keeps_the_notices_and_the_next_refresh_tells_the_followers(
+    app: AnyApplication, api: FakeBotAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.errors import IndexLibraryError
+
+    await command(api, "/follow Wessex", FIRST, 1)
+    maintenance: Maintenance = app.bot_data["maintenance"]
+    real = maintenance.reindex
+
+    async def broken(admin: int, prune: bool = False) -> Any:
+        raise IndexLibraryError("disk full")
+
+    monkeypatch.setattr(maintenance, "reindex", broken)
+    await command(api, "/refresh", ADMIN, 1)
+    failed = (await wait_said(api, ADMIN, 2))[1]
+    assert "Re-indexing failed; the previous index still serves: disk full" in failed
+    assert "Followers will be told of 2 new report(s) after the next refresh that re-indexes." in failed
+    assert len(said(api, FIRST)) == 1  # not told of a report the index does not hold yet
+    pending = tmp_path / "var" / "pending_notices.json"
+    assert pending.is_file() and oct(pending.stat().st_mode & 0o777) == "0o600"
+    assert str(FIRST) not in pending.read_text(encoding="utf-8")  # reports only, no chat id
+
+    monkeypatch.setattr(maintenance, "reindex", real)
+    await command(api, "/refresh", ADMIN, 3)
+    done = (await wait_said(api, ADMIN, 4))[3]
+    assert "0 new reports downloaded, 2 already here" in done and "Told 1 follower chat." in done
+    notice = (await wait_said(api, FIRST, 2))[1]
+    assert notice.startswith("📣 New Ofsted report: Wessex")
+    assert not pending.exists()
