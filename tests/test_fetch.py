@@ -462,3 +462,21 @@ def test_a_fetch_stops_when_the_server_cannot_be_reached(tmp_path: Path) -> None
     assert len(result.failed) == 3
     assert result.failed[0].reason.startswith("connection failed")
     assert result.stopped is not None and "3 report(s) not tried" in result.stopped
+
+
+def test_a_server_asking_for_a_long_wait_fails_that_report_for_now(
+    tmp_path: Path, script: Script, base: str
+) -> None:
+    _serve(script, "101", Reply(429, b"slow down", {"Retry-After": "3600"}))
+    _serve(script, "102", Reply(body=_pdf("Wessex")))
+    dataset = _dataset(
+        tmp_path, _row("wessex", "101", "09/05/25", base), _row("wessex", "102", "19/11/21", base)
+    )
+    result = fetch_reports(tmp_path / "docs", FetchOptions(str(dataset), politeness=Politeness(delay=0.0)))
+    [failure] = result.failed
+    assert (
+        failure.reason
+        == "HTTP 429 Too Many Requests; the server asks to wait 3600 s (Retry-After): try later"
+    )
+    assert [f.path for f in result.downloaded] == ["wessex/2021-11-19_children-s-services-inspection.pdf"]
+    assert script.count("/v1/file/101") == 1

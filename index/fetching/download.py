@@ -42,9 +42,9 @@ class Politeness:
     """How hard to press a server: the pause between requests, retries and their backoff, in seconds."""
 
     delay: float = 1.0
-    retries: int = 4
-    backoff: float = 2.0  # the first retry waits this long, each next one twice as long
-    max_wait: float = 300.0  # the longest wait honoured, from Retry-After or backoff
+    retries: int = 3
+    backoff: float = 1.0  # the first retry waits this long, each next one twice as long (1, 2, 4 s)
+    max_wait: float = 60.0  # a server asking for a longer wait (Retry-After) fails the report for now
     timeout: float = 60.0
 
 
@@ -210,7 +210,10 @@ class Downloader:
                     reason = f"{exc.reason} (tried {tries} times)"
                     raise DownloadError(url, reason, exc.unreachable) from None
                 wait = exc.wait if exc.wait is not None else self.politeness.backoff * 2**attempt
-                self._sleep(min(wait, self.politeness.max_wait))
+                if wait > self.politeness.max_wait:  # the next run of the same command tries it again
+                    reason = f"{exc.reason}; the server asks to wait {wait:.0f} s (Retry-After): try later"
+                    raise DownloadError(url, reason) from None
+                self._sleep(wait)
 
     def _attempt(
         self, url: str, consume: Callable[[httpx.Response, bool], None], headers: dict[str, str]
