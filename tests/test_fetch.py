@@ -480,3 +480,21 @@ def test_a_server_asking_for_a_long_wait_fails_that_report_for_now(
     )
     assert [f.path for f in result.downloaded] == ["wessex/2021-11-19_children-s-services-inspection.pdf"]
     assert script.count("/v1/file/101") == 1
+
+
+def test_a_manifest_already_there_is_merged_keeping_its_rows_and_columns(
+    tmp_path: Path, script: Script, base: str
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("Wessex scrutiny notes\nMembers discussed the plan.\n", encoding="utf-8")
+    (docs / "manifest.csv").write_text('path,title\nnotes.txt,"Scrutiny notes, March"\n', encoding="utf-8")
+    _serve(script, "101", Reply(body=_pdf("Wessex")))
+    dataset = _dataset(tmp_path, _row("wessex", "101", "09/05/25", base))
+    fetch_reports(docs, FetchOptions(str(dataset), politeness=FAST))
+    manifest = read_manifest(docs)
+    assert not manifest.problems
+    assert manifest.entries["notes.txt"].title == "Scrutiny notes, March"
+    assert manifest.entries["wessex/2025-05-09_children-s-services-inspection.pdf"].council == "Wessex"
+    header = (docs / "manifest.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:2] == ["path", "title"] and "inspection_link" in header
