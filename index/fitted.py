@@ -47,8 +47,11 @@ class FittedModels:
     quote_weights: tuple[float, ...]
     rerank_weights: tuple[float, ...]
     confidence_weights: tuple[float, ...]  # the bias first
-    threshold: float
+    threshold: float  # for a top hit from an inspection report
     sources: tuple[tuple[str, str], ...] = ()  # (model, where its weights came from)
+    # For a top hit from any other document (news, minutes, press releases): they are written differently,
+    # and the threshold fitted mostly on reports withheld too many of their answers. None: ``threshold``.
+    threshold_other: float | None = None
 
     def with_weights(self, model: str, weights: Sequence[float]) -> FittedModels:
         """A copy with ``model``'s ("quote_model", "second_ranker", "confidence") weights replaced."""
@@ -76,7 +79,13 @@ class FittedModels:
             for model in _MODELS
         }
         data["confidence"]["threshold"] = self.threshold
+        if self.threshold_other is not None:
+            data["confidence"]["threshold_other"] = self.threshold_other
         return data
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def read_fitted(path: Path) -> FittedModels:
@@ -96,6 +105,7 @@ def read_fitted(path: Path) -> FittedModels:
             confidence_weights=tuple(float(w) for w in parts["confidence"]["weights"]),
             threshold=float(parts["confidence"]["threshold"]),
             sources=tuple((model, str(parts[model].get("source", ""))) for model in _MODELS),
+            threshold_other=_optional(parts["confidence"].get("threshold_other")),
         )
     except FittedModelsError:
         raise
@@ -104,11 +114,15 @@ def read_fitted(path: Path) -> FittedModels:
 
 
 def write_fitted(path: Path, models: FittedModels, keep: dict[str, Any] | None = None) -> None:
-    """Write ``models`` to ``path`` (each model's "what" kept from ``keep``, the file it replaces)."""
+    """Write ``models`` to ``path`` (each model's "what", and the other threshold's source, kept from
+    ``keep``, the file it replaces)."""
     data = models.as_json()
     for model in _MODELS:
         what = (keep or {}).get(model, {}).get("what")
         data[model] = {"what": what, **data[model]} if what else data[model]
+    other = (keep or {}).get("confidence", {}).get("threshold_other_source")
+    if other and models.threshold_other is not None:
+        data["confidence"]["threshold_other_source"] = other
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -90,7 +90,12 @@ class StoredIndex:
         # The fitted models' weights and threshold (index/data/fitted.json unless given: the fit scripts
         # score other weights on an index by giving them here).
         self.fitted = fitted or shipped()
-        self.threshold = self.fitted.threshold if threshold is None else threshold
+        # The confidence a top hit needs: from an inspection report, and from any other document. Setting
+        # ``threshold`` (a test, a calibration) sets one threshold for every kind of document.
+        self.threshold_other = self.fitted.threshold_other
+        self._threshold = self.fitted.threshold
+        if threshold is not None:
+            self.threshold = threshold
         # Which documents hold each sentence fingerprint: a quote found in several documents names them all.
         self._docs_by_key: dict[int, set[int]] = defaultdict(set)
         for doc_id, key in zip(passages.sentence_doc.tolist(), passages.sentence_key.tolist(), strict=True):
@@ -274,6 +279,20 @@ class StoredIndex:
         starts, ends = self.passages.sentence_start, self.passages.sentence_end
         first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])
         return [text[int(starts[s]) : int(ends[s])] for s in range(first, end)]
+
+    @property
+    def threshold(self) -> float:
+        """The confidence a top hit from an inspection report needs to be answered."""
+        return self._threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self._threshold = value
+        self.threshold_other = value
+
+    def threshold_for(self, report: bool) -> float:
+        """The threshold for a top hit from an inspection report (``report``) or from another document."""
+        return self._threshold if report or self.threshold_other is None else self.threshold_other
 
     def sentence_cosines(self, pid: int, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """The cosine of each sentence of passage ``pid`` to ``vector`` (a question's)."""

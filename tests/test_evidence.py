@@ -102,3 +102,21 @@ def test_every_document_dated_and_none_naming_the_year_is_a_refusal(roundup_inde
     result = roundup_index.search("What did the 2019 inspection of Eastmarch find about care leavers?", k=3)
     assert not result.answered and result.no_report is not None and result.caveat is None
     assert result.reason == "no report of that year"
+
+
+def test_a_news_story_quoted_first_needs_the_other_threshold(roundup_index: Index) -> None:
+    from index.fitted import shipped
+
+    other = shipped().threshold_other
+    assert other is not None and other < shipped().threshold
+    roundup_index.threshold = 0.0  # an explicit threshold applies to every kind of document
+    assert roundup_index.threshold_for(True) == roundup_index.threshold_for(False) == 0.0
+    roundup_index.threshold = 0.9
+    roundup_index.threshold_other = 0.3
+    result = roundup_index.search("what did inspectors find about care leavers at Westhaven?", k=3)
+    top = result.hits[0]
+    assert top.publisher != "Ofsted" and top.inspection_type is None  # a news story first
+    assert result.threshold == 0.3 and result.answered == (top.confidence >= 0.3)
+    report = roundup_index.search("what needs to improve in Eastmarch?", k=3)
+    if report.hits and report.hits[0].publisher == "Ofsted":
+        assert report.threshold == 0.9 and report.answered == (report.hits[0].confidence >= 0.9)

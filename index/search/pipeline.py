@@ -61,6 +61,11 @@ class Trace:
     sentences: SentenceRows
 
 
+def from_report(hit: Hit) -> bool:
+    """Whether a hit quotes an inspection report (as :func:`index.report_kinds.is_primary` reads one)."""
+    return hit.inspection_type is not None or (hit.publisher or "").casefold() == "ofsted"
+
+
 class Pipeline:
     """read (1) → rank and fuse (2) → priors (3) → rerank (4) → quotes (5) and hits (6) → report lines (7) →
     answer form (8) → gate (9): the stages of index/search/__init__.py."""
@@ -92,11 +97,10 @@ class Pipeline:
 
     def run(self, question: str, k: int = 5, mode: SearchMode = "hybrid") -> SearchResult:
         """The ``k`` best passages for ``question``, each with a verbatim quote, best first."""
-        threshold = self.stored.threshold  # read at each search: a test or a calibration may set it
         text = self.reader.searched_text(question)
         asked = displayable(question)
         if self.stored.passage_count == 0 or k <= 0:
-            return SearchResult(asked, False, (), threshold, reason="empty index")
+            return SearchResult(asked, False, (), self.stored.threshold, reason="empty index")
         query = self.reader.read(text)
         hits = self.hits(query, k, mode)
         hybrid = mode == "hybrid"
@@ -105,6 +109,8 @@ class Pipeline:
         hits = self.answer_form.apply(query, hits)
         if hybrid and self.report_lines is not None:
             hits = self.report_lines.vouch(query, hits)
+        # Read at each search (a test or a calibration may set it), for the kind of document quoted first.
+        threshold = self.stored.threshold_for(not hits or from_report(hits[0]))
         decision = self.gate.decide(query, hits, threshold)
         return SearchResult(
             asked,
