@@ -11,17 +11,16 @@ module cannot read) is named with its line and skipped; the rest are fetched.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from index.councils import council_key, display_name, known_councils, resolve_council
 from index.errors import DatasetError
+from index.loaders.manifest import csv_records
 
 SHIPPED_DATASET = Path(__file__).resolve().parent.parent / "data" / "ilacs" / "ofsted_csc_ilacs_history.csv"
 REQUIRED_COLUMNS = ("local_authority", "inspection_link", "publication_date")
@@ -84,23 +83,6 @@ def parse_date(value: str) -> dt.date | None:
     return None
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str] | str]]:
-    """Each CSV record with the line it starts on, or a message naming lines the csv module cannot read."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    line = 1
-    while True:
-        try:
-            row: list[str] | str = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            row = f"line {line} cannot be read ({exc}); skipped"
-        yield line, row
-        if reader.line_num < line:
-            return
-        line = reader.line_num + 1
-
-
 def _why_unusable(values: Mapping[str, str], row: list[str], width: int) -> str | None:
     if len(row) > width and any(cell.strip() for cell in row[width:]):
         return f"{len(row)} values for {width} columns"
@@ -137,7 +119,7 @@ def _listing(line: int, values: Mapping[str, str]) -> Listing:
 
 def parse_dataset(text: str, origin: str = "dataset") -> Dataset:
     """The listings of a dataset's CSV text; raises DatasetError when it lacks a required column."""
-    records = _records(text.lstrip("\ufeff"))
+    records = csv_records(text.lstrip("\ufeff"))
     first = next(records, None)
     if first is None or isinstance(first[1], str) or not any(c.strip() for c in first[1]):
         raise DatasetError(f"{origin} is empty or has no header row")
@@ -150,7 +132,7 @@ def parse_dataset(text: str, origin: str = "dataset") -> Dataset:
     seen: set[str] = set()
     for line, row in records:
         if isinstance(row, str):
-            problems.append(row)
+            problems.append(f"{row}; skipped")
             continue
         if not any(cell.strip() for cell in row):
             continue

@@ -96,7 +96,7 @@ def _unusable(reason: str) -> Manifest:
     return Manifest(problems=[f"{reason}; the documents were loaded without it"])
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str] | str]]:
+def csv_records(text: str) -> Iterator[tuple[int, list[str] | str]]:
     """Each CSV record with the line it starts on; a record the csv module cannot read is a message
     naming its lines (a quote never closed swallows every line after it)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # a stray quote is named, not merged
@@ -133,7 +133,7 @@ def _header(records: Iterator[tuple[int, list[str] | str]]) -> list[str] | str:
 
 
 def _parse(text: str) -> Manifest:
-    records = _records(text)
+    records = csv_records(text)
     columns = _header(records)
     if isinstance(columns, str):
         return _unusable(columns)
