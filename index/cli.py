@@ -184,7 +184,7 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
         return _search(args.index, args.k, args.json, args.question, embedder)
     except IndexLibraryError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        if args.command in ("build", "update", "add", "remove") and args.json:
+        if args.command in ("build", "update", "add", "remove", "fetch") and args.json:
             print(json.dumps(_error_json(exc), ensure_ascii=False))
         return EXIT_FAILED
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly

@@ -498,3 +498,11 @@ def test_a_manifest_already_there_is_merged_keeping_its_rows_and_columns(
     assert manifest.entries["wessex/2025-05-09_children-s-services-inspection.pdf"].council == "Wessex"
     header = (docs / "manifest.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[:2] == ["path", "title"] and "inspection_link" in header
+
+
+def test_fetch_json_prints_one_object_even_when_the_dataset_cannot_be_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["fetch", str(tmp_path / "docs"), "--dataset", str(tmp_path / "nope.csv"), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["error_type"] == "DatasetError" and "nope.csv" in out["error"]
