@@ -45,10 +45,12 @@ def slug(text: str) -> str:
 
 
 def report_path(listing: Listing) -> str:
-    """Where ``listing`` goes in the folder, relative and with forward slashes."""
+    """Where ``listing`` goes in the folder, relative and with forward slashes: the council's slug, then the
+    publication date and the slug of Ofsted's label without its date, as the shared corpus names its files
+    ("children's services inspection - 09 may 2025.pdf" -> "2025-05-09_children-s-services-inspection.pdf";
+    a label that says "pdf" keeps it, as there)."""
     name = re.sub(r"\.pdf$", "", listing.file_name.strip(), flags=re.IGNORECASE)
-    name = re.sub(r",?\s*(?:as\s+)?pdf$", "", _DATE_IN_NAME.sub("", name), flags=re.IGNORECASE)
-    stem = slug(name)[:60].strip("-") or "report"
+    stem = slug(_DATE_IN_NAME.sub("", name))[:60].strip("-") or "report"
     return f"{slug(listing.council) or 'council'}/{listing.published.isoformat()}_{stem}.pdf"
 
 
