@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from index.councils import council_key, display_name, known_councils, resolve_council
 from index.errors import DatasetError
-from index.loaders.manifest import csv_records
+from index.loaders.manifest import csv_records, dataset_date
 
 SHIPPED_DATASET = Path(__file__).resolve().parent.parent / "data" / "ilacs" / "ofsted_csc_ilacs_history.csv"
 REQUIRED_COLUMNS = ("local_authority", "inspection_link", "publication_date")
@@ -72,17 +72,6 @@ class Dataset:
         )
 
 
-def parse_date(value: str) -> dt.date | None:
-    """A dataset date (dd/mm/yy, dd/mm/yyyy or YYYY-MM-DD), or None when it is no date."""
-    value = value.strip()
-    for fmt in ("%d/%m/%y", "%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _why_unusable(values: Mapping[str, str], row: list[str], width: int) -> str | None:
     if len(row) > width and any(cell.strip() for cell in row[width:]):
         return f"{len(row)} values for {width} columns"
@@ -94,7 +83,7 @@ def _why_unusable(values: Mapping[str, str], row: list[str], width: int) -> str 
     parts = urlsplit(link)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"inspection_link {link[:80]!r} is not an http(s) link"
-    if parse_date(values.get("publication_date", "")) is None:
+    if dataset_date(values.get("publication_date", "")) is None:
         return f"publication_date {values.get('publication_date', '')[:40]!r} is not a date"
     return None
 
@@ -103,7 +92,7 @@ def _listing(line: int, values: Mapping[str, str]) -> Listing:
     # A name our list lacks (a council formed after it was written) is kept as the dataset writes it.
     name = " ".join(values["local_authority"].casefold().split())
     council = known_councils().get(council_key(name), name)  # exact or alias only: no typo guessing
-    published = parse_date(values["publication_date"])
+    published = dataset_date(values["publication_date"])
     assert published is not None  # checked by _why_unusable
     carried = {column: values.get(column, "").strip() for column in CARRIED_COLUMNS}
     return Listing(

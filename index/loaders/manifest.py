@@ -61,14 +61,20 @@ class Manifest:
         return self.entries.get(source)
 
 
-def _iso(value: str) -> str | None:
+def dataset_date(value: str) -> dt.date | None:
+    """A date as manifests and the ILACS dataset write it (YYYY-MM-DD, dd/mm/yy or dd/mm/yyyy), or None."""
     value = value.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%y", "%d/%m/%Y"):
         try:
-            return dt.datetime.strptime(value, fmt).date().isoformat()
+            return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
     return None
+
+
+def _iso(value: str) -> str | None:
+    date = dataset_date(value)
+    return date.isoformat() if date else None
 
 
 def read_manifest(root: Path) -> Manifest:

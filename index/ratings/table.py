@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from index.errors import RatingsDataError
+from index.loaders.manifest import dataset_date
 
 
 class Grade(StrEnum):
@@ -181,15 +182,6 @@ def read_rows(path: Path | None = None) -> list[dict[str, str]]:
     return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
 
 
-def _date(value: str) -> dt.date | None:
-    for fmt in ("%d/%m/%y", "%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def dataset_kind(framework: str, published: dt.date) -> str:
     """The inspection type the dataset implies: its framework column, or SIF before ILACS began."""
     framework = framework.casefold()
@@ -221,7 +213,7 @@ def dataset_judgement(area: Area, value: str, kind: str, combined_in_care: bool)
 def inspection_from_row(row: Mapping[str, str]) -> Inspection:
     """One dataset row as an Inspection (raises RatingsDataError without a council or publication date)."""
     council = " ".join(row.get("local_authority", "").casefold().split())
-    published = _date(row.get("publication_date", ""))
+    published = dataset_date(row.get("publication_date", ""))
     if not council or published is None:
         raise RatingsDataError(f"a ratings row lacks a council or a publication date: {dict(row)}")
     kind = dataset_kind(row.get("inspection_framework", ""), published)
@@ -235,8 +227,8 @@ def inspection_from_row(row: Mapping[str, str]) -> Inspection:
         kind=kind,
         url=row.get("inspection_link") or None,
         judgements=judgements,
-        inspection_start=_date(row.get("inspection_start_date", "")),
-        inspection_end=_date(row.get("inspection_end_date", "")),
+        inspection_start=dataset_date(row.get("inspection_start_date", "")),
+        inspection_end=dataset_date(row.get("inspection_end_date", "")),
     )
 
 
