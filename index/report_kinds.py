@@ -51,4 +51,9 @@ def judgement_areas(text: str) -> set[str]:
 
 def is_primary(doc: Document) -> bool:
     """An inspection report itself (as opposed to news or minutes about it)."""
-    return doc.meta.inspection_type is not None or (doc.meta.publisher or "").casefold() == "ofsted"
+    return is_report(doc.meta.publisher, doc.meta.inspection_type)
+
+
+def is_report(publisher: str | None, inspection_type: str | None) -> bool:
+    """Whether metadata (a document's, or a hit's copy of it) is an inspection report's."""
+    return inspection_type is not None or (publisher or "").casefold() == "ofsted"

@@ -9,6 +9,7 @@ from typing import Any
 
 from index.question_text import clean_question, displayable
 from index.quoting import SentenceRows
+from index.report_kinds import is_report
 from index.rerank import CandidateFeatures
 from index.results import Hit, SearchResult
 from index.search.answer_order import AnswerForm
@@ -61,11 +62,6 @@ class Trace:
     sentences: SentenceRows
 
 
-def from_report(hit: Hit) -> bool:
-    """Whether a hit quotes an inspection report (as :func:`index.report_kinds.is_primary` reads one)."""
-    return hit.inspection_type is not None or (hit.publisher or "").casefold() == "ofsted"
-
-
 class Pipeline:
     """read (1) → rank and fuse (2) → priors (3) → rerank (4) → quotes (5) and hits (6) → report lines (7) →
     answer form (8) → gate (9): the stages of index/search/__init__.py."""
@@ -110,7 +106,8 @@ class Pipeline:
         if hybrid and self.report_lines is not None:
             hits = self.report_lines.vouch(query, hits)
         # Read at each search (a test or a calibration may set it), for the kind of document quoted first.
-        threshold = self.stored.threshold_for(not hits or from_report(hits[0]))
+        report = not hits or is_report(hits[0].publisher, hits[0].inspection_type)
+        threshold = self.stored.threshold_for(report)
         decision = self.gate.decide(query, hits, threshold)
         return SearchResult(
             asked,
