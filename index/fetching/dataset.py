@@ -15,14 +15,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from index.councils import council_key, display_name, known_councils, resolve_council
 from index.errors import DatasetError
 from index.loaders.manifest import csv_records, dataset_date
+from index.ratings.table import GRADE_COLUMNS, SHIPPED_PATH
 
-SHIPPED_DATASET = Path(__file__).resolve().parent.parent / "data" / "ilacs" / "ofsted_csc_ilacs_history.csv"
+SHIPPED_DATASET = SHIPPED_PATH
 REQUIRED_COLUMNS = ("local_authority", "inspection_link", "publication_date")
 # Carried from the dataset into the manifest as they are (the loader reads the ones it knows).
 CARRIED_COLUMNS = (
@@ -30,11 +30,7 @@ CARRIED_COLUMNS = (
     "inspection_framework",
     "inspection_start_date",
     "inspection_end_date",
-    "overall_effectiveness_grade",
-    "impact_of_leaders_grade",
-    "help_and_protection_grade",
-    "in_care_grade",
-    "care_leavers_grade",
+    *GRADE_COLUMNS,
 )
 MAX_FIELD_CHARS = 2_000  # a link, a name or a grade; anything longer is not a value of this dataset
 

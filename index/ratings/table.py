@@ -161,8 +161,10 @@ _COLUMNS = {
     Area.IN_CARE: "in_care_grade",
     Area.CARE_LEAVERS: "care_leavers_grade",
 }
-REQUIRED_COLUMNS = ("local_authority", "publication_date", "inspection_link", *_COLUMNS.values())
+GRADE_COLUMNS = tuple(_COLUMNS.values())
+REQUIRED_COLUMNS = ("local_authority", "publication_date", "inspection_link", *GRADE_COLUMNS)
 SHIPPED_CSV = "data/ilacs/ofsted_csc_ilacs_history.csv"
+SHIPPED_PATH = Path(__file__).resolve().parent.parent / SHIPPED_CSV  # the shipped copy, as a file
 SIF_ENDS = dt.date(2018, 4, 1)  # ILACS replaced the single inspection framework in 2018
 
 
