@@ -25,6 +25,24 @@ FOLLOWERS_FILE = "followers.json"
 PENDING_FILE = "pending_notices.json"
 
 
+def _load(path: Path, meaning: str) -> object:
+    """The JSON in ``path``; None when it is missing, or damaged (logged, saying what that ``meaning``)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        log.warning("cannot read %s (%s): %s", path, type(exc).__name__, meaning)
+        return None
+
+
+def _save(path: Path, data: object) -> None:
+    """Write ``data`` to ``path`` as JSON, atomically and 0600, making its private folder if need be."""
+    if not path.parent.exists():
+        private_dir(path.parent)
+    write_atomic(path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
+
+
 class FollowStore:
     """The followers of each council, read from and written to one JSON file."""
 
@@ -34,12 +52,8 @@ class FollowStore:
 
     def _read(self) -> dict[str, list[int]]:
         """The file's mapping; missing is empty, and a damaged file is logged and read as empty."""
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            log.warning("cannot read %s (%s): following no council", self.path, type(exc).__name__)
+        raw = _load(self.path, "following no council")
+        if raw is None:
             return {}
         if not isinstance(raw, dict):
             log.warning("%s is not a mapping of councils to chats: following no council", self.path)
@@ -51,10 +65,7 @@ class FollowStore:
         }
 
     def _write(self, followers: dict[str, list[int]]) -> None:
-        kept = {key: sorted(set(chats)) for key, chats in sorted(followers.items()) if chats}
-        if not self.path.parent.exists():
-            private_dir(self.path.parent)
-        write_atomic(self.path, (json.dumps(kept, indent=1) + "\n").encode("utf-8"))
+        _save(self.path, {key: sorted(set(chats)) for key, chats in sorted(followers.items()) if chats})
 
     def follow(self, council: str, chat: int) -> bool:
         """Add ``chat`` to the followers of ``council`` (a key); False when it already followed it."""
@@ -109,13 +120,7 @@ class PendingNotices:
         self._lock = threading.Lock()
 
     def _read(self) -> list[Fetched]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return []
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            log.warning("cannot read %s (%s): no notices pending", self.path, type(exc).__name__)
-            return []
+        raw = _load(self.path, "no notices pending")
         names = {f.name for f in fields(Fetched)}
         kept = [r for r in raw if isinstance(r, dict) and set(r) == names] if isinstance(raw, list) else []
         return [Fetched(**r) for r in kept]
@@ -124,9 +129,7 @@ class PendingNotices:
         if not reports:
             self.path.unlink(missing_ok=True)
             return
-        if not self.path.parent.exists():
-            private_dir(self.path.parent)
-        write_atomic(self.path, (json.dumps([asdict(r) for r in reports], indent=1) + "\n").encode("utf-8"))
+        _save(self.path, [asdict(r) for r in reports])
 
     def add(self, reports: Sequence[Fetched]) -> None:
         """Keep ``reports`` until their followers are told (a report already kept is kept once)."""
