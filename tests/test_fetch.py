@@ -506,3 +506,17 @@ def test_fetch_json_prints_one_object_even_when_the_dataset_cannot_be_used(
     assert main(["fetch", str(tmp_path / "docs"), "--dataset", str(tmp_path / "nope.csv"), "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["error_type"] == "DatasetError" and "nope.csv" in out["error"]
+
+
+def test_a_report_a_sidecar_names_is_held_and_not_fetched_again(
+    tmp_path: Path, script: Script, base: str
+) -> None:
+    docs = tmp_path / "docs"
+    (docs / "ofsted").mkdir(parents=True)
+    (docs / "ofsted/wessex-2025.pdf").write_bytes(_pdf("Wessex"))
+    (docs / "ofsted/wessex-2025.pdf.yaml").write_text(f"url: {base}/v1/file/101\n", encoding="utf-8")
+    _serve(script, "101", Reply(body=_pdf("Wessex")))
+    dataset = _dataset(tmp_path, _row("wessex", "101", "09/05/25", base))
+    result = fetch_reports(docs, FetchOptions(str(dataset), politeness=FAST))
+    assert result.downloaded == () and result.skipped == 1
+    assert script.count("/v1/file/101") == 0

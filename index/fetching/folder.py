@@ -21,6 +21,7 @@ import yaml
 
 from index.errors import DatasetError
 from index.fetching.dataset import CARRIED_COLUMNS, Listing
+from index.loaders import is_sidecar
 from index.loaders.manifest import MANIFEST_NAME
 
 # The columns of the Ofsted reports' manifest that `index build` reads (council and date) and the
@@ -35,7 +36,6 @@ MANIFEST_COLUMNS = (
 )
 _LINK_COLUMNS = ("inspection_link", "url")
 _DATE_IN_NAME = re.compile(r"\s*[-–,]?\s*\d{1,2}\s+[a-z]+\s+\d{4}\s*$", re.IGNORECASE)
-_SIDECAR_GLOBS = ("*.yaml", "*.yml")
 MAX_SIDECAR_BYTES = 64 * 1024
 
 
@@ -99,17 +99,16 @@ class Folder:
             self._hold(row.get("path", ""), (row.get(c, "") for c in _LINK_COLUMNS))
 
     def _read_sidecars(self) -> None:
-        for pattern in _SIDECAR_GLOBS:
-            for sidecar in self.root.rglob(pattern):
-                try:
-                    if sidecar.stat().st_size > MAX_SIDECAR_BYTES:
-                        continue
-                    meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
-                except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                    continue  # the loader names a bad sidecar; here it only means no link is known from it
-                if isinstance(meta, dict) and isinstance(meta.get("url"), str):
-                    document = sidecar.with_suffix("")
-                    self._hold(document.relative_to(self.root).as_posix(), (meta["url"],))
+        for sidecar in (p for p in self.root.rglob("*") if is_sidecar(p)):  # one walk of the folder
+            try:
+                if sidecar.stat().st_size > MAX_SIDECAR_BYTES:
+                    continue
+                meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue  # the loader names a bad sidecar; here it only means no link is known from it
+            if isinstance(meta, dict) and isinstance(meta.get("url"), str):
+                document = sidecar.with_suffix("")
+                self._hold(document.relative_to(self.root).as_posix(), (meta["url"],))
 
     def _hold(self, source: str, links: Iterable[str]) -> None:
         source = source.strip().replace("\\", "/").removeprefix("./")
