@@ -22,7 +22,7 @@ import yaml
 from index.errors import DatasetError
 from index.fetching.dataset import CARRIED_COLUMNS, Listing
 from index.loaders import is_sidecar
-from index.loaders.manifest import MANIFEST_NAME
+from index.loaders.manifest import MANIFEST_NAME, row_source
 
 # The columns of the Ofsted reports' manifest that `index build` reads (council and date) and the
 # dataset's own columns, so that the manifest also serves as a dataset of what was fetched.
@@ -111,7 +111,7 @@ class Folder:
                 self._hold(document.relative_to(self.root).as_posix(), (meta["url"],))
 
     def _hold(self, source: str, links: Iterable[str]) -> None:
-        source = source.strip().replace("\\", "/").removeprefix("./")
+        source = row_source(source)
         if not source or not (self.root / source).is_file():
             return
         for link in links:

@@ -61,6 +61,11 @@ class Manifest:
         return self.entries.get(source)
 
 
+def row_source(path: str) -> str:
+    """A row's ``path`` as the source it names: forward slashes, no leading "./" or spaces."""
+    return path.strip().replace("\\", "/").removeprefix("./")
+
+
 def dataset_date(value: str) -> dt.date | None:
     """A date as manifests and the ILACS dataset write it (YYYY-MM-DD, dd/mm/yy or dd/mm/yyyy), or None."""
     value = value.strip()
@@ -152,7 +157,7 @@ def _parse(text: str) -> Manifest:
         if not any(cell.strip() for cell in row):
             continue  # a blank line
         values = dict(zip(columns, row, strict=False))
-        source = values.get("path", "").strip().replace("\\", "/").removeprefix("./")
+        source = row_source(values.get("path", ""))
         if not source:
             manifest.problems.append(f"line {line} has no path; row skipped")
             continue
