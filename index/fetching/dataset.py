@@ -39,7 +39,6 @@ MAX_FIELD_CHARS = 2_000  # a link, a name or a grade; anything longer is not a v
 class Listing:
     """One report the dataset lists."""
 
-    line: int
     council: str  # the resolver's canonical name, e.g. "barking and dagenham"
     council_name: str  # its display name, e.g. "Barking and Dagenham"
     link: str
@@ -84,7 +83,7 @@ def _why_unusable(values: Mapping[str, str], row: list[str], width: int) -> str 
     return None
 
 
-def _listing(line: int, values: Mapping[str, str]) -> Listing:
+def _listing(values: Mapping[str, str]) -> Listing:
     # A name our list lacks (a council formed after it was written) is kept as the dataset writes it.
     name = " ".join(values["local_authority"].casefold().split())
     council = known_councils().get(council_key(name), name)  # exact or alias only: no typo guessing
@@ -92,7 +91,6 @@ def _listing(line: int, values: Mapping[str, str]) -> Listing:
     assert published is not None  # checked by _why_unusable
     carried = {column: values.get(column, "").strip() for column in CARRIED_COLUMNS}
     return Listing(
-        line=line,
         council=council,
         council_name=display_name(council),
         link=values["inspection_link"].strip(),
@@ -126,7 +124,7 @@ def parse_dataset(text: str, origin: str = "dataset") -> Dataset:
         if why is not None:
             problems.append(f"line {line}: {why}; skipped")
             continue
-        listing = _listing(line, values)
+        listing = _listing(values)
         if listing.link not in seen:  # a report listed twice is fetched once
             seen.add(listing.link)
             listings.append(listing)
