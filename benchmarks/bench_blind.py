@@ -10,7 +10,9 @@ unanswerable questions refused, and the two weakest kinds by Recall@3.
 - ``webB``: 21 committee minutes, blogs and round-ups (councils M–Z), 60 questions;
 - ``ofstedC``: 18 Ofsted reports of 6 councils no other set uses, 108 questions;
 - ``webD``: 21 news stories, press releases, minutes and round-ups (other councils), 64 questions;
-- ``ofstedE``: 19 Ofsted reports of 6 more councils no other set uses, 108 questions.
+- ``ofstedE``: 19 Ofsted reports of 6 more councils no other set uses, 108 questions;
+- ``ofstedF``: 18 Ofsted reports of 6 more councils no other set uses, 108 questions;
+- ``webF``: 24 news stories, minutes, press releases, a blog and six round-ups, 64 questions.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from index.evaluation import Question, Tally, hit_is_correct
 ROOT = Path(__file__).resolve().parent.parent
 BLIND_C = ["essex", "hackney", "tower-hamlets", "sefton", "tameside", "swindon"]
 BLIND_E = ["west-sussex", "harrow", "st-helens", "kingston-upon-hull", "telford-wrekin", "cheshire-east"]
+BLIND_F = ["barnsley", "ealing", "north-yorkshire", "southampton", "warrington", "cornwall"]
 BLIND_SETS: dict[str, QualitySet] = {
     "webA": (
         "web A: news and press releases, 22 documents",
@@ -65,6 +68,20 @@ BLIND_SETS: dict[str, QualitySet] = {
         tuple(f"{c}/*" for c in BLIND_E),
         ROOT / "var/quality-blind-ofstedE",
         ROOT / "benchmarks/questions/ofsted_blindE.jsonl",
+    ),
+    "ofstedF": (
+        "Ofsted F: 6 more unused councils, 18 reports",
+        SHARED,
+        tuple(f"{c}/*" for c in BLIND_F),
+        ROOT / "var/quality-blind-ofstedF",
+        ROOT / "benchmarks/questions/ofsted_blindF.jsonl",
+    ),
+    "webF": (
+        "web F: news, minutes, press releases, a blog and round-ups, 24 documents",
+        ROOT / "benchmarks/blind/webF/docs",
+        (),
+        ROOT / "var/quality-blind-webF",
+        ROOT / "benchmarks/blind/webF/questions.jsonl",
     ),
 }
 

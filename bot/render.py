@@ -34,6 +34,10 @@ NO_REPORT = (
     "years, or leave the year out for the latest."
 )
 NOT_HELD = "I hold no reports on {councils}. /sources lists the councils I can search."
+NOT_COVERED = (
+    "I found nothing on {service} in the documents I hold: they are about councils' children's social care, "
+    "which is inspected separately. /sources lists what I can search."
+)
 OUTSIDE_ENGLAND = (
     "{councils} is in {country}, and Ofsted inspects children's services in England only, so I hold no "
     "reports on it. {inspector} inspects them there."
@@ -113,6 +117,8 @@ def nothing_found(result: SearchResult) -> str:
         if country in INSPECTORS:
             return OUTSIDE_ENGLAND.format(councils=councils, country=country, inspector=INSPECTORS[country])
         return NOT_HELD.format(councils=councils)
+    if result.not_covered:
+        return NOT_COVERED.format(service=result.not_covered)
     return NOTHING_FOUND
 
 

@@ -426,6 +426,8 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
         england = absent.country == "England"
         where = "" if england else f" (in {absent.country}, which Ofsted does not inspect)"
         print(f"   No documents on {' or '.join(absent.councils)}{where}. Nearest passages:", file=out)
+    elif result.not_covered:
+        print(f"   Nothing found on {result.not_covered}. Nearest passages:", file=out)
     elif not result.answered:
         print("   Nothing relevant enough was found. Nearest passages:", file=out)
     for rank, hit in enumerate(result.hits, 1):

@@ -150,6 +150,21 @@ def _short_forms(keys: AbstractSet[CouncilKey]) -> dict[str, CouncilKey]:
     return {w: ks[0] for w, ks in firsts.items() if len(ks) == 1 and w not in single}
 
 
+def _prefix_forms(keys: AbstractSet[CouncilKey]) -> dict[CouncilKey, CouncilKey]:
+    """Leading words of a long name that only one council's name starts with, as short forms: "Cheshire
+    West" for Cheshire West and Chester, "East Riding" for the East Riding of Yorkshire. At least two words,
+    not another council's whole name, and not only words that tell no council apart ("North East")."""
+    starts: dict[CouncilKey, set[CouncilKey]] = {}
+    for key in keys:
+        for end in range(2, len(key)):
+            starts.setdefault(key[:end], set()).add(key)
+    return {
+        prefix: next(iter(owners))
+        for prefix, owners in starts.items()
+        if len(owners) == 1 and prefix not in keys and not set(prefix) <= _NOT_DISTINCTIVE
+    }
+
+
 @lru_cache(maxsize=4096)
 def council_key(name: str) -> CouncilKey:
     """The distinctive words of a council's name: "Suffolk County Council" -> ("suffolk",). Names a report
@@ -167,7 +182,7 @@ def council_key(name: str) -> CouncilKey:
             return key[:end]
     if len(key) == 1:
         return _short_forms(set(known)).get(key[0], key)
-    return key
+    return _prefix_forms(known).get(key, key)
 
 
 @lru_cache(maxsize=1)
@@ -242,6 +257,9 @@ def councils_named(
         if key and (" " + " ".join(key) + " ") in text:
             if key in _NEEDS_CAPITAL and not _meant_as_council(key[0], question):
                 continue
+            found.add(key)
+    for prefix, key in _prefix_forms(keys).items():
+        if (" " + " ".join(prefix) + " ") in text:
             found.add(key)
     short = _short_forms(keys)
     for word in words:

@@ -41,7 +41,9 @@ _LIST_NUMBER = re.compile(r"(?m)^\s*(?:[•\-–]\s*)?\d{1,3}\.\s+")
 # support, including through three hub foster homes" for "how much are foster carers paid per week?").
 _ASKS_MONEY = re.compile(
     r"\bhow much\b.*\b(paid|pay|pays|payments?|allowances?|costs?|money|spend|spent|budget|fund\w*|"
-    r"grants?|fees?|salary|salaries|wages?|worth|invest\w*)\b|£",
+    r"grants?|fees?|salary|salaries|wages?|worth|invest\w*)\b|£|"
+    # "What's the starting salary?": an amount of money whichever words ask it
+    r"\b(?:salary|salaries|wages?)\b",
     re.IGNORECASE,
 )
 _ASKS_DURATION = re.compile(r"\bhow long\b(?! ago)", re.IGNORECASE)

@@ -107,6 +107,7 @@ class SearchResult:
     not_held: NotHeld | None = None  # why it is not answered: no document of the councils asked about
     reason: str = ""  # the gate's reason: "answered", or why not ("below threshold", "not held", …)
     caveat: NoReport | None = None  # answered, though no document of the council is dated the year asked
+    not_covered: str | None = None  # why it is not answered: the other inspection or service asked about
 
     def as_json(self) -> dict[str, Any]:
         """The result in the ``search --json`` shape (``outside_scope``, ``searched_as``, ``no_report`` and
@@ -128,4 +129,6 @@ class SearchResult:
             out["caveat"] = {**self.caveat.as_json(), "says": self.caveat.caveat()}
         if self.not_held is not None:
             out["not_held"] = self.not_held.as_json()
+        if self.not_covered:
+            out["not_covered"] = self.not_covered
         return out

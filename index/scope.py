@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from index.word_lists import lexicon
@@ -32,3 +33,34 @@ def outside_scope(question: str) -> str | None:
     if _CHILDRENS_SERVICES.search(question):
         return None
     return next((name for name, pattern in OUT_OF_SCOPE if pattern.search(question)), None)
+
+
+@dataclass(frozen=True)
+class NamedService:
+    """An inspection or service other than children's social care that a question names (SEND, youth
+    justice…): ``asked`` finds it in a question, ``covered`` in a passage that speaks of it."""
+
+    service: str
+    asked: re.Pattern[str]
+    covered: re.Pattern[str]
+
+    def covered_in(self, text: str) -> bool:
+        """True when ``text`` (a passage, its heading or its document's title) speaks of the service."""
+        return self.covered.search(text) is not None
+
+
+def _any_of(terms: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{term})" for term in terms), re.IGNORECASE)
+
+
+# Data: lexicon.toml's named_service (sector vocabulary: the inspection frameworks besides ILACS).
+NAMED_SERVICES: tuple[NamedService, ...] = tuple(
+    NamedService(entry["service"], _any_of(entry["asked"]), _any_of(entry["covered"]))
+    for entry in lexicon()["named_service"]
+)
+
+
+def named_service(question: str) -> NamedService | None:
+    """The other inspection or service a question names ("the SEND area inspection", "youth offending"),
+    if any: only a passage speaking of it can answer the question."""
+    return next((service for service in NAMED_SERVICES if service.asked.search(question)), None)

@@ -23,7 +23,7 @@ from index.prior_rules import SOURCE_KINDS, question_words
 from index.question_names import asked_names
 from index.question_numbers import number_asked, rate_subject
 from index.question_rating import asks_headline, generic_subject
-from index.scope import OUT_OF_SCOPE, outside_scope
+from index.scope import OUT_OF_SCOPE, named_service, outside_scope
 from index.word_lists import lexicon
 
 Entry = dict[str, Any]
@@ -51,6 +51,12 @@ LEXICON_CHECKS: dict[str, Callable[[Entry], bool]] = {
     "out_of_scope": lambda e: outside_scope(e["example"]) == e["service"],
     "in_scope": lambda e: (
         outside_scope(e["example"]) is None and any(p.search(e["example"]) for _, p in OUT_OF_SCOPE)
+    ),
+    "named_service": lambda e: (
+        (service := named_service(e["example"])) is not None
+        and service.service == e["service"]
+        and not service.covered_in(e["answer"])
+        and all(service.covered_in(c) for c in e["covered_example"])
     ),
     "party": lambda e: e["written"] in [p.pattern for p in asked_names(e["example"])],
     "common_capital": _common_capital,
@@ -102,7 +108,9 @@ def test_every_entry_says_where_it_came_from() -> None:
     for tables in (lexicon(), council_data()):
         for table, entries in tables.items():
             for entry in entries:
-                assert re.match(r"commit [0-9a-f]{7}: \S|unknown \(present before", entry["source"]), table
+                assert re.match(
+                    r"commit [0-9a-f]{7}: \S|unknown \(present before|sector vocabulary: \S", entry["source"]
+                ), table
                 assert entry["example"], table
 
 

@@ -1,7 +1,8 @@
 """Stage 8, answer form: among the top hits, the one whose quote has the form the question asks for comes
 first — each asked year's best hit early ("Haringey care leavers 2014 vs 2023"), a quote stating the number
 asked ("how many…?"), a date ("when…?"), or naming the holder of the role asked ("who is the cabinet
-member…?")."""
+member…?"); for a question naming another inspection or service ("the SEND area inspection"), the first hit
+that speaks of it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from index.question_names import names_holder
 from index.question_numbers import states_number_asked
 from index.question_when import states_date
 from index.results import Hit
+from index.scope import NamedService, named_service
 from index.search.query import Query
 
 NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first this many hits comes first
@@ -34,6 +36,9 @@ class AnswerForm:
             hits = each_year_early(hits, subject.years)
         if not self.scope:
             return hits
+        service = named_service(query.text)
+        if service is not None:
+            hits = first_that(hits, lambda hit: speaks_of(service, hit), len(hits))
         when, person, number = query.ask(When), query.ask(Person), query.ask(Number)
         if number is not None:
             return first_that(hits, lambda hit: states_number_asked(hit.quote, number))
@@ -57,6 +62,11 @@ def each_year_early(hits: list[Hit], asked_years: AbstractSet[int]) -> list[Hit]
             firsts.append(i)
     firsts.sort()
     return [hits[i] for i in firsts] + [h for i, h in enumerate(hits) if i not in firsts]
+
+
+def speaks_of(service: NamedService, hit: Hit) -> bool:
+    """True when a hit's passage, heading or document title speaks of ``service``."""
+    return service.covered_in("\n".join(filter(None, (hit.title, hit.heading, hit.passage))))
 
 
 def first_that(hits: list[Hit], answers: Callable[[Hit], bool], within: int = NUMBER_WITHIN) -> list[Hit]:

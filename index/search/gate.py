@@ -1,8 +1,9 @@
 """Stage 9, the gate: answer, or refuse and say why. A question is answered when the top hit's confidence
 reaches the fitted threshold and nothing shows the hits cannot answer it: a question only about councils the
 index does not hold, about a service other than children's, about a council's inspection in a year none of
-its documents is from, about the next inspection (no report says when it is), or asking a number or a person
-that the top quote does not state.
+its documents is from, about the next inspection (no report says when it is), asking a number or a person
+that the top quote does not state, or naming another inspection or service (a SEND area inspection, youth
+justice) that none of the first hits speaks of.
 
 A refusal stated as fact needs complete evidence. "I have no 2023 report for X" refuses only when every
 document reporting on X (its reports, and the news, minutes and round-ups that name it) has a known date,
@@ -22,7 +23,8 @@ from index.question_numbers import states_number_asked
 from index.question_when import names_inspection_year
 from index.report_kinds import is_primary
 from index.results import Hit, NoReport, NotHeld
-from index.scope import outside_scope
+from index.scope import named_service, outside_scope
+from index.search.answer_order import speaks_of
 from index.search.corpus import CorpusFacts
 from index.search.query import Query
 
@@ -37,6 +39,7 @@ class Decision:
     no_report: NoReport | None = None
     not_held: NotHeld | None = None
     caveat: NoReport | None = None  # answered, though no document of the council is dated that year
+    not_covered: str | None = None  # the other inspection or service asked about that no hit speaks of
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Gate:
         reason = self._refusal(query, hits, threshold, about_elsewhere, outside, no_report)
         if reason is None:  # (``outside`` is None: it refuses first)
             return Decision(True, "answered", caveat=missing)
+        service = named_service(query.text) if reason == "service not covered" else None
         return Decision(
             False,
             reason,
@@ -64,6 +68,7 @@ class Gate:
             no_report,
             not_held(subject) if about_elsewhere else None,
             None if certain else missing,
+            service.service if service is not None else None,
         )
 
     def _refusal(
@@ -94,6 +99,10 @@ class Gate:
         # "Who is the director of children's services?" is not answered by "…authorised by the DCS".
         if self.scope and person is not None and person.role and not NAMES_PERSON.search(hits[0].quote):
             return "person not named"
+        # "How did Hackney's youth offending service do?" is not answered by a children's services report
+        # that never speaks of youth offending, however close its wording.
+        if self.scope and not covers_named_service(query.text, hits):
+            return "service not covered"
         if hits[0].confidence < threshold:
             return "below threshold"
         return None
@@ -123,6 +132,18 @@ class Gate:
         own = [facts.documents[i].meta.council for i in ids if facts.doc_councils[i] in subject.councils]
         council = own[0] if own and own[0] else council_place(min(subject.councils))[0]
         return NoReport(council, tuple(sorted(subject.years)), tuple(held)), certain
+
+
+COVERING_HITS = 3  # the hits that may speak of an inspection or service a question names
+
+
+def covers_named_service(question: str, hits: list[Hit]) -> bool:
+    """False when the question names another inspection or service (SEND, youth justice…) and none of the
+    first hits speaks of it, in its passage, heading or document title."""
+    service = named_service(question)
+    if service is None:
+        return True
+    return any(speaks_of(service, hit) for hit in hits[:COVERING_HITS])
 
 
 def not_held(subject: Subject) -> NotHeld:

@@ -12,6 +12,7 @@ from index.quoting import SentenceRows
 from index.report_kinds import is_report
 from index.rerank import CandidateFeatures
 from index.results import Hit, SearchResult
+from index.scope import named_service
 from index.search.answer_order import AnswerForm
 from index.search.corpus import CorpusFacts
 from index.search.coverage import Coverage
@@ -24,6 +25,8 @@ from index.search.rankings import SearchMode, fuse, rankings_for
 from index.search.report_lines import ReportLines
 from index.search.reranking import Reranker
 from index.stored import StoredIndex
+
+SERVICE_DEPTH = 10  # hits read for a passage speaking of another inspection or service a question names
 
 
 @dataclass(frozen=True)
@@ -98,11 +101,14 @@ class Pipeline:
         if self.stored.passage_count == 0 or k <= 0:
             return SearchResult(asked, False, (), self.stored.threshold, reason="empty index")
         query = self.reader.read(text)
-        hits = self.hits(query, k, mode)
+        # A question naming another inspection or service ("the SEND area inspection") looks deeper for a
+        # passage that speaks of it, which the answer form then puts first.
+        depth = max(k, SERVICE_DEPTH) if self.answer_form.scope and named_service(query.text) else k
+        hits = self.hits(query, depth, mode)
         hybrid = mode == "hybrid"
         if hybrid and self.report_lines is not None:
-            hits = self.report_lines.add(query, hits, k)
-        hits = self.answer_form.apply(query, hits)
+            hits = self.report_lines.add(query, hits, depth)
+        hits = self.answer_form.apply(query, hits)[:k]
         if hybrid and self.report_lines is not None:
             hits = self.report_lines.vouch(query, hits)
         # Read at each search (a test or a calibration may set it), for the kind of document quoted first.
@@ -120,6 +126,7 @@ class Pipeline:
             decision.not_held,
             decision.reason,
             decision.caveat,
+            decision.not_covered,
         )
 
     def hits(
