@@ -226,6 +226,17 @@ def council_named_in(text: str, lead: int = 400) -> str | None:
     return None
 
 
+_COUNCIL_BODY = re.compile(r"^\s*(?:(?:London|Royal) Borough of\s+\S.*|\S.*\bCouncil)\s*$", re.IGNORECASE)
+
+
+def council_publishing(publisher: str | None) -> CouncilKey | None:
+    """The council a publisher is, when it is one ("Southampton City Council", "London Borough of
+    Lewisham"): a council's own minutes and press releases are about it, whether or not they name it."""
+    if not publisher or not _COUNCIL_BODY.match(publisher):
+        return None
+    return council_key(publisher) or None
+
+
 def _meant_as_council(word: str, question: str) -> bool:
     """True when a council name that is also a word is written as a name or beside a council word."""
     if re.search(rf"\b{word.capitalize()}\b", question):

@@ -120,3 +120,19 @@ def test_a_news_story_quoted_first_needs_the_other_threshold(roundup_index: Inde
     report = roundup_index.search("what needs to improve in Eastmarch?", k=3)
     if report.hits and report.hits[0].publisher == "Ofsted":
         assert report.threshold == 0.9 and report.answered == (report.hits[0].confidence >= 0.9)
+
+
+def test_a_councils_own_minutes_report_on_it_though_their_text_does_not_name_it(
+    embedder: HashingEmbedder, eastmarch_report: Document
+) -> None:
+    minutes = make_doc(
+        "minutes/panel.txt",
+        "Statement from the Chair\nThe panel noted that the overall judgement of the Ofsted inspection was that "
+        "the service required improvement, with care leavers' services much improved.",
+        publisher="Westhaven Borough Council",
+    )
+    index = _index(embedder, eastmarch_report, minutes)
+    facts = CorpusFacts(index)
+    assert ("westhaven",) in facts.reports_on[[d.source for d in index.documents].index("minutes/panel.txt")]
+    result = index.search("what did ofsted say about westhaven care leavers", 3)
+    assert result.reason != "not held" and result.not_held is None

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
-from index.councils import CouncilKey, council_key, councils_named, english_councils
+from index.councils import CouncilKey, council_key, council_publishing, councils_named, english_councils
 from index.prior_rules import distinctive_identities, document_years, newest_by_council
 from index.question_when import YEAR
 from index.ratings.reports import read_judgements, stated_change
@@ -58,12 +58,17 @@ class CorpusFacts:
 
     def _reported_on(self, doc_id: int, known: AbstractSet[CouncilKey]) -> frozenset[CouncilKey]:
         """An inspection report is about its council; a news story, minutes or a round-up about every
-        council it names (a round-up of focused visits reports on each council it lists)."""
+        council it names (a round-up of focused visits reports on each council it lists), and a council's
+        own minutes or press release about the council that published it ("Southampton City Council"),
+        whether or not its text names it."""
         own = self.doc_councils[doc_id]
         named: set[CouncilKey] = set()
         doc = self.documents[doc_id]
         if not is_primary(doc):
             named = councils_named(doc.text, known)
+            publisher = council_publishing(doc.meta.publisher)
+            if publisher:
+                named.add(publisher)
         return frozenset(named | ({own} if own else set()))
 
     def text_years(self, doc_id: int) -> frozenset[int]:
