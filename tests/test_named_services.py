@@ -51,6 +51,8 @@ def test_children_with_send_are_children_services_business_not_another_inspectio
     assert named_service("are families with SEND kids in Eastmarch waiting ages for respite?") is None
     assert named_service("what did ofsted say about the send inspection in eastmarch") is not None
     assert named_service("do they send children out of the county?") is None
+    # SEND within a children's services inspection is that inspection's business, not another one's
+    assert named_service("what did Ofsted say about SEND in Eastmarch's 2024 inspection?") is None
 
 
 def test_a_salary_is_an_amount_of_money_whichever_words_ask_it() -> None:
