@@ -294,11 +294,14 @@ class StoredIndex:
         """The threshold for a top hit from an inspection report (``report``) or from another document."""
         return self._threshold if report or self.threshold_other is None else self.threshold_other
 
+    def sentence_rows(self, pid: int) -> npt.NDArray[np.float32]:
+        """The vectors of passage ``pid``'s sentences, as float32 (they are stored as float16)."""
+        first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])
+        return self.sentence_vectors[first:end].astype(np.float32)
+
     def sentence_cosines(self, pid: int, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """The cosine of each sentence of passage ``pid`` to ``vector`` (a question's)."""
-        first, end = int(self.passages.first_sentence[pid]), int(self.passages.end_sentence[pid])
-        vectors = self.sentence_vectors[first:end].astype(np.float32)
-        return np.asarray(vectors @ vector, dtype=np.float32)
+        return np.asarray(self.sentence_rows(pid) @ vector, dtype=np.float32)
 
     def docs_with_all(self, keys: set[int]) -> list[int]:
         """Documents that contain every one of the sentence fingerprints ``keys``."""

@@ -12,7 +12,14 @@ from index.search.corpus import CorpusFacts
 from index.search.gate import Gate
 from index.search.hits import HitFeatures, HitMaker
 from index.search.query import QuestionReader
-from index.search.rankings import DenseRanking, LexicalRanking, fuse, rankings_for, top_scores
+from index.search.rankings import (
+    DenseRanking,
+    LexicalRanking,
+    ReportSentenceRanking,
+    fuse,
+    rankings_for,
+    top_scores,
+)
 from index.stored import StoredIndex
 from tests.conftest import make_doc
 
@@ -51,7 +58,38 @@ def test_each_ranking_adds_to_the_fused_score(index: Index) -> None:
     both = fuse(query, (DenseRanking(index), LexicalRanking(index)), index.passage_count)
     assert dense.lexical is None and both.lexical is not None
     assert {pid for pid, _ in dense.fused} <= {pid for pid, _ in both.fused}
-    assert len(rankings_for(index, "hybrid")) == 4 and len(rankings_for(index, "dense")) == 1
+    assert len(rankings_for(index, "hybrid")) == 5 and len(rankings_for(index, "dense")) == 1
+
+
+def test_the_report_sentence_ranking_ranks_only_reports_passages_by_the_expanded_question(
+    eastmarch_report: Document, embedder: HashingEmbedder
+) -> None:
+    news = make_doc(
+        "news/eastmarch.txt",
+        "Eastmarch news\nCare leavers in Eastmarch say their personal advisers help them find flats.",
+        council="Eastmarch County Council",
+        publisher="Eastmarch Gazette",
+    )
+    index = Index.build([eastmarch_report, news], embedder)
+    reader = QuestionReader(index, CorpusFacts(index))
+    expanded = reader.read("what help do kids leaving care get in Eastmarch")  # the glossary adds words
+    plain = reader.read("Eastmarch stable homes")
+    assert expanded.expanded_vector is not None and plain.expanded_vector is None
+    before = fuse(expanded, (DenseRanking(index), LexicalRanking(index)), index.passage_count)
+    after = fuse(
+        expanded,
+        (DenseRanking(index), LexicalRanking(index), ReportSentenceRanking(index)),
+        index.passage_count,
+    )
+    gained = {pid for (pid, score) in after.fused if score > dict(before.fused)[pid]}
+    reports = {
+        pid
+        for pid, _ in before.fused
+        if index.documents[int(index.passages.doc[pid])].source.startswith("ofsted/")
+    }
+    assert gained and gained <= reports  # every report passage found gains, no news passage does
+    unchanged = fuse(plain, (DenseRanking(index), ReportSentenceRanking(index)), index.passage_count)
+    assert unchanged.fused == fuse(plain, (DenseRanking(index),), index.passage_count).fused
 
 
 def test_an_ablation_builds_a_pipeline_without_the_stage(index: Index) -> None:

@@ -3,7 +3,7 @@
 1. ``query.QuestionReader.read`` — the question becomes a :class:`query.Query` (spelling, what it names and
    asks — an :class:`index.asks.Asked` —, its vectors and weighted words).
 2. ``rankings.fuse`` — the dense, lexical and expanded rankings add to a fused score, then the best-sentence
-   ranking re-ranks the passages they found.
+   ranking re-ranks the passages they found, and the report-sentence ranking the reports' among them.
 3. ``priors.Priors.apply`` — the document's council, year and source, and the passage's section, weigh in.
 4. ``reranking.Reranker.apply`` — the second ranker re-orders the top candidates.
 5. ``quotes.QuoteChooser`` — each candidate passage's quote (its sentences' form: ``quote_forms``).
