@@ -12,7 +12,8 @@ unanswerable questions refused, and the two weakest kinds by Recall@3.
 - ``webD``: 21 news stories, press releases, minutes and round-ups (other councils), 64 questions;
 - ``ofstedE``: 19 Ofsted reports of 6 more councils no other set uses, 108 questions;
 - ``ofstedF``: 18 Ofsted reports of 6 more councils no other set uses, 108 questions;
-- ``webF``: 24 news stories, minutes, press releases, a blog and six round-ups, 64 questions.
+- ``webF``: 24 news stories, minutes, press releases, a blog and six round-ups, 64 questions;
+- ``ofstedG``: 18 Ofsted reports of 6 more councils no other set uses, 96 questions.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BLIND_C = ["essex", "hackney", "tower-hamlets", "sefton", "tameside", "swindon"]
 BLIND_E = ["west-sussex", "harrow", "st-helens", "kingston-upon-hull", "telford-wrekin", "cheshire-east"]
 BLIND_F = ["barnsley", "ealing", "north-yorkshire", "southampton", "warrington", "cornwall"]
+BLIND_G = ["bedford", "calderdale", "east-sussex", "lewisham", "oldham", "wiltshire"]
 BLIND_SETS: dict[str, QualitySet] = {
     "webA": (
         "web A: news and press releases, 22 documents",
@@ -75,6 +77,13 @@ BLIND_SETS: dict[str, QualitySet] = {
         tuple(f"{c}/*" for c in BLIND_F),
         ROOT / "var/quality-blind-ofstedF",
         ROOT / "benchmarks/questions/ofsted_blindF.jsonl",
+    ),
+    "ofstedG": (
+        "Ofsted G: 6 more unused councils, 18 reports",
+        SHARED,
+        tuple(f"{c}/*" for c in BLIND_G),
+        ROOT / "var/quality-blind-ofstedG",
+        ROOT / "benchmarks/questions/ofsted_blindG.jsonl",
     ),
     "webF": (
         "web F: news, minutes, press releases, a blog and round-ups, 24 documents",
