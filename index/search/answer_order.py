@@ -16,7 +16,7 @@ from index.question_names import names_holder
 from index.question_numbers import states_number_asked
 from index.question_when import states_date
 from index.results import Hit
-from index.scope import NamedService, named_service
+from index.scope import NamedService
 from index.search.query import Query
 
 NUMBER_WITHIN = 3  # for "how many…", a quote stating a number among the first this many hits comes first
@@ -36,7 +36,7 @@ class AnswerForm:
             hits = each_year_early(hits, subject.years)
         if not self.scope:
             return hits
-        service = named_service(query.text)
+        service = query.service
         if service is not None:
             hits = first_that(hits, lambda hit: speaks_of(service, hit), len(hits))
         when, person, number = query.ask(When), query.ask(Person), query.ask(Number)

@@ -23,7 +23,7 @@ from index.question_numbers import states_number_asked
 from index.question_when import names_inspection_year
 from index.report_kinds import is_primary
 from index.results import Hit, NoReport, NotHeld
-from index.scope import named_service, outside_scope
+from index.scope import NamedService, outside_scope
 from index.search.answer_order import speaks_of
 from index.search.corpus import CorpusFacts
 from index.search.query import Query
@@ -60,7 +60,7 @@ class Gate:
         reason = self._refusal(query, hits, threshold, about_elsewhere, outside, no_report)
         if reason is None:  # (``outside`` is None: it refuses first)
             return Decision(True, "answered", caveat=missing)
-        service = named_service(query.text) if reason == "service not covered" else None
+        service = query.service if reason == "service not covered" else None
         return Decision(
             False,
             reason,
@@ -101,7 +101,7 @@ class Gate:
             return "person not named"
         # "How did Hackney's youth offending service do?" is not answered by a children's services report
         # that never speaks of youth offending, however close its wording.
-        if self.scope and not covers_named_service(query.text, hits):
+        if self.scope and not covers_named_service(query.service, hits):
             return "service not covered"
         if hits[0].confidence < threshold:
             return "below threshold"
@@ -137,10 +137,9 @@ class Gate:
 COVERING_HITS = 3  # the hits that may speak of an inspection or service a question names
 
 
-def covers_named_service(question: str, hits: list[Hit]) -> bool:
-    """False when the question names another inspection or service (SEND, youth justice…) and none of the
-    first hits speaks of it, in its passage, heading or document title."""
-    service = named_service(question)
+def covers_named_service(service: NamedService | None, hits: list[Hit]) -> bool:
+    """False when the question names another inspection or service (``service``: SEND, youth justice…) and
+    none of the first hits speaks of it, in its passage, heading or document title."""
     if service is None:
         return True
     return any(speaks_of(service, hit) for hit in hits[:COVERING_HITS])

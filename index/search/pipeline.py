@@ -12,7 +12,6 @@ from index.quoting import SentenceRows
 from index.report_kinds import is_report
 from index.rerank import CandidateFeatures
 from index.results import Hit, SearchResult
-from index.scope import named_service
 from index.search.answer_order import AnswerForm
 from index.search.corpus import CorpusFacts
 from index.search.coverage import Coverage
@@ -103,7 +102,7 @@ class Pipeline:
         query = self.reader.read(text)
         # A question naming another inspection or service ("the SEND area inspection") looks deeper for a
         # passage that speaks of it, which the answer form then puts first.
-        depth = max(k, SERVICE_DEPTH) if self.answer_form.scope and named_service(query.text) else k
+        depth = max(k, SERVICE_DEPTH) if self.answer_form.scope and query.service else k
         hits = self.hits(query, depth, mode)
         hybrid = mode == "hybrid"
         if hybrid and self.report_lines is not None:

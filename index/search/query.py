@@ -21,6 +21,7 @@ from index.lexical import tokenize
 from index.prior_rules import document_years
 from index.question_text import clean_question
 from index.ratings.table import Area
+from index.scope import NamedService, named_service
 from index.search.corpus import CorpusFacts
 from index.spelling import SpellingCorrector
 from index.stored import StoredIndex
@@ -46,6 +47,7 @@ class Query:
     terms: set[str]  # its words, as BM25 tokenises them (not to be changed)
     query_weights: Mapping[str, float]  # IDF of each word that is not a council's name
     quote_weights: Mapping[str, float]  # ... and of the glossary's words, at a discount
+    service: NamedService | None = None  # another inspection or service it names ("the SEND inspection")
 
     @property
     def subject(self) -> Subject:
@@ -150,6 +152,7 @@ class QuestionReader:
             terms,
             query_weights,
             quote_weights,
+            named_service(query),
         )
 
 
