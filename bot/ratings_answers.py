@@ -34,6 +34,7 @@ from index.ratings import (
     councils_with,
     trend,
 )
+from index.scope import named_service
 
 GRADE_MARK = {
     Grade.OUTSTANDING: "🟢",
@@ -84,7 +85,11 @@ class RatingsAsk:
 
 
 def read_ratings_question(question: str, table: RatingsTable) -> RatingsAsk | None:
-    """The ratings question in ``question``, or None when it is not one (the quotes answer it)."""
+    """The ratings question in ``question``, or None when it is not one (the quotes answer it). A question
+    naming another inspection ("Kent's SEND rating", "the youth offending inspection") is not one: the table
+    holds children's services judgements only."""
+    if named_service(question) is not None:
+        return None
     known = known_councils(table.councils)
     asked = read_question(question, known.keys())
     named = sorted({known[k] for k in asked.subject.councils | asked.subject.elsewhere if k in known})

@@ -12,6 +12,7 @@ import pytest
 
 from bot.answers import AnswerService
 from bot.querylog import QueryLog
+from bot.ratings_answers import read_ratings_question
 from bot.telegram_bot import AnyApplication
 from index.build import build_index
 from index.embedding import HashingEmbedder
@@ -140,6 +141,17 @@ async def test_a_free_text_rating_question_gets_the_judgements_then_the_quotes(
     assert first["seen"].startswith("Westhaven: Ofsted judgements") and "20 Jun 2019" not in first["seen"]
     assert any(b["text"] == "📈 Full history and chart" for b in buttons(first))
     assert "Westhaven" in second["seen"]  # the quotes follow
+
+
+def test_a_rating_of_another_inspection_is_not_looked_up_in_the_childrens_services_table(
+    service: AnswerService,
+) -> None:
+    # The table holds children's services judgements only: "Westhaven's SEND rating" is not one of them.
+    assert read_ratings_question("what was Westhaven's SEND rating?", service.ratings) is None
+    assert (
+        read_ratings_question("how was Westhaven's youth offending service rated?", service.ratings) is None
+    )
+    assert read_ratings_question("is Westhaven any good now?", service.ratings) is not None
 
 
 def test_a_grade_button_with_a_digit_python_cannot_read_is_expired_not_an_error(
