@@ -119,9 +119,7 @@ class BestSentenceRanking:
         for pid in fusion.fused:
             rows[pid] = read(pid)
             known[pid] = np.asarray(rows[pid] @ query.vector, dtype=np.float32)  # as sentence_cosines
-        best = {pid: float(known[pid].max()) for pid in fusion.fused}
-        for rank, pid in enumerate(sorted(best, key=lambda p: -best[p])):
-            fusion.fused[pid] += self.weight / (RRF_K + rank + 1)
+        add_by_score(fusion, {pid: float(known[pid].max()) for pid in fusion.fused}, self.weight)
 
 
 @dataclass(frozen=True)
@@ -139,8 +137,14 @@ class ReportSentenceRanking:
             for pid in fusion.fused
             if is_primary(docs[int(doc_of[pid])])
         }
-        for rank, pid in enumerate(sorted(best, key=lambda p: -best[p])):
-            fusion.fused[pid] += self.weight / (RRF_K + rank + 1)
+        add_by_score(fusion, best, self.weight)
+
+
+def add_by_score(fusion: Fusion, scores: dict[int, float], weight: float) -> None:
+    """A re-ranking of passages fusion already found: ``scores``' passages, highest first (ties in the order
+    fusion found them), each add ``weight / (RRF_K + rank)``."""
+    for rank, pid in enumerate(sorted(scores, key=lambda p: -scores[p])):
+        fusion.fused[pid] += weight / (RRF_K + rank + 1)
 
 
 def top_scores(scores: npt.NDArray[np.float32], depth: int) -> list[int]:
