@@ -40,3 +40,25 @@ def make_pdf(pages: Sequence[Sequence[str]]) -> bytes:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def judged_front_page(title: str, dates: str, place: str) -> list[str]:
+    """A report's front page as Ofsted lays it out, with its judgement table (leaders requires improvement,
+    help and protection inadequate, children in care and care leavers good, overall inadequate): ``title``
+    the report's title line, ``dates`` the inspection dates ("1 to 12 May 2023"), ``place`` the fictional
+    council's short name in the summary's first finding."""
+    return [
+        title,
+        f"Inspection dates: {dates}",
+        "Lead inspector: A Inspector, His Majesty's Inspector Judgement Grade",
+        "The impact of leaders on social work practice with children and families",
+        "Requires improvement to be good",
+        "The experiences and progress of children who need help and protection",
+        "Inadequate",
+        "The experiences and progress of children in care",
+        "Good",
+        "The experiences and progress of care leavers",
+        "Good",
+        "Overall effectiveness Inadequate",
+        f"Children in {place} who need help wait too long for it.",
+    ]

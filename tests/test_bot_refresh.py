@@ -27,7 +27,7 @@ from index.fetching.fetch import LOCK_NAME
 from index.ratings import history
 from index.ratings.table import read_rows
 from tests.fake_bot_api import FakeBotAPI, polling_bot
-from tests.pdf_factory import make_pdf
+from tests.pdf_factory import judged_front_page, make_pdf
 from tests.report_server import Reply, Script, report_server
 from tests.test_fetch import HEADER
 
@@ -42,21 +42,9 @@ TABLE = (
     "2,borsetshire,https://example.org/borsetshire-2020,r.pdf,20/06/20,standard,A Inspector,01/05/2020,"
     "12/05/2020,good,good,good,good,good,1\n"
 )
-WESSEX_REPORT = [
-    "Inspection of Wessex local authority children's services",
-    "Inspection dates: 3 to 14 March 2025",
-    "Lead inspector: A Inspector, His Majesty's Inspector Judgement Grade",
-    "The impact of leaders on social work practice with children and families",
-    "Requires improvement to be good",
-    "The experiences and progress of children who need help and protection",
-    "Inadequate",
-    "The experiences and progress of children in care",
-    "Good",
-    "The experiences and progress of care leavers",
-    "Good",
-    "Overall effectiveness Inadequate",
-    "Children in Wessex who need help wait too long for it.",
-]
+WESSEX_REPORT = judged_front_page(
+    "Inspection of Wessex local authority children's services", "3 to 14 March 2025", "Wessex"
+)
 BORSET_LETTER = [
     "Focused visit to Borsetshire children's services",
     "Inspectors looked at the council's arrangements for care leavers.",

@@ -93,6 +93,16 @@ def _fetch_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, di
     return code, json.loads(capsys.readouterr().out)
 
 
+def _fetched_once(
+    tmp_path: Path, script: Script, base: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, Path]:
+    """The two councils' reports fetched once into ``tmp_path / "docs"``: the dataset and that folder."""
+    dataset = _two_councils(tmp_path, script, base)
+    docs = tmp_path / "docs"
+    _fetch_json(capsys, str(docs), "--dataset", str(dataset))
+    return dataset, docs
+
+
 def test_fetch_downloads_each_report_and_writes_a_manifest_the_build_reads(
     tmp_path: Path, script: Script, base: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -116,9 +126,7 @@ def test_fetch_downloads_each_report_and_writes_a_manifest_the_build_reads(
 def test_a_second_fetch_downloads_nothing(
     tmp_path: Path, script: Script, base: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    dataset = _two_councils(tmp_path, script, base)
-    docs = tmp_path / "docs"
-    _fetch_json(capsys, str(docs), "--dataset", str(dataset))
+    dataset, docs = _fetched_once(tmp_path, script, base, capsys)
     asked = len(script.requests)
     code, out = _fetch_json(capsys, str(docs), "--dataset", str(dataset))
     assert code == 0
@@ -129,9 +137,7 @@ def test_a_second_fetch_downloads_nothing(
 def test_a_report_changed_by_hand_is_not_overwritten(
     tmp_path: Path, script: Script, base: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    dataset = _two_councils(tmp_path, script, base)
-    docs = tmp_path / "docs"
-    _fetch_json(capsys, str(docs), "--dataset", str(dataset))
+    dataset, docs = _fetched_once(tmp_path, script, base, capsys)
     edited = docs / "wessex/2025-05-09_children-s-services-inspection.pdf"
     edited.write_bytes(_pdf("Wessex", "edited by hand"))
     code, out = _fetch_json(capsys, str(docs), "--dataset", str(dataset))
@@ -156,9 +162,7 @@ def test_a_file_put_by_hand_where_a_report_would_go_is_kept(
 def test_a_report_whose_file_was_deleted_is_fetched_again_to_its_recorded_path(
     tmp_path: Path, script: Script, base: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    dataset = _two_councils(tmp_path, script, base)
-    docs = tmp_path / "docs"
-    _fetch_json(capsys, str(docs), "--dataset", str(dataset))
+    dataset, docs = _fetched_once(tmp_path, script, base, capsys)
     (docs / "wessex/2021-11-19_children-s-services-inspection.pdf").unlink()
     code, out = _fetch_json(capsys, str(docs), "--dataset", str(dataset))
     assert code == 0

@@ -11,24 +11,10 @@ import pytest
 from index.cli import main
 from index.embedding import HashingEmbedder
 from tests.conftest import run_module
-from tests.pdf_factory import make_pdf
+from tests.pdf_factory import judged_front_page, make_pdf
 
 HEADER = "Inspection of Westhaven Borough Council local authority children's services"
-REPORT_PAGE = [
-    HEADER,
-    "Inspection dates: 1 to 12 May 2023",
-    "Lead inspector: A Inspector, His Majesty's Inspector Judgement Grade",
-    "The impact of leaders on social work practice with children and families",
-    "Requires improvement to be good",
-    "The experiences and progress of children who need help and protection",
-    "Inadequate",
-    "The experiences and progress of children in care",
-    "Good",
-    "The experiences and progress of care leavers",
-    "Good",
-    "Overall effectiveness Inadequate",
-    "Children in Westhaven who need help wait too long for it.",
-]
+REPORT_PAGE = judged_front_page(HEADER, "1 to 12 May 2023", "Westhaven")
 TABLE = (
     "urn,local_authority,inspection_link,pdf_filename,publication_date,inspection_framework,inspector_name,"
     "inspection_start_date,inspection_end_date,overall_effectiveness_grade,impact_of_leaders_grade,"
