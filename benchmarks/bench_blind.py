@@ -1,10 +1,10 @@
 """Figures on the blind sets: question sets written by helpers who never saw the search, over documents
 nobody on the team has read. Only these figures are read; the questions' answers are not looked at.
 
-Run: ``.venv/bin/python benchmarks/bench_blind.py [--set NAME]...``. Builds each set's index when missing
-(``var/quality-blind-<name>``, the default encoder). For each set it prints what the hidden evaluations
-report: Recall@3, MRR@10, quote@1, answerable questions refused (and the gate's reasons, counted),
-unanswerable questions refused, and the two weakest kinds by Recall@3.
+Run: ``.venv/bin/python benchmarks/bench_blind.py [--set NAME]... [--without OPTION]...``. Builds each
+set's index when missing (``var/quality-blind-<name>``, the default encoder). For each set it prints what
+the hidden evaluations report: Recall@3, MRR@10, quote@1, answerable questions refused (and the gate's
+reasons, counted), unanswerable questions refused, and the two weakest kinds by Recall@3.
 
 - ``webA``: 22 news stories, council press releases and round-ups (councils A–L), 62 questions;
 - ``webB``: 21 committee minutes, blogs and round-ups (councils M–Z), 60 questions;
@@ -13,7 +13,9 @@ unanswerable questions refused, and the two weakest kinds by Recall@3.
 - ``ofstedE``: 19 Ofsted reports of 6 more councils no other set uses, 108 questions;
 - ``ofstedF``: 18 Ofsted reports of 6 more councils no other set uses, 108 questions;
 - ``webF``: 24 news stories, minutes, press releases, a blog and six round-ups, 64 questions;
-- ``ofstedG``: 18 Ofsted reports of 6 more councils no other set uses, 96 questions.
+- ``ofstedG``: 18 Ofsted reports of 6 more councils no other set uses, 96 questions;
+- ``ofstedH``: 19 Ofsted reports of 6 more councils no other set uses, 106 questions;
+- ``webG``: 24 news stories, minutes, press releases, blogs and six round-ups, 64 questions.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_quality import SHARED, QualitySet, load_set
 from benchmarks.machine import describe
-from index.engine import Index
+from index.engine import Index, SearchConfig
 from index.evaluation import Question, Tally, hit_is_correct
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +37,7 @@ BLIND_C = ["essex", "hackney", "tower-hamlets", "sefton", "tameside", "swindon"]
 BLIND_E = ["west-sussex", "harrow", "st-helens", "kingston-upon-hull", "telford-wrekin", "cheshire-east"]
 BLIND_F = ["barnsley", "ealing", "north-yorkshire", "southampton", "warrington", "cornwall"]
 BLIND_G = ["bedford", "calderdale", "east-sussex", "lewisham", "oldham", "wiltshire"]
+BLIND_H = ["brent", "derbyshire", "greenwich", "hartlepool", "oxfordshire", "rochdale"]
 BLIND_SETS: dict[str, QualitySet] = {
     "webA": (
         "web A: news and press releases, 22 documents",
@@ -92,6 +95,20 @@ BLIND_SETS: dict[str, QualitySet] = {
         ROOT / "var/quality-blind-webF",
         ROOT / "benchmarks/blind/webF/questions.jsonl",
     ),
+    "ofstedH": (
+        "Ofsted H: 6 more unused councils, 19 reports",
+        SHARED,
+        tuple(f"{c}/*" for c in BLIND_H),
+        ROOT / "var/quality-blind-ofstedH",
+        ROOT / "benchmarks/questions/ofsted_blindH.jsonl",
+    ),
+    "webG": (
+        "web G: news, minutes, press releases, blogs and six round-ups, 24 documents",
+        ROOT / "benchmarks/blind/webG/docs",
+        (),
+        ROOT / "var/quality-blind-webG",
+        ROOT / "benchmarks/blind/webG/questions.jsonl",
+    ),
 }
 
 
@@ -124,13 +141,18 @@ def figures(index: Index, questions: list[Question]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--set", action="append", choices=sorted(BLIND_SETS), help="only these sets")
+    parser.add_argument(
+        "--without", action="append", default=[], help="a search option off (SearchConfig), for an ablation"
+    )
     args = parser.parse_args()
+    config = SearchConfig.without(*args.without)
     print(f"machine: {describe()}")
     for name in args.set or list(BLIND_SETS):
         loaded = load_set(BLIND_SETS[name])
         if loaded is None:
             continue
         index, questions = loaded
+        index = index.with_config(config) if args.without else index
         print(f"{BLIND_SETS[name][0]} ({len(questions)} questions)\n  {figures(index, questions)}")
 
 
