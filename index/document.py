@@ -7,11 +7,26 @@ verbatim substring of it, and every offset in this library points into it.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 # Metadata keys a document may carry (front matter, sidecar YAML, or read from the document itself).
 META_KEYS = ("title", "publisher", "published", "url", "council")
+_FULL_DATE = re.compile(r"(\d{1,2})\s+([A-Z][a-z]+)\s+(\d{4})")  # "7 June 2024"
+
+
+def last_inspection_day(dates: str | None) -> dt.date | None:
+    """The last full date of "3 to 7 June 2024" style inspection dates (only fully written ones count)."""
+    found = _FULL_DATE.findall(dates or "")
+    if not found:
+        return None
+    day, month, year = found[-1]
+    try:
+        return dt.datetime.strptime(f"{day} {month} {year}", "%d %B %Y").date()
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -26,6 +41,17 @@ class DocumentMeta:
     # Read from an Ofsted report's own first page, where it has one.
     inspection_dates: str | None = None  # as written, e.g. "3 to 7 June 2024"
     inspection_type: str | None = None  # e.g. "ILACS", "SIF", "focused visit", "monitoring visit"
+
+    @property
+    def dated(self) -> str | None:
+        """The ISO date documents are put in order by ("the newest report"): the publication date, else the
+        last day of the inspection the document reports. An Ofsted report read from a folder without a
+        manifest states its inspection dates but not when it was published (which is later); ordering by
+        either puts a council's reports in the same order. Never shown as a publication date."""
+        if self.published:
+            return self.published
+        ended = last_inspection_day(self.inspection_dates)
+        return ended.isoformat() if ended else None
 
     def merged(self, override: DocumentMeta) -> DocumentMeta:
         """Return a copy where every field ``override`` sets replaces this one's."""

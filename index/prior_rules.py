@@ -77,16 +77,16 @@ def dated_years(published: str | None, inspection_dates: str | None) -> frozense
 
 
 def newest_by_council(documents: Sequence[Document]) -> set[int]:
-    """Indices of the most recently published documents of each council (ties all count)."""
+    """Indices of the newest documents of each council (by :attr:`DocumentMeta.dated`; ties all count)."""
     latest: dict[tuple[str, ...], str] = {}
     for doc in documents:
-        if doc.meta.council and doc.meta.published:
+        if doc.meta.council and doc.meta.dated:
             key = council_key(doc.meta.council)
-            latest[key] = max(latest.get(key, ""), doc.meta.published)
+            latest[key] = max(latest.get(key, ""), doc.meta.dated)
     return {
         i
         for i, doc in enumerate(documents)
-        if doc.meta.council and doc.meta.published == latest.get(council_key(doc.meta.council))
+        if doc.meta.council and doc.meta.dated == latest.get(council_key(doc.meta.council))
     }
 
 
@@ -126,7 +126,7 @@ def document_prior(
             prior *= YEAR_UNKNOWN
         else:
             prior *= YEAR_OTHER
-    elif wants_latest and doc.meta.published:
+    elif wants_latest and doc.meta.dated:
         prior *= NEWEST_ASKED if newest else (OLDER_LATEST if intent.latest else OLDER_ASKED)
         if intent.since and years and max(years) < min(intent.since):
             prior *= BEFORE_SINCE

@@ -9,13 +9,12 @@ difference is kept as a :class:`Disagreement` (``python -m index ratings --check
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.councils import Council, council_of, resolve_council
-from index.document import Document
+from index.document import Document, last_inspection_day
 from index.ratings.reports import ReportReading, read_judgements
 from index.ratings.table import (
     Area,
@@ -29,7 +28,6 @@ from index.ratings.table import (
 from index.report_kinds import is_primary
 
 NOT_IN_REPORT = "not_stated_in_report"  # the dataset has a grade the report's judgement table does not give
-_MONTH_DATE = re.compile(r"(\d{1,2})\s+([A-Z][a-z]+)\s+(20\d\d)")
 
 
 @dataclass(frozen=True)
@@ -81,18 +79,6 @@ def _report_date(text: str | None) -> dt.date | None:
         return None
 
 
-def _last_inspection_day(dates: str | None) -> dt.date | None:
-    """The last full date of "3 to 7 June 2024" style inspection dates (only fully written ones count)."""
-    found = _MONTH_DATE.findall(dates or "")
-    if not found:
-        return None
-    day, month, year = found[-1]
-    try:
-        return dt.datetime.strptime(f"{day} {month} {year}", "%d %B %Y").date()
-    except ValueError:
-        return None
-
-
 def _same_link(inspections: Sequence[Inspection], doc: Document) -> int | None:
     """The unmatched inspection whose report link is the document's (a report naming no council matches)."""
     url = (doc.meta.url or "").rstrip("/")
@@ -108,7 +94,7 @@ def _matches(inspection: Inspection, doc: Document) -> bool:
     published = _report_date(doc.meta.published)
     if published is not None and published == inspection.published:
         return True
-    ended = _last_inspection_day(doc.meta.inspection_dates)
+    ended = last_inspection_day(doc.meta.inspection_dates)
     return ended is not None and ended == inspection.inspection_end
 
 
@@ -169,7 +155,7 @@ def _from_report(council: str, doc: Document, reading: ReportReading) -> Inspect
         kind=reading.kind or "inspection",
         url=doc.meta.url,
         judgements=reading.judgements,
-        inspection_end=_last_inspection_day(doc.meta.inspection_dates),
+        inspection_end=last_inspection_day(doc.meta.inspection_dates),
         source=doc.source,
     )
 

@@ -102,7 +102,7 @@ class CorpusFacts:
     ) -> int | None:
         """The newest inspection report of ``councils`` (of one of ``years``, when any), or None."""
         reports = [
-            (doc.meta.published or "", doc_id)
+            (doc.meta.dated or "", doc_id)
             for doc_id, doc in enumerate(self.documents)
             if self.doc_councils[doc_id] in councils
             and is_primary(doc)
@@ -124,6 +124,6 @@ class CorpusFacts:
                 and years
                 and min(years) > since
             ):
-                key = (doc.meta.published or "", doc_id)
+                key = (doc.meta.dated or "", doc_id)
                 firsts[council] = min(firsts.get(council, key), key)
         return {doc_id for _, doc_id in firsts.values()}

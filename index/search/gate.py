@@ -13,10 +13,12 @@ dated 2023 report for X; the closest I hold:")."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from index.asks import Number, Person, Rating, Subject, When
 from index.councils import council_place
+from index.document import Document, last_inspection_day
 from index.prior_rules import document_years
 from index.question_names import NAMES_PERSON
 from index.question_numbers import states_number_asked
@@ -127,11 +129,27 @@ class Gate:
         # known, so "no report of that year" stays certain.)
         if any(subject.years & facts.text_years(i) for i in ids if not is_primary(facts.documents[i])):
             return None, False
+        if any(subject.years & publication_years_possible(doc) for doc in theirs):
+            return None, False  # a report inspected in November 2023, its publication date not stated
         certain = all(document_years(doc) for doc in theirs)
         held = sorted({int(d.meta.published[:4]) for d in theirs if d.meta.published})
         own = [facts.documents[i].meta.council for i in ids if facts.doc_councils[i] in subject.councils]
         council = own[0] if own and own[0] else council_place(min(subject.councils))[0]
         return NoReport(council, tuple(sorted(subject.years)), tuple(held)), certain
+
+
+# The longest an inspection report has taken to be published after its inspection ended: 203 days, over the
+# 415 reports of ../shared/ofsted_reports whose manifest dates them (median 47 days), rounded up.
+PUBLICATION_LAG = dt.timedelta(days=210)
+
+
+def publication_years_possible(doc: Document) -> frozenset[int]:
+    """The years a report that does not state its publication date may have been published in (from its
+    inspection's last day to ``PUBLICATION_LAG`` after); none for any other document."""
+    ended = last_inspection_day(doc.meta.inspection_dates)
+    if doc.meta.published or ended is None or not is_primary(doc):
+        return frozenset()
+    return frozenset(range(ended.year, (ended + PUBLICATION_LAG).year + 1))
 
 
 COVERING_HITS = 3  # the hits that may speak of an inspection or service a question names

@@ -172,7 +172,7 @@ def with_graded_report(asked: Asked, facts: CorpusFacts) -> Asked:
         if any(
             j.area == Area.OVERALL and j.grade == subject.grade_stated for j in facts.judgements_of(doc_id)
         ):
-            graded.append((doc.meta.published or "", doc_id))
+            graded.append((doc.meta.dated or "", doc_id))
     if not graded:
         return asked
     doc = facts.documents[max(graded)[1]]

@@ -126,8 +126,8 @@ class ReportLines:
         for doc_id, doc in enumerate(self.facts.documents):
             if self.facts.doc_councils[doc_id] != council:
                 continue
-            if self.facts.judgements_of(doc_id) and (doc.meta.published or "") >= newest_graded:
-                newest_graded, newest_graded_id = doc.meta.published or "", doc_id
+            if self.facts.judgements_of(doc_id) and (doc.meta.dated or "") >= newest_graded:
+                newest_graded, newest_graded_id = doc.meta.dated or "", doc_id
             # A year was asked: only that year's report states its judgement; but "now, and how does that
             # compare with 2022?" asks for the newest first.
             if intent.years and intent.latest:
@@ -142,7 +142,7 @@ class ReportLines:
                     continue
                 if judgement.grade is not None and judgement.quote is not None:
                     prior = document_prior(doc, doc_id in self.facts.newest, asked)
-                    found.append((prior, doc.meta.published or "", doc_id, judgement))
+                    found.append((prior, doc.meta.dated or "", doc_id, judgement))
                     break
         if not found:
             return None
@@ -201,7 +201,7 @@ class ReportLines:
             if intent.years and not intent.years & document_years(doc):
                 continue
             if m := pattern.search(doc.text):  # the first: a SIF report names its inspectors at the end
-                found.append((doc.meta.published or "", doc_id, m))
+                found.append((doc.meta.dated or "", doc_id, m))
         if not found:
             return hits
         _, doc_id, m = max(found, key=lambda f: (f[0], f[1]))
