@@ -483,6 +483,30 @@ def test_front_matter_with_bom_crlf_timestamps_and_numbers_loads(tmp_path: Path)
     assert (meta.title, meta.published) == ("1984", "2024-02-01")
 
 
+def test_a_title_holding_a_colon_unquoted_is_read_as_the_whole_title_with_a_warning(tmp_path: Path) -> None:
+    text = "title: Ofsted report: Wessex is good\npublisher: Wessex Gazette\nurl: https://example.org/a:b\n"
+    (tmp_path / "a.md").write_bytes(_front(text))
+    doc = load_document(tmp_path / "a.md", tmp_path)
+    assert (doc.meta.title, doc.meta.publisher) == ("Ofsted report: Wessex is good", "Wessex Gazette")
+    assert doc.meta.url == "https://example.org/a:b"
+    assert doc.warnings == (
+        "front matter: title: a value holding ': ' was read as text (put such a value in quotes)",
+    )
+    (tmp_path / "b.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "b.txt.yaml").write_text("council: Wessex: the county council\n", encoding="utf-8")
+    assert load_document(tmp_path / "b.txt", tmp_path).meta.council == "Wessex: the county council"
+
+
+@pytest.mark.parametrize(
+    "yaml_text",
+    ["reviewer: Ann: Lee\n", "title: [Wessex: news\n", "title: Wessex: news\ntitle: again\n"],
+)
+def test_a_colon_in_anything_but_a_plain_known_value_stays_an_error(tmp_path: Path, yaml_text: str) -> None:
+    (tmp_path / "bad.md").write_bytes(_front(yaml_text))
+    with pytest.raises(DocumentUnreadableError, match="front matter"):
+        load_document(tmp_path / "bad.md", tmp_path)
+
+
 def test_unterminated_front_matter_is_named_rather_than_indexed_as_text(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("---\ntitle: Wessex news\n" + BODY, encoding="utf-8")
     with pytest.raises(

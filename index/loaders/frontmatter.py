@@ -10,6 +10,8 @@ bad field dropped, because a citation with a missing or wrong date, title or lin
 files of the folder load as usual, and an ``update`` keeps serving the version already indexed. Keys this
 library does not know are ignored with a warning, whatever their value. Never a traceback:
 
+- read as meant, with a warning: a title, publisher, link or council written plainly with ": " in it
+  (``title: Ofsted report: Plymouth``), which YAML refuses, is that whole text;
 - unusable: YAML that does not parse; front matter opened by ``---`` but never closed; a mapping expected
   but a list or scalar found; a known key whose value is a list, mapping, binary data or true/false instead
   of text, or over :data:`MAX_VALUE_CHARS` characters, or holding a lone surrogate (not Unicode);
@@ -121,13 +123,47 @@ def _yaml_problem(exc: yaml.YAMLError, first_line: int) -> str:
     return shown(str(exc).strip().split("\n", 1)[0], 200)
 
 
-def parse_metadata_yaml(text: str, source: str, where: str, first_line: int = 1) -> Any:
-    """Parse metadata YAML safely; every problem is a DocumentUnreadableError naming ``where``.
+# A known key's value written plainly with ": " in it ("title: Ofsted report: Plymouth"), which YAML reads as
+# a second mapping and refuses; a value already quoted, or a flow collection, tag, anchor or block, is not.
+_PLAIN_WITH_COLON = re.compile(
+    rf"^(?P<key>{'|'.join(META_KEYS)})[ \t]*:[ \t]+(?P<value>[^\s'\"\[{{!&*|>%@`].*?:[ \t].*?)[ \t]*$",
+    re.MULTILINE,
+)
 
-    ``first_line`` is the line of the file the YAML text starts on, so that messages point into the file."""
+
+def _quoted(match: re.Match[str]) -> str:
+    value = match.group("value").replace("'", "''")
+    return f"{match.group('key')}: '{value}'"
+
+
+def parse_metadata(text: str, source: str, where: str, first_line: int = 1) -> tuple[Any, list[str]]:
+    """Parse metadata YAML safely, with warnings; every problem is a DocumentUnreadableError naming ``where``.
+    ``first_line`` is the line of the file the YAML text starts on, so that messages point into the file.
+
+    One slip people make is read as they meant it, with a warning: a title, publisher, link or council whose
+    plain value holds ": " (``title: Ofsted report: Plymouth``) is that whole text. Anything else YAML refuses
+    stays an error."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_METADATA_BYTES:
         raise DocumentUnreadableError(source, f"{where} {_TOO_LONG}")
+    try:
+        return _load(text, source, where, first_line), []
+    except DocumentUnreadableError as error:
+        repaired = _PLAIN_WITH_COLON.sub(_quoted, text)
+        if repaired == text:
+            raise
+        try:
+            values = _load(repaired, source, where, first_line)
+        except DocumentUnreadableError:
+            raise error from None
+        keys = [m.group("key") for m in _PLAIN_WITH_COLON.finditer(text)]
+        said = ", ".join(keys)
+        return values, [
+            f"{where}: {said}: a value holding ': ' was read as text (put such a value in quotes)"
+        ]
+
+
+def _load(text: str, source: str, where: str, first_line: int) -> Any:
     try:
         return yaml.load(text, Loader=_MetadataLoader)  # a SafeLoader subclass: no Python tags
     except _RefusedError as exc:
@@ -232,9 +268,9 @@ def split_front_matter(text: str, source: str) -> tuple[DocumentMeta, list[str],
         raise DocumentUnreadableError(
             source, "front matter opened by '---' on line 1 is never closed by a line '---'"
         )
-    values = parse_metadata_yaml(text[opening.end() : closing.start()], source, "front matter", first_line=2)
+    values, read_as_text = parse_metadata(text[opening.end() : closing.start()], source, "front matter", 2)
     meta, warnings = meta_from_mapping(values, source, "front matter")
-    return meta, warnings, min(closing.end() + 1, len(text))
+    return meta, read_as_text + warnings, min(closing.end() + 1, len(text))
 
 
 def read_sidecar(data: bytes, source: str) -> tuple[DocumentMeta, list[str]]:
@@ -248,7 +284,9 @@ def read_sidecar(data: bytes, source: str) -> tuple[DocumentMeta, list[str]]:
         raise DocumentUnreadableError(
             source, f"{where} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start})"
         ) from None
-    return meta_from_mapping(parse_metadata_yaml(text, source, where), source, where)
+    values, read_as_text = parse_metadata(text, source, where)
+    meta, warnings = meta_from_mapping(values, source, where)
+    return meta, read_as_text + warnings
 
 
 def read_sidecar_file(path: Path, source: str) -> tuple[DocumentMeta, list[str]]:
