@@ -30,6 +30,8 @@ _ASKS_IMPROVEMENT = re.compile(
     # "What did Ofsted tell Bolton to sort out…", "…want the LA to do about…", "…tell Kent in 2022 about…"
     r"(?:ofsted|inspectors?) (?:tell|tells|told|want|wants|wanted) (?:the )?[\w'’]+(?: [\w'’]+)?"
     r"(?: in \d{4})? (?:to|about)|"
+    # "…what does Ofsted want?": what Ofsted wants is what it recommends
+    r"(?:ofsted|inspectors?) (?:wants?|wanted)\b(?! to\b)|"
     r"(?:issues|problems|failings|shortcomings) (?:did|does|do|were|are|has|have|had|found|with|at|in))\b",
     re.IGNORECASE,
 )

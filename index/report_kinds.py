@@ -12,7 +12,8 @@ from index.document import Document
 
 IMPROVEMENT_HEADING = re.compile(
     r"^(What needs to improve|What needs improving|Recommendations|"
-    r"Areas for (?:improvement|priority action))",
+    r"Areas for (?:improvement|priority action)|"
+    r"What does the local authority need to improve)",  # single inspection framework reports, 2013-2017
     re.IGNORECASE,
 )
 GRADED = re.compile(

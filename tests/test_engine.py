@@ -26,6 +26,7 @@ from index.rerank import FEATURE_NAMES, RERANK_DEPTH
 from index.search.answer_order import each_year_early
 from index.search.query import MAX_QUESTION_CHARS
 from index.search.quote_forms import ASKED_LINE_BONUS
+from index.search.report_lines import JUDGEMENT_LINE_CONFIDENCE
 from index.store import CURRENT
 from tests.conftest import make_doc
 
@@ -680,6 +681,27 @@ def test_an_improvement_list_longer_than_a_passage_does_not_break_the_answer(
     )
     result = Index.build([doc], embedder).search("What does Westhaven need to improve?", k=3)
     assert result.hits and all(h.quote in text for h in result.hits)
+
+
+def test_what_ofsted_wants_done_about_one_thing_is_answered_by_that_item_of_its_list(
+    embedder: HashingEmbedder, eastmarch_report: Document
+) -> None:
+    index = Index.build([eastmarch_report], embedder)
+    first = index.search(
+        "what does Ofsted want Eastmarch to do about homeless 16 and 17 year olds?", k=3
+    ).hits[0]
+    assert first.quote == (
+        "• The quality of assessment and support to children aged 16 and 17 who present as homeless."
+    )
+    assert first.confidence >= JUDGEMENT_LINE_CONFIDENCE
+    # matching no item better than the others, no line is put first: the ranking's own order stands
+    lines, reader = index.pipeline.report_lines, index.pipeline.reader
+    assert lines is not None
+    weather = reader.read("what does Ofsted want Eastmarch to do about the weather?")
+    assert lines.add(weather, [], 3) == []
+    assert (
+        len(lines.add(reader.read("what does Ofsted want Eastmarch to do about homeless kids?"), [], 3)) == 1
+    )
 
 
 def test_a_question_recorded_in_minutes_is_not_quoted_as_the_answer(embedder: HashingEmbedder) -> None:

@@ -241,11 +241,13 @@ def test_what_ofsted_told_a_council_to_do_asks_what_to_improve() -> None:
         "What did Ofsted tell Eastmarch in 2022 about social workers pulling kids out of lessons?",
         "what did Ofsted want the LA to do about CLA being bullied?",
         "what did the latest Eastmarch report say has to get better for care leavers over 21?",
+        "eastmarch 2023 kids keep getting new social workers - what does ofsted want",
     ]:
         assert read_intent(question, INDEXED).asks_improvement, question
     for question in [
         "did social workers tell Eastmarch kids about their rights?",
         "I want to know about care",
+        "did Ofsted want to visit Eastmarch again?",
         "did care in Eastmarch start to get better after 2019?",
     ]:
         assert not read_intent(question, INDEXED).asks_improvement, question

@@ -460,3 +460,14 @@ def test_a_reports_own_list_of_what_needs_to_improve() -> None:
     lead_in = "Areas for improvement\n22. The local authority should take the following action.\nWithin three months:\n"
     assert items(lead_in, "Areas for improvement") == []
     assert improvement_list(make_doc("ofsted/westhaven.pdf", "No list here.")) == []
+    # A single inspection framework report (2013-2017) heads its list with a question of its own.
+    framework = (
+        "What does the local authority need to improve?\nAreas for improvement\n"
+        "14. Plans should say how things will get better for children.\n15. Improve return home interviews.\n"
+        "Information about this inspection\n"
+    )
+    heading = "What does the local authority need to improve?\nAreas for improvement"
+    assert items(framework, heading) == [
+        "14. Plans should say how things will get better for children.",
+        "15. Improve return home interviews.",
+    ]

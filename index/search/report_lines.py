@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 
 from index.asks import Asked, Change, Improvement, Person, Rating, When
 from index.councils import council_key
+from index.lexical import token_set, tokenize
 from index.prior_rules import document_prior, document_years
 from index.ratings.reports import CHANGE_STATED, LIST_ITEM, SINCE_BEFORE, improvement_list, stated_in_words
 from index.ratings.table import Area, Judgement
@@ -21,6 +23,7 @@ from index.results import Hit
 from index.search.corpus import CorpusFacts
 from index.search.hits import HitFeatures, HitMaker
 from index.search.query import Query
+from index.word_lists import words
 
 MAX_COMPARED = 4  # "compare Bury, Bolton and Wigan's ratings": each council's judgement line, up to this many
 JUDGEMENT_LINE_CONFIDENCE = 0.9  # the asked council's own line for the asked area and year
@@ -69,7 +72,8 @@ class ReportLines:
         hits = self._judgement_lines(query, hits, k)
         hits = self._front_line(query, hits, k)
         hits = self._change_statement(query, hits, k)
-        return self._improvement_list(query, hits, k)
+        hits = self._improvement_list(query, hits, k)
+        return self._improvement_item(query, hits, k)
 
     def vouch(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """ "Has Suffolk got worse since 2019?" answered by the report's own "Since the last inspection in
@@ -247,6 +251,44 @@ class ReportLines:
             return hits  # the list's first item runs past the passage that starts it
         line = self._report_line(doc_id, items[0][0], max(held), hits[0] if hits else None)
         return put_first([line] if line else [], hits, k)
+
+    def _improvement_item(self, query: Query, hits: list[Hit], k: int) -> list[Hit]:
+        """For "what did Ofsted want Essex to sort out for kids who run away?": the item of the report's own
+        "What needs to improve" list that the question's words (and the glossary's, at a discount) best
+        match, first — when one item matches better than every other."""
+        intent = query.subject
+        if not (self.section and query.asks_for(Improvement)) or intent.whole_service or intent.since:
+            return hits
+        if len(intent.councils) != 1 or _OTHER_SOURCES.search(query.text):
+            return hits
+        doc_id = self.facts.newest_report(intent.councils, intent.years)
+        if doc_id is None:
+            return hits
+        text = self.facts.documents[doc_id].text
+        asking = _asking_tokens()
+        weights = {t: w for t, w in query.quote_weights.items() if t not in asking}
+        scored = sorted(
+            (
+                (sum(weights.get(t, 0.0) for t in token_set(text[s:e])), s, e)
+                for s, e in improvement_list(self.facts.documents[doc_id])
+            ),
+            reverse=True,
+        )
+        if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+            return hits
+        _, start, end = scored[0]
+        stored = self.facts.stored
+        held = [stored.passage_span(int(p)) for p in np.flatnonzero(stored.passages.doc == doc_id)]
+        # An item longer than the passage it starts in is quoted up to that passage's end (whole sentences).
+        end = min([end, *(e for s, e in held if s <= start < e)])
+        line = self._report_line(doc_id, start, end, hits[0] if hits else None)
+        return put_first([line] if line else [], hits, k)
+
+
+@cache
+def _asking_tokens() -> frozenset[str]:
+    """How questions ask ("what does Ofsted want … to improve"), as BM25 tokens: no topic."""
+    return frozenset(t for w in words("asking_word") | words("grade_word") for t in tokenize(w))
 
 
 def states_the_change(query: Query, hit: Hit) -> bool:
