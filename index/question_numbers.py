@@ -35,7 +35,8 @@ _NUMBER = re.compile(
     r"twenty|thirty|forty|fifty|hundred|thousand|million|half|third|quarter|dozen)\b",
     re.IGNORECASE,
 )
-_LIST_NUMBER = re.compile(r"(?m)^\s*(?:[•\-–]\s*)?\d{1,3}\.\s+")
+# A list's or paragraph's number ("1. ", "• 2. "), or a judgement table row's ("2.1 Adoption performance").
+_LIST_NUMBER = re.compile(r"(?m)^\s*(?:[•\-–]\s*)?(?:\d{1,3}\.\s+|\d{1,2}\.\d{1,2}\.?\s+(?=[A-Z]))")
 # Which number: "how much … paid / cost / allowance" asks an amount of money, "how long is the wait" a
 # length of time; a quote with some other number does not answer them ("Foster carers receive very good
 # support, including through three hub foster homes" for "how much are foster carers paid per week?").

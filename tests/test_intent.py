@@ -162,6 +162,11 @@ def test_a_question_asking_for_a_number_needs_a_quote_that_states_one() -> None:
     assert read_intent("What is the pay for foster carers in Eastmarch?", INDEXED).asks_number
     assert states_number("Requests wait for up to five days.") and states_number("It costs £40 a week.")
     assert not states_number("42. Eastmarch has a busy, thriving fostering service.")
+    # a judgement table's row numbers count nothing
+    assert not states_number(
+        "1. Children in care: Good\n2.1 Adoption performance: Good\n2.2. Care leavers: Good"
+    )
+    assert states_number("2.5 million children are in need.")
     assert not states_number("The visit, carried out in July 2023, found strengths (Wednesday, 21 August).")
     assert states_number("Two recommendations were made in 2023.") and states_number("12.7% in 2013")
     result = _index().search("How much are care leavers in Westhaven paid for their entitlements?", 3)
