@@ -57,6 +57,7 @@ class When:
     inspected: bool = False  # "when did inspectors visit?": the "Inspection dates" line answers
     other_event: bool = False  # "when did the DCS start, per the 2022 inspection?": not the front dates
     next_inspection: bool = False  # "when is the next inspection?": no report says
+    published: bool = False  # "when was the report published?": its "Report published" line answers
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def asked_of(intent: QueryIntent) -> Asked:
         or intent.asks_when_inspected
         or intent.asks_when_else
         or intent.asks_next_inspection
+        or intent.asks_when_published
     ):
         asks.append(
             When(
@@ -137,6 +139,7 @@ def asked_of(intent: QueryIntent) -> Asked:
                 intent.asks_when_inspected,
                 intent.asks_when_else,
                 intent.asks_next_inspection,
+                intent.asks_when_published,
             )
         )
     if intent.asks_number:

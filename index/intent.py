@@ -34,6 +34,7 @@ from index.question_when import (
     asks_when,
     asks_when_else,
     asks_when_inspected,
+    asks_when_published,
 )
 from index.report_kinds import judgement_areas
 
@@ -63,6 +64,7 @@ class QueryIntent:
     rate_of: str = ""  # "Derby's youth reoffending rate": the start of what the rate is of ("reoffe")
     asks_when_inspected: bool = False  # "when did inspectors visit?": the "Inspection dates" line answers
     asks_when_else: bool = False  # "when did the DCS start, per the 2022 inspection?": not the front dates
+    asks_when_published: bool = False  # "when was the report published?": its "Report published" line
     asks_lead_inspector: bool = False  # "who led the inspection?": the "Lead inspector" line answers
     asks_front_label: bool = False  # it names such a line ("lead inspector", "inspection dates")
     areas: frozenset[str] = frozenset({"overall"})  # judgement areas it names (see judgement_areas)
@@ -117,6 +119,7 @@ def read_intent(
         rate_of=rate_subject(question),
         asks_when_inspected=asks_when_inspected(question),
         asks_when_else=asks_when_else(question),
+        asks_when_published=asks_when_published(question),
         asks_lead_inspector=question_when.asks_lead_inspector(question),
         asks_front_label=question_when.asks_front_label(question),
         areas=frozenset(judgement_areas(question) or {"overall"}),

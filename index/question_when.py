@@ -114,6 +114,19 @@ def asks_when_inspected(question: str) -> bool:
     return _asks_inspection_date(question) and not _FUTURE.search(question) and not asks_when_else(question)
 
 
+# "When was Sefton's 2016 report published?", "…what date was it published?": the report's own "Report
+# published" line answers. Not "…the report published in May 2015, when were inspectors there?".
+_ASKS_PUBLISHED = re.compile(
+    r"\b(?:when|what date|which date|what day)\b[^?]*\b(?:published|c[oa]me out|released)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def asks_when_published(question: str) -> bool:
+    """True when the question asks when a report was published ("when was the 2016 report published?")."""
+    return _ASKS_PUBLISHED.search(question) is not None
+
+
 def asks_when(question: str) -> bool:
     """True when the question asks when something happened ("When did the trust take over?")."""
     return _ASKS_WHEN.search(question) is not None

@@ -281,6 +281,32 @@ def test_when_inspectors_visited_is_answered_by_the_reports_dates_line(embedder:
     assert form_of("Lead inspector", "What did inspectors find in Eastmarch?") < 0
 
 
+def test_when_a_report_was_published_is_answered_by_its_report_published_line(
+    embedder: HashingEmbedder,
+) -> None:
+    text = (
+        "Eastmarch County Council\nInspection of services for children in need of help and protection\n"
+        "Inspection dates: 2 March 2015 to 26 March 2015\nReport published: 12 May 2015\n"
+        "Children in Eastmarch are seen quickly when concerns are raised about them by partner agencies.\n"
+    )
+    doc = make_doc(
+        "ofsted/eastmarch.pdf",
+        text,
+        council="Eastmarch County Council",
+        inspection_type="SIF",
+        inspection_dates="2 March 2015 to 26 March 2015",
+    )
+    index = Index.build([doc], embedder)
+    for question in [
+        "When was Eastmarch's 2015 report published?",
+        "eastmarch 2015 - what date was it published?",
+    ]:
+        assert index.search(question, k=3).hits[0].quote == "Report published: 12 May 2015", question
+    # the report published in May, asked when inspectors were there: its dates line
+    inspected = index.search("when did ofsted inspect eastmarch for the report published in may 2015?", k=3)
+    assert inspected.hits[0].quote.startswith("Inspection dates: 2 March 2015")
+
+
 def ilacs_report(council: str, dates: str, grade: str, overall: bool, after: str) -> str:
     """A fictional ILACS report's first page: its judgement table (with an overall effectiveness line
     before April 2026) and one sentence ``after`` it."""

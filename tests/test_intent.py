@@ -21,7 +21,13 @@ from index.prior_rules import (
 from index.question_names import NAMES_PERSON, asked_names, names_holder, person_role
 from index.question_numbers import number_asked, rate_subject, states_number, states_number_asked
 from index.question_rating import generic_subject, grade_stated
-from index.question_when import asks_next_inspection, asks_when, names_inspection_year, states_date
+from index.question_when import (
+    asks_next_inspection,
+    asks_when,
+    asks_when_published,
+    names_inspection_year,
+    states_date,
+)
 from index.results import NotHeld
 from index.scope import outside_scope
 from index.search.query import topic_of
@@ -763,3 +769,19 @@ def test_an_improvement_questions_topic_is_what_it_is_about() -> None:
         "What did Ofsted say needed to improve in in ?"
     )
     assert topic("Is Eastmarch any good at helping care leavers?") == "Is any good at helping care leavers?"
+
+
+def test_when_a_report_was_published_is_asked_only_as_the_question_itself() -> None:
+    for question in [
+        "when was the 2016 eastmarch ofsted report published",
+        "eastmarch 2014 inspection - when was the report published?",
+        "Eastmarch 2014 Ofsted report - what date was it published?",
+        "when did the eastmarch report come out?",
+    ]:
+        assert asks_when_published(question), question
+    for question in [
+        "when did ofsted carry out the eastmarch inspection that was published in may 2015",
+        "what dates did ofsted inspect eastmarch for the report published dec 2022?",
+        "was the eastmarch report published?",
+    ]:
+        assert not asks_when_published(question), question

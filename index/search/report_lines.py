@@ -49,6 +49,8 @@ _LEAD_LINE = re.compile(
     r"(?:Lead|Reporting) inspector:?\s*[A-Z][^\n]*?"
     r"(?:,?\s*(?:His|Her) Majesty[’']s Inspector\b|\s+HMI\b|(?=\s*\n)|$)"
 )
+# A report's own "Report published: 27 June 2016" line (reports of the single inspection framework).
+_PUBLISHED_LINE = re.compile(r"(?m)^Report published:?[ \t]*\d{1,2}[ \t]+[A-Z][a-z]+[ \t]+(?:19|20)\d\d")
 _AREA_OF = {
     "overall": Area.OVERALL,
     "help": Area.HELP_AND_PROTECTION,
@@ -186,12 +188,15 @@ class ReportLines:
         return replace(line, confidence=max(JUDGEMENT_LINE_CONFIDENCE, top.confidence if top else 0.0))
 
     def _front_line(self, query: Query, hits: list[Hit], k: int) -> list[Hit]:
-        """For "when was X (last) inspected?" and "who led the inspection of X?": the council's report's own
-        "Inspection dates" or "Lead inspector" line first — of the asked year's report, else of its newest."""
+        """For "when was X (last) inspected?", "when was X's report published?" and "who led the inspection of
+        X?": the council's report's own "Inspection dates", "Report published" or "Lead inspector" line first
+        — of the asked year's report, else of its newest."""
         intent = query.subject
         person, when = query.ask(Person), query.ask(When)
         if person is not None and person.lead_inspector:
             pattern = _LEAD_LINE
+        elif when is not None and when.published:
+            pattern = _PUBLISHED_LINE
         elif when is not None and when.inspected and when.dated:  # not "when kids … came back, did…?"
             pattern = _DATES_LINE
         else:
