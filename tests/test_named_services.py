@@ -27,7 +27,7 @@ def test_a_question_naming_another_inspection_no_hit_speaks_of_is_refused(
     index = Index.build([eastmarch_report], embedder)
     result = index.search("How did the Eastmarch youth offending service do in its inspection?", 3)
     assert not result.answered and result.reason == "service not covered"
-    assert result.not_covered == "youth justice (youth offending)"
+    assert result.not_covered == "the inspection of youth justice (HM Inspectorate of Probation)"
     assert result.as_json()["not_covered"] == result.not_covered
     assert nothing_found(result) == NOT_COVERED.format(service=result.not_covered)
     # the same council's children's services are still answered as before
@@ -71,3 +71,20 @@ def test_a_council_is_named_by_the_leading_words_only_its_name_starts_with() -> 
     # words that tell no council apart, or that several councils' names start with, name none
     assert councils_named("councils in the north east", councils) == set()
     assert councils_named("care in kingston upon", councils) == set()
+
+
+def test_the_youth_justice_inspection_needs_a_passage_speaking_of_that_inspection(
+    embedder: HashingEmbedder, eastmarch_report: Document
+) -> None:
+    in_passing = make_doc(
+        "minutes/eastmarch.txt",
+        "Corporate parenting board\nThe youth justice service works closely with children's social care on "
+        "children at risk of exploitation.",
+        council="Eastmarch County Council",
+        published="2024-06-01",
+    )
+    index = Index.build([eastmarch_report, in_passing], embedder)
+    graded = index.search("eastmarch youth justice service HMIP inspection grade", 3)
+    assert not graded.answered and graded.reason == "service not covered"
+    about = index.search("what does the youth justice service in Eastmarch do about exploitation?", 3)
+    assert about.reason != "service not covered"
