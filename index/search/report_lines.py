@@ -7,6 +7,7 @@ council's report of the asked year, else its newest."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from index.asks import Asked, Change, Improvement, Person, Rating, When
 from index.councils import council_key
+from index.document import Document
 from index.lexical import token_set, tokenize
 from index.prior_rules import document_prior, document_years
 from index.ratings.reports import CHANGE_STATED, LIST_ITEM, SINCE_BEFORE, improvement_list, stated_in_words
@@ -269,25 +271,31 @@ class ReportLines:
         doc_id = self.facts.newest_report(intent.councils, intent.years)
         if doc_id is None:
             return hits
-        text = self.facts.documents[doc_id].text
         asking = _asking_tokens()
         weights = {t: w for t, w in query.quote_weights.items() if t not in asking}
-        scored = sorted(
-            (
-                (sum(weights.get(t, 0.0) for t in token_set(text[s:e])), s, e)
-                for s, e in improvement_list(self.facts.documents[doc_id])
-            ),
-            reverse=True,
-        )
-        if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+        best = best_matching_item(self.facts.documents[doc_id], weights)
+        if best is None:
             return hits
-        _, start, end = scored[0]
+        start, end = best
         stored = self.facts.stored
         held = [stored.passage_span(int(p)) for p in np.flatnonzero(stored.passages.doc == doc_id)]
         # An item longer than the passage it starts in is quoted up to that passage's end (whole sentences).
         end = min([end, *(e for s, e in held if s <= start < e)])
         line = self._report_line(doc_id, start, end, hits[0] if hits else None)
         return put_first([line] if line else [], hits, k)
+
+
+def best_matching_item(doc: Document, weights: Mapping[str, float]) -> tuple[int, int] | None:
+    """The item of ``doc``'s "What needs to improve" list whose words weigh most in ``weights`` (start and
+    end in its text), or None when no item holds any of them or two items weigh the same."""
+    text = doc.text
+    scored = sorted(
+        ((sum(weights.get(t, 0.0) for t in token_set(text[s:e])), s, e) for s, e in improvement_list(doc)),
+        reverse=True,
+    )
+    if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+        return None
+    return scored[0][1], scored[0][2]
 
 
 @cache
