@@ -15,7 +15,8 @@ reasons, counted), unanswerable questions refused, and the two weakest kinds by 
 - ``webF``: 24 news stories, minutes, press releases, a blog and six round-ups, 64 questions;
 - ``ofstedG``: 18 Ofsted reports of 6 more councils no other set uses, 96 questions;
 - ``ofstedH``: 19 Ofsted reports of 6 more councils no other set uses, 106 questions;
-- ``webG``: 24 news stories, minutes, press releases, blogs and six round-ups, 64 questions.
+- ``webG``: 24 news stories, minutes, press releases, blogs and six round-ups, 64 questions;
+- ``ofstedI``: 18 Ofsted reports of 6 more councils no other set uses, 100 questions.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ BLIND_E = ["west-sussex", "harrow", "st-helens", "kingston-upon-hull", "telford-
 BLIND_F = ["barnsley", "ealing", "north-yorkshire", "southampton", "warrington", "cornwall"]
 BLIND_G = ["bedford", "calderdale", "east-sussex", "lewisham", "oldham", "wiltshire"]
 BLIND_H = ["brent", "derbyshire", "greenwich", "hartlepool", "oxfordshire", "rochdale"]
+BLIND_I = ["camden", "dudley", "enfield", "gloucestershire", "halton", "hertfordshire"]
 BLIND_SETS: dict[str, QualitySet] = {
     "webA": (
         "web A: news and press releases, 22 documents",
@@ -101,6 +103,13 @@ BLIND_SETS: dict[str, QualitySet] = {
         tuple(f"{c}/*" for c in BLIND_H),
         ROOT / "var/quality-blind-ofstedH",
         ROOT / "benchmarks/questions/ofsted_blindH.jsonl",
+    ),
+    "ofstedI": (
+        "Ofsted I: 6 more unused councils, 18 reports",
+        SHARED,
+        tuple(f"{c}/*" for c in BLIND_I),
+        ROOT / "var/quality-blind-ofstedI",
+        ROOT / "benchmarks/questions/ofsted_blindI.jsonl",
     ),
     "webG": (
         "web G: news, minutes, press releases, blogs and six round-ups, 24 documents",
