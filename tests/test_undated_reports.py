@@ -5,16 +5,19 @@ council whose report, inspected late in 2023, may have been published in 2024. F
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from index.document import Document, DocumentMeta, last_inspection_day
 from index.embedding import HashingEmbedder
 from index.engine import Index
+from index.loaders import load_folder
 from index.prior_rules import newest_by_council
 from index.search.corpus import CorpusFacts
 from index.search.gate import PUBLICATION_LAG, publication_years_possible
 from tests.conftest import EASTMARCH_REPORT, make_doc
+from tests.pdf_factory import judged_front_page, make_pdf
 
 
 @pytest.mark.parametrize(
@@ -78,3 +81,23 @@ def test_no_report_of_that_year_is_said_only_beyond_when_the_report_may_have_bee
     beyond = index.search("How was Eastmarch rated in 2026?", k=3)
     assert not beyond.answered and beyond.reason == "no report of that year"
     assert beyond.no_report is not None and beyond.no_report.years == (2026,)
+
+
+def test_reports_dropped_in_without_a_manifest_are_ordered_by_their_inspections(
+    tmp_path: Path, embedder: HashingEmbedder
+) -> None:
+    """End to end from PDFs: two fictional ILACS reports of one council, neither stating when it was
+    published, loaded from a folder with no manifest."""
+    folder = tmp_path / "docs" / "eastmarch"
+    folder.mkdir(parents=True)
+    title = "Inspection of Eastmarch County Council local authority children's services"
+    for name, dates in [("a.pdf", "6 to 17 November 2023"), ("b.pdf", "3 to 7 June 2019")]:
+        (folder / name).write_bytes(make_pdf([judged_front_page(title, dates, "Eastmarch")]))
+    loaded = load_folder(tmp_path / "docs")
+    assert all(d.meta.published is None and d.meta.inspection_dates for d in loaded.documents)
+    index = Index.build(loaded.documents, embedder)
+    facts = CorpusFacts(index)
+    newest = facts.newest_report({("eastmarch",)})
+    assert newest is not None and index.documents[newest].source == "eastmarch/a.pdf"
+    # the November 2023 inspection's report may be the council's 2024 report: not refused as missing
+    assert index.search("How was Eastmarch rated in 2024?", k=3).reason != "no report of that year"
