@@ -173,17 +173,24 @@ class ReportLines:
             q_start, q_end = quote.start, quote.end
         return self._report_line(doc_id, q_start, q_end, top)
 
-    def _report_line(self, doc_id: int, q_start: int, q_end: int, top: Hit | None) -> Hit | None:
+    def _report_line(
+        self, doc_id: int, q_start: int, q_end: int, top: Hit | None, clip: bool = False
+    ) -> Hit | None:
         """A report's own line (a judgement, its dates, its lead inspector) as the first hit, as sure as
-        ``JUDGEMENT_LINE_CONFIDENCE``; None when no one passage holds it."""
+        ``JUDGEMENT_LINE_CONFIDENCE``; None when no one passage holds it, or with ``clip`` quoted up to the
+        end of the passage it starts in (whole sentences: an improvement item longer than that passage)."""
         text = self.facts.documents[doc_id].text
         line_start = text.rfind("\n", 0, q_start) + 1
         if _ROW_NUMBER.fullmatch(text, line_start, q_start):
             q_start = line_start  # the table row's own number: "1. Children who need help and protection…"
         pids = np.flatnonzero(self.facts.stored.passages.doc == doc_id)
         pid = next((int(p) for p in pids if _holds(self.facts.stored.passage_span(int(p)), q_start)), None)
-        if pid is None or q_end > self.facts.stored.passage_span(pid)[1]:
+        if pid is None:
             return None
+        passage_end = self.facts.stored.passage_span(pid)[1]
+        if q_end > passage_end and not clip:
+            return None
+        q_end = min(q_end, passage_end)
         features = HitFeatures(top.cosine if top else 0.0, top.coverage if top else 0.0, 0.0, 0.0)
         score = (top.score if top else 0.0) + 1e-6  # first, whatever the fusion thought
         line = self.hits.make_hit(pid, q_start, q_end, score, features, set())
@@ -276,12 +283,7 @@ class ReportLines:
         best = best_matching_item(self.facts.documents[doc_id], weights)
         if best is None:
             return hits
-        start, end = best
-        stored = self.facts.stored
-        held = [stored.passage_span(int(p)) for p in np.flatnonzero(stored.passages.doc == doc_id)]
-        # An item longer than the passage it starts in is quoted up to that passage's end (whole sentences).
-        end = min([end, *(e for s, e in held if s <= start < e)])
-        line = self._report_line(doc_id, start, end, hits[0] if hits else None)
+        line = self._report_line(doc_id, *best, hits[0] if hits else None, clip=True)
         return put_first([line] if line else [], hits, k)
 
 
