@@ -140,9 +140,10 @@ def load_set(quality_set: QualitySet) -> tuple[Index, list[Question]] | None:
         return None
     try:
         current_generation(index_dir)
-    except IndexLibraryError:  # no index yet
+        index = Index.load(index_dir)  # with the encoder it was built with
+    except IndexLibraryError:  # no index yet, or one of another encoder (e.g. before its fine-tuning)
         build_index(docs, index_dir, _encoder(), include=include)
-    index = Index.load(index_dir)  # with the encoder it was built with
+        index = Index.load(index_dir)
     return index, read_questions(questions_file, {d.source: d.text for d in index.documents})
 
 

