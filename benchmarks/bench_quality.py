@@ -27,7 +27,6 @@ from index.evaluation import Question, evaluate, read_questions, summary_lines
 from index.glossary import abbreviations
 from index.glossary import glossary as glossary_entries
 from index.onnx_embedding import default_embedder
-from index.store import current_generation
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBSET = ["bolton", "bury", "barnet", "plymouth", "wigan", "leeds", "kent", "manchester"]
@@ -139,7 +138,6 @@ def load_set(quality_set: QualitySet) -> tuple[Index, list[Question]] | None:
         print(f"skipped {name}: {docs} is missing")
         return None
     try:
-        current_generation(index_dir)
         index = Index.load(index_dir)  # with the encoder it was built with
     except IndexLibraryError:  # no index yet, or one of another encoder (e.g. before its fine-tuning)
         build_index(docs, index_dir, _encoder(), include=include)

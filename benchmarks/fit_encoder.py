@@ -4,7 +4,7 @@ Pairs: each answerable question of the development sets with the passage that ho
 as a hard negative the passage of the same document the untuned model ranks first among the wrong ones.
 Loss: in-batch softmax over cosines × 20 (multiple negatives ranking), AdamW, linear warm-up and decay; the
 word embeddings stay as they are. The change to each weight matrix is then kept as its best rank-``--rank``
-approximation (SVD), the biases and layer norms as they are, in float16: about 2.7 MB.
+approximation (SVD), the biases and layer norms as they are, in float16: about 2.5 MB compressed.
 
 Held out from training: held out 5 to 8 (the check printed at the end, within each answer's own report) and
 Ofsted C, which sets the confidence threshold for the tuned encoder (benchmarks/RESULTS.md §12). Needs

@@ -21,11 +21,12 @@ from index.dedupe import sentence_key
 from index.dense import build_dense, read_dense, write_dense
 from index.dense import kind as dense_kind
 from index.document import Document
-from index.embedding import DEFAULT_MODEL, Embedder
+from index.embedding import Embedder
 from index.errors import IndexMismatchError
 from index.fitted import FittedModels, shipped
 from index.lexical import LexicalIndex
 from index.onnx_embedding import embedder_for
+from index.tuned_encoder import tuned_name
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ class StoredIndex:
             if embedder is None:
                 raise IndexMismatchError(
                     f"index was built with model {meta.get('model')!r}, which this version cannot run "
-                    f"(it knows {DEFAULT_MODEL!r} and its ONNX variants)"
+                    f"(it knows {tuned_name()!r} and its ONNX variants)"
                 )
         store.check_compatible(
             meta, embedder.name, embedder.dimension, chunking.as_dict() if chunking else None
